@@ -110,20 +110,20 @@ class LangevinRefiner:
         sqrt_abar = abar.sqrt()
         lam = self.params.lam
 
-        def evaluate(z):
-            return _as_pair(self.denoise((z * scale).to(self.io_dtype), sigma))
+        def evaluate(x_native):
+            return _as_pair(self.denoise(x_native.to(self.io_dtype), sigma))
 
         def centre(z):
-            x0, x0_big = evaluate(z)
+            x0, x0_big = evaluate(z * scale)
             return bi_guided_centre(z, x0, x0_big, self.known, self.regen, sqrt_abar, lam), x0
 
-        z = self.replace(x.float(), sigma_b) / scale
+        x = self.replace(x.float(), sigma_b)
         if n_inner > 0:
             # 1/sqrt(A) per region: the std of the frozen-force equilibrium
             spread = torch.sqrt(torch.where(self.regen, one_minus_abar, one_minus_abar / (1 + lam)))
-            z = self._iterate(z, centre, spread, n_inner, on_iteration)
-        x0, _ = evaluate(z)
-        return z * scale, torch.where(self.regen, x0, self.known)
+            x = self._iterate(x / scale, centre, spread, n_inner, on_iteration) * scale
+        x0, _ = evaluate(x)
+        return x, torch.where(self.regen, x0, self.known)
 
     def _iterate(self, z, centre, spread, n_inner, on_iteration):
         s = self.schedule

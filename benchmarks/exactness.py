@@ -1,0 +1,341 @@
+"""Exactness benchmark (METHOD.md §6): inpaint synthetic 2-D data with exact analytic denoisers
+and measure the KL divergence of the sampled unknown coordinate to the exact conditional law.
+
+    python -m benchmarks.exactness [--quick] [--out DIR] [--samples N]
+
+Datasets: a correlated 2-D Gaussian and a 25-component Gaussian mixture whose conditional
+x | y = y_o has five well separated modes with unequal weights. Coordinate 1 (y) is known,
+coordinate 0 (x) is regenerated. Parameterisations: VE with SDXL's Karras sigmas and
+rectified flow (shift 3, ComfyUI's "simple" schedule). Every method gets the same number of
+model calls as LanPaint with S steps and N inner iterations, S * (N + 1):
+
+    Replace    ComfyUI's stock masked sampling (n_inner = 0) with S * (N + 1) Euler steps
+    RePaint    per step: N times (Euler step, re-noise back to sigma_i), then the step
+    Langevin   overdamped Langevin without BiG             (scheme "ou",  lam 0)
+    BiG-OU     BiG without FLD = LanPaint-OU               (scheme "ou",  lam default)
+    FLD        fast Langevin without BiG                   (scheme "sho", lam 0)
+    LanPaint   LanPaint-SHO, the defaults                  (scheme "sho", lam default)
+
+Metric: the moment-fitted Gaussian KL(fit || exact) for the Gaussian; for the mixture the
+histogram KL(exact || samples) over bins of a third of the narrowest mode's std, with two tail
+bins, the exact bin masses integrated from the conditional density and a floor of 0.5 / n_samples
+on empty sample bins. "floor" rows give the KL of exact samples of the same size (finite-sample
+noise level of each metric).
+"""
+import argparse
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+
+import lanpaint_core as lp
+from lanpaint_core.coordinates import add_noise, alpha_bar, from_vp, to_vp
+
+from .analytic import GaussianMixture, correlated_gaussian, gaussian_kl
+
+STEPS = (5, 10, 20, 50)
+INNER = (0, 1, 2, 5, 10)
+QUICK_STEPS = (5, 20)
+QUICK_INNER = (0, 5)
+SEED = 1234
+METHODS = ("Replace", "RePaint", "Langevin", "BiG-OU", "FLD", "LanPaint")
+# public-API parameters of the Langevin variants (everything else at its default)
+VARIANTS = {
+    "Langevin": dict(scheme="ou", lam=0.0),
+    "BiG-OU": dict(scheme="ou"),
+    "FLD": dict(scheme="sho", lam=0.0),
+    "LanPaint": dict(scheme="sho"),
+}
+
+
+# ----------------------------------------------------------------------------- schedules
+def karras_sigmas(n: int, sigma_min: float = 0.0292, sigma_max: float = 14.6146, rho: float = 7.0):
+    """k-diffusion's get_sigmas_karras with SDXL's sigma range, ending with 0."""
+    ramp = torch.linspace(0, 1, n, dtype=torch.float64)
+    lo, hi = sigma_min ** (1 / rho), sigma_max ** (1 / rho)
+    return torch.cat([(hi + ramp * (lo - hi)) ** rho, torch.zeros(1, dtype=torch.float64)]).float()
+
+
+def flow_simple_sigmas(n: int, shift: float = 3.0, timesteps: int = 1000):
+    """ComfyUI's simple_scheduler on ModelSamplingDiscreteFlow(shift): the table
+    t_k = shift s / (1 + (shift - 1) s), s = k / 1000 (k = 1..1000), read from the top in
+    strides of 1000 / n (int-truncated), then 0. For n dividing 1000 this is the uniform s grid 1 -> 0."""
+    ss = timesteps / n
+    s = [(timesteps - int(x * ss)) / timesteps for x in range(n)]
+    t = [shift * v / (1 + (shift - 1) * v) for v in s]
+    return torch.tensor(t + [0.0], dtype=torch.float64).float()
+
+
+# ----------------------------------------------------------------------------- denoisers
+def fast_denoiser(gmm: GaussianMixture, flow: bool, calls: list):
+    """E[x0 | x_t] of a 2-D mixture, same maths as GaussianMixture.denoiser but with the
+    per-component 2x2 algebra done once per call (the batch shares one noise level) and the
+    per-sample work in float32 (agrees with the float64 reference to ~2e-6). calls[0] counts calls."""
+    assert gmm.dim == 2
+    mu64, cov64 = gmm.means.double(), gmm.covs.double()
+    logw = torch.log(gmm.weights.double())
+    eye = torch.eye(2, dtype=torch.float64)
+    reference = gmm.denoiser(flow)
+
+    def denoise(x, sigma):
+        calls[0] += 1
+        sig = sigma.reshape(-1)
+        if not bool((sig == sig[0]).all()):
+            return reference(x, sigma)
+        s = sig[0].double()
+        abar, one_minus = alpha_bar(s, flow)
+        sa = abar.sqrt()
+        m = abar * cov64 + one_minus * eye
+        det = m[:, 0, 0] * m[:, 1, 1] - m[:, 0, 1] * m[:, 1, 0]
+        inv = torch.stack([torch.stack([m[:, 1, 1], -m[:, 0, 1]], -1),
+                           torch.stack([-m[:, 1, 0], m[:, 0, 0]], -1)], -2) / det[:, None, None]
+        gain = (sa * cov64 @ inv).float()
+        const = (logw - 0.5 * torch.log(det)).float()
+        smu, inv, mu = (sa * mu64).float(), inv.float(), mu64.float()
+        xv = to_vp(x.float(), s.float(), flow)
+        r0 = xv[:, 0:1] - smu[:, 0]
+        r1 = xv[:, 1:2] - smu[:, 1]                                    # [N, K]
+        q = inv[:, 0, 0] * r0 * r0 + 2 * inv[:, 0, 1] * r0 * r1 + inv[:, 1, 1] * r1 * r1
+        resp = torch.softmax(const - 0.5 * q, dim=1)
+        m0 = mu[:, 0] + gain[:, 0, 0] * r0 + gain[:, 0, 1] * r1
+        m1 = mu[:, 1] + gain[:, 1, 0] * r0 + gain[:, 1, 1] * r1
+        return torch.stack([(resp * m0).sum(1), (resp * m1).sum(1)], 1).to(x.dtype)
+
+    return denoise
+
+
+# ----------------------------------------------------------------------------- datasets
+def grid_mixture(n: int = 5, spacing: float = 2.0, std: float = 0.3, rho: float = 0.5) -> GaussianMixture:
+    """n x n components on a square grid, each N(mu, std^2 [[1, rho], [rho, 1]]).
+
+    The middle row (the one conditioned on) puts most weight on the LEFT columns, every other
+    row on the RIGHT ones, so the conditional mode weights differ sharply from what the x
+    marginal (or a sampler that conditions on y late) suggests.
+    """
+    g = (torch.arange(n, dtype=torch.float64) - (n - 1) / 2) * spacing
+    col, row = torch.meshgrid(torch.arange(n), torch.arange(n), indexing="ij")
+    col, row = col.flatten().double(), row.flatten().double()
+    means = torch.stack([g[col.long()], g[row.long()]], 1)
+    w = torch.where(row == (n - 1) // 2, torch.exp(-0.8 * col), torch.exp(0.6 * col))
+    cov = torch.tensor([[1.0, rho], [rho, 1.0]], dtype=torch.float64) * std**2
+    return GaussianMixture(w / w.sum(), means, cov.expand(n * n, 2, 2).clone())
+
+
+@dataclass
+class Problem:
+    name: str
+    gmm: GaussianMixture
+    y_obs: float
+    metric: Callable  # samples [n] -> KL
+
+    def conditional(self) -> GaussianMixture:
+        return self.gmm.conditional([1], torch.tensor([self.y_obs], dtype=torch.float64))
+
+
+def histogram_kl_metric(cond: GaussianMixture, n_samples: int, sub: int = 16):
+    """KL(exact || sample histogram) on fixed bins; returns metric(samples [n]) -> float."""
+    keep = cond.weights > 1e-8
+    mean, std = cond.means[keep, 0], cond.covs[keep, 0, 0].sqrt()
+    lo, hi = float((mean - 5 * std).min()), float((mean + 5 * std).max())
+    width = float(std.min()) / 3
+    nb = int(math.ceil((hi - lo) / width))
+    edges = lo + width * torch.arange(nb + 1, dtype=torch.float64)
+    # exact bin masses: Simpson's rule on the conditional density, `sub` panels per bin
+    pts = lo + (width / (2 * sub)) * torch.arange(2 * sub * nb + 1, dtype=torch.float64)
+    dens = cond.log_density(pts[:, None]).exp()
+    wts = torch.ones(2 * sub + 1, dtype=torch.float64)
+    wts[1:-1:2], wts[2:-1:2] = 4.0, 2.0
+    idx = torch.arange(nb)[:, None] * 2 * sub + torch.arange(2 * sub + 1)[None]
+    inner = (dens[idx] * wts).sum(1) * width / (6 * sub)
+    # tails: normal CDFs of the components
+    cdf = lambda v: float((cond.weights * 0.5 * torch.erfc(-(v - cond.means[:, 0]) / (cond.covs[:, 0, 0].sqrt() * math.sqrt(2)))).sum())  # noqa: E731
+    p = torch.cat([torch.tensor([cdf(lo)]), inner, torch.tensor([1 - cdf(hi)])]).clamp_min(0)
+    p = p / p.sum()
+    floor = 0.5 / n_samples
+
+    def metric(x: torch.Tensor) -> float:
+        x = x.double().flatten()
+        b = torch.bucketize(x, edges, right=True)       # 0: below lo, nb+1: above hi
+        counts = torch.bincount(b.clamp(0, nb + 1), minlength=nb + 2).double()
+        q = (counts / x.numel()).clamp_min(floor)
+        q = q / q.sum()
+        m = p > 0
+        return float((p[m] * (p[m].log() - q[m].log())).sum())
+
+    return metric
+
+
+def make_problems(n_samples: int) -> list:
+    gauss = correlated_gaussian(0.9)
+    cg = gauss.conditional([1], torch.tensor([1.5], dtype=torch.float64))
+    gauss_metric = lambda x: gaussian_kl(x.reshape(-1, 1), cg.means[0], cg.covs[0])  # noqa: E731
+    mix = grid_mixture()
+    prob_mix = Problem("mixture", mix, 0.2, None)
+    prob_mix.metric = histogram_kl_metric(prob_mix.conditional(), n_samples)
+    return [Problem("gaussian", gauss, 1.5, gauss_metric), prob_mix]
+
+
+PARAMETERISATIONS = (("VE", False, karras_sigmas), ("flow", True, flow_simple_sigmas))
+
+
+# ----------------------------------------------------------------------------- samplers
+def repaint(denoise, latent, mask, sigmas, *, flow, n_inner, generator):
+    """RePaint-style resampling in an Euler sampler: at step i, n_inner times (replace, Euler step
+    to sigma_{i+1}, re-noise back to sigma_i with the forward kernel), then replace and step.
+    The known region gets freshly noised observations each time. S * (n_inner + 1) model calls."""
+    regen = lp.binarize_mask(mask)
+    y = latent.float()
+    randn = lambda: torch.randn(latent.shape, generator=generator)  # noqa: E731
+    sig = sigmas.float()
+    batch = latent.shape[0]
+    x = add_noise(y, randn(), sig[0], flow)
+    for i in range(len(sig) - 1):
+        s, s_next = sig[i], sig[i + 1]
+        abar, _ = alpha_bar(s.double(), flow)
+        abar_next, _ = alpha_bar(s_next.double(), flow)
+        ratio = float(abar / abar_next)  # forward kernel from sigma_{i+1} back up to sigma_i (VP)
+        for r in range(n_inner + 1):
+            x = torch.where(regen, x, add_noise(y, randn(), s, flow))
+            x0 = denoise(x, s.expand(batch))
+            x = lp.euler_step(x, x0, s, s_next)
+            if r < n_inner:
+                xv = to_vp(x, s_next, flow)
+                xv = math.sqrt(ratio) * xv + math.sqrt(max(1 - ratio, 0.0)) * randn()
+                x = from_vp(xv, s, flow)
+    return torch.where(regen, x, y)
+
+
+def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, n_inner: int,
+            n_samples: int, seed: int = SEED, **params):
+    """Sample x | y_o once; returns (kl, model calls, seconds, samples)."""
+    calls = [0]
+    denoise = fast_denoiser(problem.gmm, flow, calls)
+    latent = torch.zeros(n_samples, 2)
+    latent[:, 1] = problem.y_obs
+    mask = torch.tensor([[1.0, 0.0]])
+    gen = torch.Generator().manual_seed(seed)
+    t0 = time.perf_counter()
+    if method == "Replace":
+        out = lp.inpaint(denoise, latent, mask, schedule(steps * (n_inner + 1)), flow=flow,
+                         n_inner=0, generator=gen)
+    elif method == "RePaint":
+        out = repaint(denoise, latent, mask, schedule(steps), flow=flow, n_inner=n_inner, generator=gen)
+    else:
+        kw = dict(VARIANTS[method])
+        kw.update(params)
+        out = lp.inpaint(denoise, latent, mask, schedule(steps), flow=flow, n_inner=n_inner,
+                         generator=gen, **kw)
+    secs = time.perf_counter() - t0
+    if not bool(torch.equal(out[:, 1], latent[:, 1])):
+        raise AssertionError(f"{method}: known coordinate changed")
+    x = out[:, 0]
+    if not bool(torch.isfinite(x).all()):
+        return float("nan"), calls[0], secs, x
+    return problem.metric(x), calls[0], secs, x
+
+
+def exact_floor(problem: Problem, n_samples: int, seed: int = SEED) -> float:
+    """The metric on exact conditional samples of the same size (finite-sample noise)."""
+    cond = problem.conditional()
+    return problem.metric(cond.sample(n_samples, torch.Generator().manual_seed(seed))[:, 0])
+
+
+# ----------------------------------------------------------------------------- main
+def fmt(v: float) -> str:
+    return "   nan" if v != v else (f"{v:.4f}" if v < 10 else f"{v:.1f}")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="a small subset (~1 min)")
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results"))
+    ap.add_argument("--samples", type=int, default=None, help="samples per run (default 20000, quick 5000)")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    n = args.samples or (5000 if args.quick else 20000)
+    steps_grid, inner_grid = (QUICK_STEPS, QUICK_INNER) if args.quick else (STEPS, INNER)
+    os.makedirs(args.out, exist_ok=True)
+    problems = make_problems(n)
+    lines = []
+
+    def emit(s=""):
+        print(s, flush=True)
+        lines.append(s)
+
+    emit(f"LanPaint exactness benchmark: {n} samples/run, seed {SEED}, defaults "
+         f"{lp.LanPaintParams()}")
+    emit("KL to the exact conditional of x | y_o (Gaussian: moment-fitted; mixture: histogram). "
+         "calls = model calls of LanPaint (others within +N).")
+    t_start = time.perf_counter()
+    results = {}  # (problem, param) -> {(S, N, method): (kl, calls)}
+    for prob in problems:
+        floor = exact_floor(prob, n)
+        for pname, flow, sched in PARAMETERISATIONS:
+            res = results.setdefault((prob.name, pname), {})
+            t_panel = time.perf_counter()
+            emit()
+            emit(f"== {prob.name} / {pname} (y_o = {prob.y_obs}; exact-sample floor {floor:.4f}) ==")
+            emit(f"{'S':>3} {'N':>3} {'calls':>6} " + " ".join(f"{m:>9}" for m in METHODS))
+            for S in steps_grid:
+                for N in inner_grid:
+                    row = {}
+                    for m in METHODS:
+                        if N == 0 and m != "Replace":
+                            row[m] = row["Replace"]  # every method is Replace without inner iterations
+                        else:
+                            kl, calls, _, _ = run_one(prob, flow, sched, m, S, N, n)
+                            row[m] = (kl, calls)
+                        res[(S, N, m)] = row[m]
+                    emit(f"{S:>3} {N:>3} {row['LanPaint'][1]:>6} "
+                         + " ".join(f"{fmt(row[m][0]):>9}" for m in METHODS))
+            emit(f"({time.perf_counter() - t_panel:.0f} s)")
+    emit()
+    emit(f"total {time.perf_counter() - t_start:.0f} s")
+    with open(os.path.join(args.out, "exactness.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    plot(results, steps_grid, inner_grid, os.path.join(args.out, "exactness.png"))
+    print(f"wrote {args.out}/exactness.txt and exactness.png")
+
+
+def plot(results, steps_grid, inner_grid, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = list(results)
+    fig, axes = plt.subplots(1, len(keys), figsize=(4.6 * len(keys), 4.2), squeeze=False)
+    colours = dict(zip(METHODS, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
+    n_fix = 5 if 5 in inner_grid else max(inner_grid)
+    s_fix = 20 if 20 in steps_grid else max(steps_grid)
+    for ax, key in zip(axes[0], keys):
+        res = results[key]
+        for m in METHODS:
+            if m == "Replace":  # Replace with S (N + 1) steps: one curve over all budgets
+                pts = sorted({(c, kl) for (S, N, mm), (kl, c) in res.items() if mm == m})
+                ax.plot(*zip(*pts), "o-", color=colours[m], ms=3, label=m)
+                continue
+            a = sorted((res[(S, n_fix, m)][1], res[(S, n_fix, m)][0]) for S in steps_grid)
+            b = sorted((res[(s_fix, N, m)][1], res[(s_fix, N, m)][0]) for N in inner_grid if N > 0)
+            ax.plot(*zip(*a), "o-", color=colours[m], ms=3, label=m)
+            ax.plot(*zip(*b), "s:", color=colours[m], ms=3)
+        ax.axhline(0.01, color="grey", lw=0.8, ls="--")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("model calls")
+        ax.set_ylabel("KL to exact conditional")
+        ax.set_title(f"{key[0]} / {key[1]}")
+        ax.grid(True, which="both", alpha=0.2)
+    axes[0][0].legend(fontsize=8, title=f"solid: N={n_fix}, S varies\ndotted: S={s_fix}, N varies",
+                      title_fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""What a LanPaint node was asked to do: core knobs, thinking steps and the BiG CFG scale.
+
+Input specifications (ranges, defaults, tooltips) live here once and every node reuses them.
+"""
+from dataclasses import dataclass, field
+
+from ..lanpaint_core import RANGES, SCHEMES, LanPaintParams
+
+PROMPT_MODES = ("Image First", "Prompt First")
+PROMPT_FIRST_BIG_CFG = -0.5  # the method's "prompt first" BiG scale (METHOD.md §3)
+MAX_THINKING_STEPS = 100
+
+_DEFAULTS = LanPaintParams()
+
+
+@dataclass(frozen=True)
+class LanPaintSettings:
+    params: LanPaintParams = field(default_factory=LanPaintParams)
+    n_inner: int = 5
+    big_cfg: float | None = None  # CFG scale of the known-region estimate; None: the sampler's cfg
+
+    def __post_init__(self):
+        if isinstance(self.n_inner, bool) or not isinstance(self.n_inner, int) \
+                or not 0 <= self.n_inner <= MAX_THINKING_STEPS:
+            raise ValueError(f"LanPaint thinking steps must be an integer in [0, {MAX_THINKING_STEPS}], "
+                             f"got {self.n_inner!r}")
+        if self.big_cfg is not None and not -100.0 <= self.big_cfg <= 100.0:
+            raise ValueError(f"LanPaint BiG CFG scale must lie in [-100, 100], got {self.big_cfg!r}")
+
+    @classmethod
+    def from_inputs(cls, thinking_steps, prompt_mode=PROMPT_MODES[0], big_cfg=None, **params):
+        if prompt_mode not in PROMPT_MODES:
+            raise ValueError(f"LanPaint prompt mode must be one of {PROMPT_MODES}, got {prompt_mode!r}")
+        if big_cfg is None and prompt_mode == "Prompt First":
+            big_cfg = PROMPT_FIRST_BIG_CFG
+        return cls(LanPaintParams(**params), thinking_steps, big_cfg)
+
+
+def thinking_steps_input():
+    return ("INT", {"default": 5, "min": 0, "max": MAX_THINKING_STEPS,
+                    "tooltip": "LanPaint thinking steps: Langevin iterations before each diffusion step. "
+                               "Each costs one model call; 5 is a good balance, 0 is ComfyUI's plain "
+                               "masked sampling."})
+
+
+def prompt_mode_input():
+    return (list(PROMPT_MODES), {"default": PROMPT_MODES[0],
+                                 "tooltip": "Image First: the inpainted region follows the surrounding "
+                                            "image. Prompt First: follows the prompt more strongly "
+                                            "(BiG CFG scale -0.5), at some cost in seamlessness."})
+
+
+def _float(name, default, tooltip, step):
+    low, high = RANGES[name]
+    return ("FLOAT", {"default": default, "min": low, "max": high, "step": step, "tooltip": tooltip})
+
+
+def method_inputs():
+    """Every knob of the method, for the Advanced node and the LanPaint Sampler."""
+    return {
+        "lambda_": _float("lam", _DEFAULTS.lam, "BiG strength: how hard the unknown region pushes back "
+                          "on the known one, so samples escape poor local fits. 0 disables BiG.", 0.1),
+        "step_size": _float("step_size", _DEFAULTS.step_size, "Langevin step size (eta) in units of the "
+                            "current noise variance. Larger mixes faster but less accurately.", 0.01),
+        "friction": _float("friction", _DEFAULTS.friction, "Friction (gamma) of Fast Langevin Dynamics. "
+                           "Low values keep more momentum (faster mixing, more overshoot).", 0.1),
+        "beta": _float("beta", _DEFAULTS.beta, "Known/unknown step ratio: the known region's step is "
+                       "beta times the unknown region's.", 0.05),
+        "early_stop": ("INT", {"default": _DEFAULTS.early_stop, "min": 0, "max": RANGES["early_stop"][1],
+                               "tooltip": "Skip thinking steps for the last N diffusion steps."}),
+        "inner_scheme": (list(SCHEMES), {"default": _DEFAULTS.scheme,
+                                         "tooltip": "sho: Fast Langevin Dynamics with the exact oscillator "
+                                                    "step (recommended). ou: overdamped exact "
+                                                    "Ornstein-Uhlenbeck step."}),
+        "big_cfg": ("FLOAT", {"default": -101.0, "min": -101.0, "max": 100.0, "step": 0.1,
+                              "tooltip": "CFG scale of the model estimate that drives the known region "
+                                         "(taken from the same batched model call). -101 = auto: the "
+                                         "sampler's cfg, or -0.5 in Prompt First mode."}),
+    }
+
+
+def settings_from_method_inputs(thinking_steps, prompt_mode, lambda_, step_size, friction, beta,
+                                early_stop, inner_scheme, big_cfg):
+    return LanPaintSettings.from_inputs(
+        thinking_steps, prompt_mode, None if big_cfg <= -101.0 else big_cfg,
+        lam=lambda_, step_size=step_size, friction=friction, beta=beta,
+        early_stop=early_stop, scheme=inner_scheme)
