@@ -20,8 +20,9 @@ def check_mask_shape(mask: torch.Tensor, latent_shape):
     lh, lw = latent_shape[-2], latent_shape[-1]
     size_ok = mh > 0 and mw > 0 and abs(mh / lh - mw / lw) <= MAX_ASPECT_MISMATCH * max(mh / lh, mw / lw)
     if mask_batch not in (1, batch) or not size_ok:
+        batches = "1" if batch == 1 else f"1 or {batch}"
         raise ValueError(
             f"LanPaint: the noise mask of shape {tuple(mask.shape)} does not match the latent of shape "
-            f"{tuple(latent_shape)}. The mask needs batch 1 or {batch} and the latent's aspect ratio "
+            f"{tuple(latent_shape)}. The mask needs batch {batches} and the latent's aspect ratio "
             f"({lh}x{lw} latent pixels, e.g. a {lh * 8}x{lw * 8} image mask); resize or crop the mask "
             f"together with the image.")

@@ -1,0 +1,94 @@
+"""Run each sampler-side LanPaint node, and its stock counterpart, the way a graph would."""
+import torch
+
+from host import tiny_models as tm
+from host.comfy_env import load_comfy
+from lanpaint_pack import load_pack
+
+NODE_PATHS = ("ksampler", "advanced", "sampler", "apply")
+
+
+def node(name):
+    return load_pack().NODE_CLASS_MAPPINGS[name]()
+
+
+def widget_defaults(name, keys):
+    required = load_pack().NODE_CLASS_MAPPINGS[name].INPUT_TYPES()["required"]
+    return {k: required[k][1]["default"] for k in keys}
+
+
+METHOD_KEYS = ("lambda_", "step_size", "friction", "beta", "early_stop", "inner_scheme", "big_cfg")
+
+
+def method_defaults(name="LanPaintKSamplerAdvanced", **overrides):
+    return {**widget_defaults(name, METHOD_KEYS), **overrides}
+
+
+def _custom_sample(model, seed, steps, cfg, sampler, pos, neg, latent, scheduler="normal"):
+    env = load_comfy()
+    sigmas = env.samplers.calculate_sigmas(model.get_model_object("model_sampling"), scheduler, steps).cpu()
+    out = env.nodes_custom_sampler.SamplerCustom.execute(model, True, seed, cfg, pos, neg, sampler, sigmas, latent)
+    return out.result[0]["samples"]
+
+
+def run(path, model, latent, *, sampler="euler", seed=1, steps=3, cfg=3.0, thinking=2, conds,
+        prompt_mode="Image First", scheduler="normal", **method):
+    """Sample `latent` (a LATENT dict) through one of the four LanPaint entry points."""
+    pos, neg = conds
+    env = load_comfy()
+    if path == "ksampler":
+        assert not method, "LanPaint KSampler has no method knobs"
+        return node("LanPaintKSampler").sample(model, seed, steps, cfg, sampler, scheduler, pos, neg, latent,
+                                              1.0, thinking, prompt_mode)[0]["samples"]
+    knobs = method_defaults(**method)
+    if path == "advanced":
+        return node("LanPaintKSamplerAdvanced").sample(
+            model, "enable", seed, steps, cfg, sampler, scheduler, pos, neg, latent, 0, 10000, "disable",
+            thinking, prompt_mode, **knobs)[0]["samples"]
+    if path == "sampler":
+        lp_sampler = node("LanPaintSampler").get_sampler(sampler, thinking, prompt_mode, **knobs)[0]
+        return _custom_sample(model, seed, steps, cfg, lp_sampler, pos, neg, latent, scheduler)
+    if path == "apply":
+        patched = node("ApplyLanPaint").patch(model, thinking, prompt_mode, **knobs)[0]
+        return env.nodes.common_ksampler(patched, seed, steps, cfg, sampler, scheduler, pos, neg, latent)[0]["samples"]
+    raise ValueError(path)
+
+
+def run_stock(path, model, latent, *, sampler="euler", seed=1, steps=3, cfg=3.0, conds, scheduler="normal"):
+    """The stock node each LanPaint entry point stands in for."""
+    pos, neg = conds
+    env = load_comfy()
+    if path == "advanced":
+        return env.nodes.KSamplerAdvanced().sample(model, "enable", seed, steps, cfg, sampler, scheduler, pos, neg,
+                                                   latent, 0, 10000, "disable")[0]["samples"]
+    if path == "sampler":
+        return _custom_sample(model, seed, steps, cfg, env.samplers.sampler_object(sampler), pos, neg, latent,
+                              scheduler)
+    return env.nodes.common_ksampler(model, seed, steps, cfg, sampler, scheduler, pos, neg, latent)[0]["samples"]
+
+
+def latent_mask(mask, latent_shape):
+    """The host's resize of a noise mask to the latent, binarised with LanPaint's rule (>= 0.5)."""
+    env = load_comfy()
+    return env.utils.reshape_mask(mask.float(), latent_shape) >= 0.5
+
+
+def counting_clone(model):
+    """A clone of `model` that counts batched model calls (via the host's model_function_wrapper)."""
+    clone = model.clone()
+    calls = []
+
+    def wrapper(apply_model, args):
+        calls.append(float(args["timestep"].reshape(-1)[0]))
+        return apply_model(args["input"], args["timestep"], **args["c"])
+
+    clone.set_model_unet_function_wrapper(wrapper)
+    return clone, calls
+
+
+def masked_latent(family, batch=1, seed=0, mask=None):
+    shape = tm.latent_shape_for(family, batch)
+    lat = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
+    if mask is None:
+        mask = tm.half_mask(shape[-2] * 8, shape[-1] * 8, batch)
+    return {"samples": lat, "noise_mask": mask}
