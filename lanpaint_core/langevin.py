@@ -25,8 +25,8 @@ def binarize_mask(mask: torch.Tensor) -> torch.Tensor:
 
 
 def _region_map(regen: torch.Tensor, x_value: float, y_value: float) -> torch.Tensor:
-    return torch.where(regen, torch.tensor(x_value, device=regen.device),
-                       torch.tensor(y_value, device=regen.device))
+    # Python scalars: no host-to-device copy, so building the schedule never syncs.
+    return torch.where(regen, x_value, y_value).to(torch.float32)
 
 
 def _transition_map(regen, tx: OscillatorTransition, ty: OscillatorTransition) -> OscillatorTransition:

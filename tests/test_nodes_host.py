@@ -263,3 +263,14 @@ def test_out_of_range_parameters_are_rejected(models, conds):
                                ("apply", {"inner_scheme": "rk4"}, "scheme"), ("advanced", {"thinking": 1000}, "thinking")):
         with pytest.raises(ValueError, match=name):
             run(path, model, latent, conds=c, **kwargs)
+
+
+def test_v_prediction_model(comfy):
+    model = tm.tiny_sdxl_vpred(0)
+    latent = masked_latent("sdxl")
+    lat = latent["samples"]
+    keep = ~latent_mask(latent["noise_mask"], lat.shape)
+    for sampler in ("euler", "dpmpp_2m_sde"):
+        out = run("ksampler", model, latent, sampler=sampler, conds=tm.conds_for("sdxl"))
+        assert torch.equal(out[keep], tm.host_roundtrip(model, lat)[keep])
+        assert torch.isfinite(out).all() and (out[~keep] - lat[~keep]).abs().max() > 1e-3
