@@ -1,0 +1,155 @@
+"""Locate and import a real ComfyUI host in-process, for tests.
+
+``load_comfy()`` finds ComfyUI (env ``COMFYUI_PATH``, else
+``<repo>/.cache/ComfyUI-0.3.75`` as created by ``bash scripts/setup_env.sh``), puts it on
+``sys.path``, forces the CPU device (unless ``LANPAINT_TEST_DEVICE=gpu``) *before*
+``comfy.model_management`` is imported, imports the modules tests need and returns them in a
+namespace. It is idempotent: later calls return the same namespace.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import types
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_COMFY_DIR = REPO_ROOT / ".cache" / "ComfyUI-0.3.75"
+
+_ENV: types.SimpleNamespace | None = None
+
+
+class ComfyNotFoundError(RuntimeError):
+    pass
+
+
+def comfy_path() -> Path:
+    """The ComfyUI root the tests use; raises ComfyNotFoundError with a fix if missing."""
+    env = os.environ.get("COMFYUI_PATH")
+    path = Path(env).expanduser().resolve() if env else DEFAULT_COMFY_DIR
+    if not (path / "comfy" / "model_management.py").is_file() or not (path / "nodes.py").is_file():
+        origin = "COMFYUI_PATH=%s" % env if env else "the default location %s" % path
+        raise ComfyNotFoundError(
+            "No ComfyUI tree found at %s (looked for comfy/model_management.py and nodes.py). "
+            "Run `bash scripts/setup_env.sh` from the repo root to fetch ComfyUI 0.3.75 into "
+            ".cache/, or point COMFYUI_PATH at your own ComfyUI checkout." % origin)
+    return path
+
+
+def _want_cpu() -> bool:
+    return os.environ.get("LANPAINT_TEST_DEVICE", "cpu").strip().lower() != "gpu"
+
+
+def load_comfy() -> types.SimpleNamespace:
+    """Import the ComfyUI host and return a namespace of its modules.
+
+    Attributes: path (Path), nodes, comfy, model_management, samplers, sample, model_patcher,
+    model_base, model_sampling, supported_models, supported_models_base, latent_formats,
+    k_diffusion_sampling, patcher_extension, sampler_helpers, utils, ops, conds, cli_args,
+    latent_preview, node_helpers, nodes_custom_sampler, nodes_model_advanced,
+    nodes_differential_diffusion (the last three may be None if they fail to import),
+    device (torch.device used for sampling).
+    """
+    global _ENV
+    if _ENV is not None:
+        return _ENV
+
+    import torch
+    torch.set_num_threads(1)
+
+    path = comfy_path()
+    p = str(path)
+    # ComfyUI runs with its root first on sys.path (main.py's directory). Keep it first: a node
+    # pack checkout on sys.path has its own ``nodes`` package that must not shadow ComfyUI's.
+    while p in sys.path:
+        sys.path.remove(p)
+    sys.path.insert(0, p)
+    for name in ("nodes", "comfy"):
+        mod = sys.modules.get(name)
+        f = getattr(mod, "__file__", None) if mod is not None else None
+        if mod is not None and (f is None or not Path(f).resolve().is_relative_to(path)):
+            raise ComfyNotFoundError(
+                "module %r was already imported from %s, not from ComfyUI at %s; import the "
+                "host through load_comfy() before anything else imports %r." % (name, f, path, name))
+
+    want_cpu = _want_cpu()
+    if not want_cpu and not torch.cuda.is_available():
+        raise RuntimeError("LANPAINT_TEST_DEVICE=gpu but torch sees no CUDA device; unset it to "
+                           "run the tests on the CPU.")
+    # ComfyUI parses the command line at import of comfy.cli_args only when
+    # comfy.options.args_parsing is True (main.py enables it). Keep it off, and hide pytest's
+    # argv anyway in case something enabled it.
+    saved_argv = sys.argv
+    try:
+        sys.argv = [saved_argv[0] if saved_argv else "comfy"]
+        import comfy.options
+        if "comfy.cli_args" not in sys.modules:
+            comfy.options.args_parsing = False
+        import comfy.cli_args
+        if want_cpu:
+            comfy.cli_args.args.cpu = True
+        already = "comfy.model_management" in sys.modules
+        import comfy.model_management as mm
+        if want_cpu and already and mm.cpu_state != mm.CPUState.CPU:
+            # model_management was imported before us with another device: switch it.
+            mm.cpu_state = mm.CPUState.CPU
+        import comfy.utils
+        comfy.utils.set_progress_bar_enabled(False)
+        import nodes
+        import comfy.samplers
+        import comfy.sample
+        import comfy.model_patcher
+        import comfy.model_base
+        import comfy.model_sampling
+        import comfy.supported_models
+        import comfy.supported_models_base
+        import comfy.latent_formats
+        import comfy.k_diffusion.sampling as kds
+        import comfy.patcher_extension
+        import comfy.sampler_helpers
+        import comfy.ops
+        import comfy.conds
+        import latent_preview
+        import node_helpers
+    finally:
+        sys.argv = saved_argv
+
+    def _opt(name):
+        try:
+            return importlib.import_module(name)
+        except Exception:  # optional extras; tests that need them assert on None
+            return None
+
+    if not Path(nodes.__file__).resolve().is_relative_to(path):
+        raise ComfyNotFoundError("`import nodes` gave %s, not ComfyUI's nodes.py under %s"
+                                 % (nodes.__file__, path))
+
+    _ENV = types.SimpleNamespace(
+        path=path,
+        nodes=nodes,
+        comfy=comfy,
+        cli_args=comfy.cli_args,
+        model_management=mm,
+        samplers=comfy.samplers,
+        sample=comfy.sample,
+        model_patcher=comfy.model_patcher,
+        model_base=comfy.model_base,
+        model_sampling=comfy.model_sampling,
+        supported_models=comfy.supported_models,
+        supported_models_base=comfy.supported_models_base,
+        latent_formats=comfy.latent_formats,
+        k_diffusion_sampling=kds,
+        patcher_extension=comfy.patcher_extension,
+        sampler_helpers=comfy.sampler_helpers,
+        utils=comfy.utils,
+        ops=comfy.ops,
+        conds=comfy.conds,
+        latent_preview=latent_preview,
+        node_helpers=node_helpers,
+        nodes_custom_sampler=_opt("comfy_extras.nodes_custom_sampler"),
+        nodes_model_advanced=_opt("comfy_extras.nodes_model_advanced"),
+        nodes_differential_diffusion=_opt("comfy_extras.nodes_differential_diffusion"),
+        device=mm.get_torch_device(),
+    )
+    return _ENV

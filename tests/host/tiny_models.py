@@ -1,0 +1,546 @@
+"""Tiny REAL ComfyUI architectures with seeded weights, and analytic Gaussian models.
+
+Every builder returns a ``comfy.model_patcher.ModelPatcher`` usable with stock samplers, e.g.::
+
+    env = load_comfy()
+    model = tiny_sdxl(seed=0)
+    pos, neg = sdxl_conds()
+    latent = {"samples": torch.randn(1, 4, 16, 16), "noise_mask": mask}
+    (out,) = env.nodes.common_ksampler(model, 0, 4, 2.0, "euler", "normal", pos, neg, latent)
+
+Weights: ComfyUI's ``comfy.ops`` layers skip init (torch.empty), so every parameter is
+initialised here from a seeded generator: matrices ~ N(0, gain^2/fan_in), biases ~ N(0, 0.02^2),
+1-D weights/scales of norms ~ 1 + N(0, 0.02^2). The real archs zero-init their final layers;
+here they get random weights too, so the output depends on the input.
+
+Analytic models: ``analytic_gaussian_model`` plugs a module returning the exact prediction for a
+Gaussian data distribution N(mean, Sigma) over one latent into a real ``BaseModel`` (EPS,
+V-prediction or CONST/flow sampling), so the host's own calculate_input / calculate_denoised /
+noise_scaling run unchanged.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import torch
+
+from .comfy_env import load_comfy
+
+__all__ = [
+    "init_weights", "make_patcher",
+    "tiny_sdxl", "tiny_sdxl_vpred", "tiny_sd3", "tiny_flux", "tiny_hidream",
+    "sdxl_conds", "sd3_conds", "flux_conds", "hidream_conds", "conds_for", "latent_shape_for",
+    "GaussianData", "GaussianConditional", "correlated_covariance",
+    "analytic_gaussian_model", "analytic_conds", "analytic_data", "TINY_BUILDERS",
+    "half_mask", "host_roundtrip", "sigmas_for", "analytic_euler_reference",
+    "predict_denoised", "gaussian_fit_stats",
+]
+
+TOKENS = 7          # context tokens in the test conditioning
+CONTEXT_DIM = 64    # text-token width for every tiny model
+POOLED_DIM = 32     # pooled-output width for every tiny model
+
+
+# ----------------------------------------------------------------------------- weights
+_CHECKPOINT_BUFFERS = ("pos_embed",)   # MMDiT (SD3) registers pos_embed as an empty buffer
+
+
+@torch.no_grad()
+def init_weights(module: torch.nn.Module, seed: int = 0, gain: float = 1.0,
+                 bias_std: float = 0.02) -> torch.nn.Module:
+    """Deterministically (re)initialise every parameter and every non-finite float buffer."""
+    g = torch.Generator(device="cpu").manual_seed(int(seed))
+    for name, p in sorted(module.named_parameters(), key=lambda kv: kv[0]):
+        if not p.dtype.is_floating_point:
+            continue
+        leaf = name.rsplit(".", 1)[-1]
+        if p.ndim <= 1:
+            v = torch.randn(p.shape, generator=g, dtype=torch.float32) * bias_std
+            if leaf != "bias" and ("norm" in name or leaf in ("scale", "weight", "gamma")):
+                v = v + 1.0
+        else:
+            fan_in = int(math.prod(p.shape[1:]))
+            v = torch.randn(p.shape, generator=g, dtype=torch.float32) * (gain / math.sqrt(max(fan_in, 1)))
+        p.copy_(v.to(device=p.device, dtype=p.dtype))
+    for name, b in sorted(module.named_buffers(), key=lambda kv: kv[0]):
+        if not b.dtype.is_floating_point:
+            continue
+        if name.rsplit(".", 1)[-1] in _CHECKPOINT_BUFFERS:
+            # buffers a checkpoint would fill (allocated with torch.empty by the arch)
+            b.copy_((torch.randn(b.shape, generator=g) * bias_std).to(b.dtype))
+        elif not torch.isfinite(b).all():
+            b.copy_(torch.zeros_like(b))
+    return module
+
+
+def make_patcher(model):
+    """Wrap a BaseModel the way comfy.sd.load_diffusion_model_state_dict does."""
+    env = load_comfy()
+    mm = env.model_management
+    return env.model_patcher.ModelPatcher(model, load_device=mm.get_torch_device(),
+                                          offload_device=mm.unet_offload_device())
+
+
+def _build(config_cls, unet_config: dict, seed: int, state_dict: Optional[dict] = None,
+           post_config=None, gain: float = 1.0):
+    cfg = config_cls(unet_config)
+    if post_config is not None:
+        post_config(cfg)
+    cfg.set_inference_dtype(torch.float32, None)
+    model = cfg.get_model(state_dict or {}, "")
+    init_weights(model.diffusion_model, seed=seed, gain=gain)
+    model.eval()
+    return make_patcher(model)
+
+
+# ----------------------------------------------------------------------------- SDXL
+def _sdxl_unet_config():
+    return {
+        "use_checkpoint": False, "image_size": 32, "out_channels": 4, "use_spatial_transformer": True,
+        "legacy": False, "num_classes": "sequential", "adm_in_channels": POOLED_DIM + 6 * 256,
+        "in_channels": 4, "model_channels": 32, "num_res_blocks": [1, 1],
+        "transformer_depth": [0, 1], "channel_mult": [1, 2], "transformer_depth_middle": 1,
+        "use_linear_in_transformer": True, "context_dim": CONTEXT_DIM,
+        "transformer_depth_output": [0, 0, 1, 1], "use_temporal_resblock": False,
+        "use_temporal_attention": False,
+    }
+
+
+def _heads16(cfg):
+    cfg.unet_config["num_head_channels"] = 16
+    cfg.unet_config["num_heads"] = -1
+
+
+def tiny_sdxl(seed: int = 0, v_pred: bool = False):
+    """Tiny SDXL UNet (EPS, or V_PREDICTION with v_pred=True). Latent [B,4,H,W], H,W % 2 == 0."""
+    env = load_comfy()
+    sd = {"v_pred": torch.zeros(())} if v_pred else {}
+    return _build(env.supported_models.SDXL, _sdxl_unet_config(), seed, sd, post_config=_heads16)
+
+
+def tiny_sdxl_vpred(seed: int = 0):
+    return tiny_sdxl(seed, v_pred=True)
+
+
+# ----------------------------------------------------------------------------- SD3
+def tiny_sd3(seed: int = 0):
+    """Tiny SD3 MMDiT (FLOW, CONST sampling, shift 3). Latent [B,16,H,W], H,W even, <= 128."""
+    env = load_comfy()
+    unet_config = {
+        "in_channels": 16, "out_channels": 16, "patch_size": 2, "depth": 2, "input_size": None,
+        "adm_in_channels": POOLED_DIM,
+        "context_embedder_config": {"target": "torch.nn.Linear",
+                                    "params": {"in_features": CONTEXT_DIM, "out_features": 128}},
+        "pos_embed_max_size": 64, "num_patches": 4096, "qk_norm": "rms",
+        "pos_embed_scaling_factor": None, "x_block_self_attn_layers": [0],
+    }
+    return _build(env.supported_models.SD3, unet_config, seed)
+
+
+# ----------------------------------------------------------------------------- Flux
+def tiny_flux(seed: int = 0):
+    """Tiny Flux dev (FLUX type, CONST sampling, guidance_embed). Latent [B,16,H,W]."""
+    env = load_comfy()
+    unet_config = {
+        "image_model": "flux", "guidance_embed": True, "in_channels": 16, "out_channels": 16,
+        "vec_in_dim": POOLED_DIM, "context_in_dim": CONTEXT_DIM, "hidden_size": 64,
+        "mlp_ratio": 4.0, "num_heads": 2, "depth": 1, "depth_single_blocks": 1,
+        "axes_dim": [8, 12, 12], "theta": 10000, "patch_size": 2, "qkv_bias": True,
+    }
+    return _build(env.supported_models.Flux, unet_config, seed)
+
+
+# ----------------------------------------------------------------------------- HiDream
+def tiny_hidream(seed: int = 0):
+    """Tiny HiDream (FLOW, CONST sampling). Latent [B,16,H,W], H,W even, <= 128."""
+    env = load_comfy()
+    unet_config = {
+        "image_model": "hidream", "patch_size": 2, "in_channels": 16, "out_channels": 16,
+        "num_layers": 1, "num_single_layers": 1, "attention_head_dim": 32,
+        "num_attention_heads": 2, "caption_channels": [CONTEXT_DIM, 48], "text_emb_dim": POOLED_DIM,
+        "num_routed_experts": 2, "num_activated_experts": 1, "axes_dims_rope": [16, 8, 8],
+        "max_resolution": [64, 64], "llama_layers": [0, 1],
+    }
+    return _build(env.supported_models.HiDream, unet_config, seed)
+
+
+# ----------------------------------------------------------------------------- conditioning
+def _gen(seed):
+    return torch.Generator(device="cpu").manual_seed(int(seed))
+
+
+def _tokens_pooled(seed):
+    g = _gen(seed)
+    return (torch.randn(1, TOKENS, CONTEXT_DIM, generator=g),
+            torch.randn(1, POOLED_DIM, generator=g))
+
+
+def sdxl_conds(seed: int = 1):
+    """(positive, negative) for tiny_sdxl: [[tokens [1,7,64], {"pooled_output": [1,32]}]]."""
+    out = []
+    for s in (seed, seed + 1000):
+        t, p = _tokens_pooled(s)
+        out.append([[t, {"pooled_output": p, "width": 128, "height": 128}]])
+    return out[0], out[1]
+
+
+def sd3_conds(seed: int = 1):
+    out = []
+    for s in (seed, seed + 1000):
+        t, p = _tokens_pooled(s)
+        out.append([[t, {"pooled_output": p}]])
+    return out[0], out[1]
+
+
+def flux_conds(seed: int = 1, guidance: float = 3.5):
+    """Flux: guidance goes in the cond dict (host default 3.5 if absent)."""
+    out = []
+    for s in (seed, seed + 1000):
+        t, p = _tokens_pooled(s)
+        out.append([[t, {"pooled_output": p, "guidance": guidance}]])
+    return out[0], out[1]
+
+
+def hidream_conds(seed: int = 1):
+    """HiDream also needs conditioning_llama3 [1, len(llama_layers)=2, tokens=5, 48]."""
+    out = []
+    for s in (seed, seed + 1000):
+        t, p = _tokens_pooled(s)
+        llama = torch.randn(1, 2, 5, 48, generator=_gen(s + 7))
+        out.append([[t, {"pooled_output": p, "conditioning_llama3": llama}]])
+    return out[0], out[1]
+
+
+_CONDS = {"sdxl": sdxl_conds, "sdxl_vpred": sdxl_conds, "sd3": sd3_conds,
+          "flux": flux_conds, "hidream": hidream_conds}
+_SHAPES = {"sdxl": (4, 16, 16), "sdxl_vpred": (4, 16, 16), "sd3": (16, 16, 16),
+           "flux": (16, 16, 16), "hidream": (16, 16, 16)}
+TINY_BUILDERS = {"sdxl": tiny_sdxl, "sdxl_vpred": tiny_sdxl_vpred, "sd3": tiny_sd3,
+                 "flux": tiny_flux, "hidream": tiny_hidream}
+
+
+def conds_for(name: str, seed: int = 1):
+    """(positive, negative) conditioning for a TINY_BUILDERS key."""
+    return _CONDS[name](seed)
+
+
+def latent_shape_for(name: str, batch: int = 1, h: Optional[int] = None, w: Optional[int] = None):
+    c, dh, dw = _SHAPES[name]
+    return (batch, c, h or dh, w or dw)
+
+
+# ----------------------------------------------------------------------------- analytic
+@dataclass
+class GaussianConditional:
+    """Exact conditional of the masked (regenerated) elements given the kept ones.
+
+    mean: latent-shaped [C,H,W]; kept positions hold the known values, regenerated positions
+          the conditional mean.
+    std:  latent-shaped [C,H,W]; sqrt of the conditional variances (0 on kept positions).
+    cov:  [k,k] conditional covariance of the k regenerated elements, in the order of ``idx``.
+    idx:  [k] flat indices (into latent.flatten()) of the regenerated elements.
+    """
+    mean: torch.Tensor
+    std: torch.Tensor
+    cov: torch.Tensor
+    idx: torch.Tensor
+
+
+class GaussianData:
+    """x0 ~ N(mean, cov) over one flattened latent of shape ``shape`` (float64 internally).
+
+    Independent when built with ``std`` (cov = diag(std^2)); otherwise a full covariance.
+    """
+
+    def __init__(self, mean: torch.Tensor, std: Optional[torch.Tensor] = None,
+                 cov: Optional[torch.Tensor] = None):
+        mean = torch.as_tensor(mean, dtype=torch.float64)
+        self.shape = tuple(mean.shape)
+        self.d = mean.numel()
+        self.mean = mean
+        if cov is None:
+            if std is None:
+                raise ValueError("give std or cov")
+            std = torch.as_tensor(std, dtype=torch.float64).expand(self.shape).clone()
+            self.var = std.flatten() ** 2
+            self.cov = torch.diag(self.var)
+            self.independent = True
+            self._evals = self.var
+            self._evecs = None
+        else:
+            cov = torch.as_tensor(cov, dtype=torch.float64)
+            if cov.shape != (self.d, self.d):
+                raise ValueError("cov must be [d,d] with d = mean.numel() = %d" % self.d)
+            cov = 0.5 * (cov + cov.T)
+            self.cov = cov
+            self.var = torch.diagonal(cov).clone()
+            evals, evecs = torch.linalg.eigh(cov)
+            if evals.min() <= 0:
+                raise ValueError("cov must be positive definite")
+            self._evals, self._evecs = evals, evecs
+            self.independent = False
+
+    @property
+    def std(self) -> torch.Tensor:
+        return self.var.sqrt().reshape(self.shape)
+
+    def sample(self, n: int, generator: Optional[torch.Generator] = None) -> torch.Tensor:
+        z = torch.randn(n, self.d, generator=generator, dtype=torch.float64)
+        if self.independent:
+            x = z * self.var.sqrt()
+        else:
+            x = (z * self._evals.sqrt()) @ self._evecs.T
+        return (x + self.mean.flatten()).reshape((n,) + self.shape)
+
+    def posterior_mean(self, x: torch.Tensor, alpha: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+        """E[x0 | x] for x = alpha*x0 + s*n, n ~ N(0, I); alpha, s per batch item ([B])."""
+        B = x.shape[0]
+        xf = x.reshape(B, -1).to(torch.float64)
+        a = alpha.reshape(B, 1).to(torch.float64)
+        s2 = (s.reshape(B, 1).to(torch.float64)) ** 2
+        mu = self.mean.flatten().to(xf.device)
+        lam = self._evals.to(xf.device)
+        r = xf - a * mu
+        gain = a * lam / (a * a * lam + s2)            # [B, d] eigen-space gain
+        if self.independent:
+            out = mu + gain * r
+        else:
+            U = self._evecs.to(xf.device)
+            out = mu + ((r @ U) * gain) @ U.T
+        return out.reshape(x.shape)
+
+    def exact_conditional(self, known_values: torch.Tensor, mask: torch.Tensor) -> GaussianConditional:
+        """Conditional of elements where mask == 1 (regenerated) given known_values elsewhere.
+
+        known_values: latent [C,H,W] (or [1,C,H,W]); mask broadcastable to it ([H,W], [1,H,W],
+        [C,H,W]), binary, 1 = regenerate.
+        """
+        kv = torch.as_tensor(known_values, dtype=torch.float64).reshape(self.shape)
+        m = torch.as_tensor(mask, dtype=torch.float64)
+        while m.ndim > len(self.shape):
+            m = m[0]
+        m = m.expand(self.shape)
+        if not torch.all((m == 0) | (m == 1)):
+            raise ValueError("mask must be binary")
+        mf = m.flatten().bool()
+        u = torch.nonzero(mf).flatten()
+        k = torch.nonzero(~mf).flatten()
+        mu = self.mean.flatten()
+        S = self.cov
+        S_uu, S_uk, S_kk = S[u][:, u], S[u][:, k], S[k][:, k]
+        if k.numel() > 0:
+            sol = torch.linalg.solve(S_kk, torch.cat([(kv.flatten()[k] - mu[k])[:, None], S_uk.T], 1))
+            cmean = mu[u] + S_uk @ sol[:, 0]
+            ccov = S_uu - S_uk @ sol[:, 1:]
+        else:
+            cmean, ccov = mu[u].clone(), S_uu.clone()
+        ccov = 0.5 * (ccov + ccov.T)
+        full_mean = kv.flatten().clone()
+        full_mean[u] = cmean
+        full_std = torch.zeros(self.d, dtype=torch.float64)
+        full_std[u] = torch.diagonal(ccov).clamp_min(0).sqrt()
+        return GaussianConditional(full_mean.reshape(self.shape), full_std.reshape(self.shape), ccov, u)
+
+
+def correlated_covariance(shape: Sequence[int], std=0.8, length_scale: float = 1.5,
+                          channel_corr: float = 0.5, jitter: float = 0.05) -> torch.Tensor:
+    """A PD covariance over a [C,H,W] latent: std_i std_j * K_chan ⊗ K_rbf(space) (+ jitter).
+
+    K_chan has 1 on the diagonal and channel_corr elsewhere; K_rbf(p,q) = exp(-|p-q|^2/(2 l^2)).
+    ``std`` may be a scalar or a [C,H,W] tensor (marginal stds, up to the jitter).
+    """
+    C, H, W = shape
+    kc = torch.full((C, C), float(channel_corr), dtype=torch.float64)
+    kc.fill_diagonal_(1.0)
+    yy, xx = torch.meshgrid(torch.arange(H, dtype=torch.float64), torch.arange(W, dtype=torch.float64),
+                            indexing="ij")
+    pos = torch.stack([yy.flatten(), xx.flatten()], 1)
+    d2 = torch.cdist(pos, pos) ** 2
+    ks = torch.exp(-d2 / (2 * length_scale ** 2))
+    K = torch.kron(kc, ks)
+    K = (1 - jitter) * K + jitter * torch.eye(C * H * W, dtype=torch.float64)
+    sd = torch.as_tensor(std, dtype=torch.float64).expand(C, H, W).flatten()
+    return K * sd[:, None] * sd[None, :]
+
+
+class AnalyticGaussianNet(torch.nn.Module):
+    """diffusion_model returning the exact prediction of the owning BaseModel's parameterisation.
+
+    Inverts the host's own model_sampling: x = xc / calculate_input(sigma, 1); the forward
+    process coefficients come from noise_scaling (x_t = alpha x0 + s n); the returned output o
+    solves calculate_denoised(sigma, o, x) == E[x0 | x_t] (calculate_denoised is affine in o).
+    Works for EPS, V_PREDICTION and CONST, and with model_sampling object patches
+    (e.g. ModelSamplingSD3 shift), since it reads the owner's model_sampling at call time.
+    """
+
+    def __init__(self, data: GaussianData):
+        super().__init__()
+        self.data = data
+        self.dtype = torch.float32
+        self._owner = []          # the BaseModel, kept out of the module tree
+        self.calls = 0            # number of forward calls (handy for tests)
+        self.register_buffer("_dummy", torch.zeros(1))
+
+    def exact_conditional(self, known_values, mask):
+        return self.data.exact_conditional(known_values, mask)
+
+    def forward(self, xc, t, context=None, transformer_options={}, **kwargs):
+        self.calls += 1
+        owner = self._owner[0]
+        ms = owner.model_sampling
+        B = xc.shape[0]
+        sig = transformer_options.get("sigmas", None) if transformer_options else None
+        if sig is not None and sig.numel() > 0 and B % sig.shape[0] == 0:
+            sigma = sig.reshape(-1).repeat(B // sig.shape[0]).to(xc.device, torch.float32)
+        else:
+            sigma = ms.sigma(t.reshape(-1).float()).to(xc.device, torch.float32)
+            if sigma.numel() == 1:
+                sigma = sigma.expand(B)
+        one = torch.ones((B, 1, 1, 1), dtype=torch.float32, device=xc.device)
+        zero = torch.zeros_like(one)
+        sig4 = sigma.reshape(B)
+        x = xc.float() / ms.calculate_input(sig4, one.clone())
+        s = ms.noise_scaling(sig4, one.clone(), zero.clone())             # coefficient of noise
+        alpha = ms.noise_scaling(sig4, zero.clone(), one.clone())         # coefficient of x0
+        den = self.data.posterior_mean(x, alpha.reshape(B), s.reshape(B)).to(torch.float64)
+        a = ms.calculate_denoised(sig4, zero.expand_as(x).clone(), x).double()
+        b = ms.calculate_denoised(sig4, one.expand_as(x).clone(), x).double() - a
+        return ((den - a) / b).to(xc.dtype)
+
+
+def analytic_gaussian_model(mean, std=None, flow: bool = False, *, cov=None, shift: float = 3.0,
+                            v_pred: bool = False, multiplier: float = 1000.0):
+    """ModelPatcher of a real BaseModel whose prediction is exact for x0 ~ N(mean, cov).
+
+    mean: [C,H,W] tensor (one latent); std: scalar or [C,H,W] (independent) or cov: [d,d].
+    flow=False: EPS (ModelSamplingDiscrete, SD1/SDXL schedule); v_pred=True: V_PREDICTION;
+    flow=True: FLOW / CONST with ModelSamplingDiscreteFlow(shift, multiplier) like SD3.
+    Latent format is the identity (scale 1, no shift), so latents are model-space values.
+    Data object: ``analytic_data(patcher)`` (GaussianData with exact_conditional()).
+    Conditioning: ``analytic_conds()`` (the prediction ignores it).
+    """
+    env = load_comfy()
+    data = GaussianData(mean, std=std, cov=cov)
+    C = data.shape[0]
+    ModelType = env.model_base.ModelType
+
+    class _Latent(env.latent_formats.LatentFormat):
+        latent_channels = C
+
+    class _Config(env.supported_models_base.BASE):
+        unet_config = {"disable_unet_model_creation": True}
+        unet_extra_config = {}
+        latent_format = _Latent
+        sampling_settings = {"shift": shift, "multiplier": multiplier} if flow else {}
+        memory_usage_factor = 1.0
+
+    cfg = _Config({"disable_unet_model_creation": True, "in_channels": C})
+    cfg.set_inference_dtype(torch.float32, None)
+    mtype = ModelType.FLOW if flow else (ModelType.V_PREDICTION if v_pred else ModelType.EPS)
+    model = env.model_base.BaseModel(cfg, model_type=mtype)
+    net = AnalyticGaussianNet(data)
+    model.diffusion_model = net
+    net._owner.append(model)
+    model.eval()
+    return make_patcher(model)
+
+
+def analytic_data(patcher) -> GaussianData:
+    return patcher.model.diffusion_model.data
+
+
+def analytic_conds():
+    """(positive, negative) for analytic models: [[zeros [1,1,8], {}]] each."""
+    return [[torch.zeros(1, 1, 8), {}]], [[torch.zeros(1, 1, 8), {}]]
+
+
+# ----------------------------------------------------------------------------- helpers
+def half_mask(h: int, w: int, batch: int = 1, right: bool = True) -> torch.Tensor:
+    """noise_mask [batch,1,h,w]: 1 (regenerate) on the right half (left half if right=False)."""
+    m = torch.zeros(batch, 1, h, w)
+    if right:
+        m[..., w // 2:] = 1.0
+    else:
+        m[..., : w // 2] = 1.0
+    return m
+
+
+def host_roundtrip(patcher, latent: torch.Tensor) -> torch.Tensor:
+    """process_latent_out(process_latent_in(latent)): what stock samplers leave in the kept
+    region (bit-exact), which can differ from ``latent`` by ~1 ulp for scaled latent formats."""
+    m = patcher.model
+    return m.process_latent_out(m.process_latent_in(latent))
+
+
+def sigmas_for(patcher, scheduler: str, steps: int) -> torch.Tensor:
+    env = load_comfy()
+    return env.samplers.calculate_sigmas(patcher.get_model_object("model_sampling"), scheduler, steps).cpu()
+
+
+@torch.no_grad()
+def analytic_euler_reference(patcher, noise: torch.Tensor, sigmas: torch.Tensor,
+                             latent: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Float64 replica of ComfyUI's unmasked KSampler 'euler' run on an analytic model.
+
+    noise: the raw N(0,1) noise (comfy.sample.prepare_noise(latent, seed)); latent: the input
+    latent (zeros if None). Returns the final latent (identity latent format assumed).
+    """
+    ms = patcher.get_model_object("model_sampling")
+    data = analytic_data(patcher)
+    sig = sigmas.double()
+    lat = torch.zeros_like(noise) if latent is None else latent
+    max_denoise = math.isclose(float(ms.sigma_max), float(sig[0]), rel_tol=1e-05) or float(sig[0]) > float(ms.sigma_max)
+    x = ms.noise_scaling(sig[0].float(), noise.clone().float(), lat.float(), max_denoise).double()
+    B = x.shape[0]
+    for i in range(len(sig) - 1):
+        s = sig[i].float().expand(B)
+        one = torch.ones(B, 1, 1, 1)
+        sc = ms.noise_scaling(s, one.clone(), torch.zeros_like(one)).double().reshape(B)
+        al = ms.noise_scaling(s, torch.zeros_like(one), one.clone()).double().reshape(B)
+        den = data.posterior_mean(x, al, sc)
+        d = (x - den) / sig[i]
+        x = x + d * (sig[i + 1] - sig[i])
+    return ms.inverse_noise_scaling(sig[-1].float(), x.float())
+
+
+@torch.no_grad()
+def predict_denoised(patcher, x: torch.Tensor, sigma, cond) -> torch.Tensor:
+    """One direct model call outside a sampler: denoised = BaseModel.apply_model(x, sigma, ...)
+    for a conditioning list ``cond`` ([[tokens, {...}]]). x is in model (process_latent_in) space."""
+    model = patcher.model
+    tokens, extra = cond[0]
+    sigma = torch.as_tensor(sigma, dtype=torch.float32).reshape(-1).expand(x.shape[0]).contiguous()
+    kw = model.extra_conds(cross_attn=tokens, device=x.device, noise=x, **extra)
+    kw = {k: v.process_cond(batch_size=x.shape[0], area=None).cond for k, v in kw.items()}
+    # transformer_options["sigmas"] is what _calc_cond_batch sets during sampling
+    return model.apply_model(x, sigma, transformer_options={"sigmas": sigma}, **kw)
+
+
+def gaussian_fit_stats(samples: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> dict:
+    """Per-element fit of samples [N, ...] to independent N(mean, std^2) targets.
+
+    Returns n, max_abs_z and mean_z2 of the standardized sample means (z = (m - mean)/(std/sqrt N)),
+    std_ratio_mean / std_ratio_min / std_ratio_max of sample std / std, and the tolerances
+    (ok_*) at which a correct sampler fails with negligible probability for these sizes:
+    max|z| < 4.5, mean z^2 < 1 + 6 sqrt(2/E), |mean ratio - 1| < 4 sqrt(1/(2 N E)) + 0.01,
+    max |ratio - 1| < 4.5 sqrt(1/(2N)) + 0.01 (0.01 allows a 2nd-order sampler's bias).
+    """
+    s = samples.double()
+    n = s.shape[0]
+    mean = torch.as_tensor(mean, dtype=torch.float64).expand(s.shape[1:])
+    std = torch.as_tensor(std, dtype=torch.float64).expand(s.shape[1:])
+    e = mean.numel()
+    z = (s.mean(0) - mean) / (std / math.sqrt(n))
+    r = s.std(0) / std
+    out = {
+        "n": n, "max_abs_z": z.abs().max().item(), "mean_z2": (z ** 2).mean().item(),
+        "std_ratio_mean": r.mean().item(), "std_ratio_min": r.min().item(), "std_ratio_max": r.max().item(),
+    }
+    out["ok_mean"] = out["max_abs_z"] < 4.5 and out["mean_z2"] < 1 + 6 * math.sqrt(2 / e)
+    out["ok_std"] = (abs(out["std_ratio_mean"] - 1) < 4 * math.sqrt(1 / (2 * n * e)) + 0.01
+                     and max(abs(out["std_ratio_min"] - 1), abs(out["std_ratio_max"] - 1))
+                     < 4.5 * math.sqrt(1 / (2 * n)) + 0.01)
+    out["ok"] = out["ok_mean"] and out["ok_std"]
+    return out
