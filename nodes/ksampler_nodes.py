@@ -7,8 +7,34 @@ from .settings import (LanPaintSettings, method_inputs, prompt_mode_input, setti
                        thinking_steps_input)
 
 
+# Tooltips for stock inputs that some hosts ship without one (KSamplerAdvanced in 0.3.75).
+STOCK_TOOLTIPS = {
+    "model": "The model used for denoising the input latent.",
+    "add_noise": "enable: start from fresh noise; disable: the latent already carries its noise "
+                 "(a chained second stage).",
+    "noise_seed": "The random seed used for the noise and for LanPaint's Langevin noise.",
+    "steps": "The number of diffusion steps of the full schedule.",
+    "cfg": "Classifier-free guidance scale.",
+    "sampler_name": "The ComfyUI sampler LanPaint drives.",
+    "scheduler": "The noise schedule.",
+    "positive": "Conditioning describing what to include.",
+    "negative": "Conditioning describing what to exclude.",
+    "latent_image": "The latent to inpaint; its noise mask (1 = regenerate) selects the region.",
+    "start_at_step": "First step of the schedule to run.",
+    "end_at_step": "Step at which to stop (past the last step = run to the end).",
+    "return_with_leftover_noise": "enable: stop with the remaining noise (for a second stage); "
+                                  "disable: fully denoise.",
+}
+
+
 def _stock_inputs(node_class):
-    return dict(node_class.INPUT_TYPES()["required"])
+    required = {}
+    for name, (kind, *options) in node_class.INPUT_TYPES()["required"].items():
+        spec = dict(options[0]) if options else {}
+        if "tooltip" not in spec and name in STOCK_TOOLTIPS:
+            spec["tooltip"] = STOCK_TOOLTIPS[name]
+        required[name] = (kind, spec)
+    return required
 
 
 def _sample(model, settings, latent, **kwargs):

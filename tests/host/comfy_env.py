@@ -67,8 +67,11 @@ def load_comfy() -> types.SimpleNamespace:
     sys.path.insert(0, p)
     for name in ("nodes", "comfy"):
         mod = sys.modules.get(name)
-        f = getattr(mod, "__file__", None) if mod is not None else None
-        if mod is not None and (f is None or not Path(f).resolve().is_relative_to(path)):
+        if mod is None:
+            continue
+        # `comfy` is a namespace package (no __init__.py): its location is its __path__
+        f = getattr(mod, "__file__", None) or next(iter(getattr(mod, "__path__", [])), None)
+        if f is None or not Path(f).resolve().is_relative_to(path):
             raise ComfyNotFoundError(
                 "module %r was already imported from %s, not from ComfyUI at %s; import the "
                 "host through load_comfy() before anything else imports %r." % (name, f, path, name))
