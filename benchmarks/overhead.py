@@ -2,7 +2,7 @@
 
     python -m benchmarks.overhead [--cpu] [--size 128] [--inner 1 5 10] [--repeats R] [--mem-inner N]
 
-Model: a tiny seeded SDXL UNet (tests/host/tiny_models.tiny_sdxl) on a [1,4,S,S] latent
+Model: a tiny seeded SDXL UNet (devtools/host/tiny_models.tiny_sdxl) on a [1,4,S,S] latent
 (S=128 by default, a 1024x1024 image) with a right-half noise mask, cfg 3 (cond and uncond in
 one batched model call), euler / normal.
 
@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-TESTS_DIR = REPO_ROOT / "tests"
-for _p in (str(TESTS_DIR), str(REPO_ROOT)):
+DEVTOOLS_DIR = REPO_ROOT / "devtools"
+for _p in (str(DEVTOOLS_DIR), str(REPO_ROOT)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 

@@ -1,6 +1,6 @@
 """Shared pytest setup: one CPU thread, the real ComfyUI host as a session fixture.
 
-Test modules import the harness as ``from host import ...`` (this directory is put on
+Test modules import the harness (devtools/host) as ``from host import ...`` (devtools/ is put on
 sys.path below, so that works whether or not tests/ is a package) and take the ``comfy``
 fixture (a namespace of host modules, see host.comfy_env.load_comfy).
 """
@@ -14,7 +14,7 @@ torch.set_num_threads(1)
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _ROOT = os.path.dirname(_HERE)
-for _p in (_HERE, _ROOT):
+for _p in (_HERE, _ROOT, os.path.join(_ROOT, "devtools")):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 

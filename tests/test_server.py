@@ -2,7 +2,7 @@
 
 Starts ``main.py`` of the ComfyUI tree (COMFYUI_PATH, else .cache/ComfyUI-0.3.75) on a free port
 with a throwaway base directory whose custom_nodes/ holds a copy of this pack (``LanPaint``) and
-the test-only pack tests/server_pack (``lanpaint_test_models``: tiny seeded models, conditioning
+the test-only pack devtools/tiny_pack (``lanpaint_test_models``: tiny seeded models, conditioning
 and masked latents). Then: the five LanPaint nodes in /object_info with tooltips on every input,
 a LanPaint KSampler prompt run to a saved latent, and a prompt with an out-of-range input
 rejected by the server's validation with a 400 naming the node and input.
@@ -28,6 +28,7 @@ torch.set_num_threads(1)
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
+DEVTOOLS_DIR = REPO_ROOT / "devtools"
 PACK_SOURCES = ("__init__.py", "nodes", "lanpaint_core")
 LANPAINT_NODES = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
                   "LanPaintMaskBlend")
@@ -90,7 +91,7 @@ def _install_packs(base: Path):
             shutil.copytree(src, lanpaint / name, ignore=ignore)
         else:
             shutil.copy2(src, lanpaint / name)
-    shutil.copytree(TESTS_DIR / "server_pack", custom / "lanpaint_test_models", ignore=ignore)
+    shutil.copytree(DEVTOOLS_DIR / "tiny_pack", custom / "lanpaint_test_models", ignore=ignore)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,7 @@ def server(tmp_path_factory):
     _install_packs(base)
     port = _free_port()
     log_path = base / "server.log"
-    env = dict(os.environ, LANPAINT_TESTS_DIR=str(TESTS_DIR), COMFYUI_PATH=str(comfy_dir), PYTHONUNBUFFERED="1",
+    env = dict(os.environ, LANPAINT_DEVTOOLS_DIR=str(DEVTOOLS_DIR), COMFYUI_PATH=str(comfy_dir), PYTHONUNBUFFERED="1",
                OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     cmd = [sys.executable, "main.py", "--cpu", "--listen", "127.0.0.1", "--port", str(port),
            "--base-directory", str(base), "--disable-auto-launch", "--database-url", "sqlite:///:memory:",

@@ -1,8 +1,8 @@
 """Test-only ComfyUI node pack: tiny seeded real models, matching conditioning and masked latents.
 
 Installed by tests/test_server.py as ``custom_nodes/lanpaint_test_models`` of a throwaway server.
-It builds everything with the repo's test harness (tests/host/tiny_models.py); the copy does not
-know where the repo is, so the env var LANPAINT_TESTS_DIR (set by the test) must name its tests/.
+It builds everything with the repo's test harness (devtools/host/tiny_models.py); the copy does not
+know where the repo is, so the env var LANPAINT_DEVTOOLS_DIR (set by the test) must name its devtools/.
 """
 import importlib.util
 import os
@@ -13,14 +13,14 @@ _HOST_MODULE = "lanpaint_test_host"
 
 
 def _host():
-    """tests/host imported as package `lanpaint_test_host` (it uses relative imports)."""
+    """devtools/host imported as package `lanpaint_test_host` (it uses relative imports)."""
     if _HOST_MODULE in sys.modules:
         return sys.modules[_HOST_MODULE]
-    tests_dir = os.environ.get("LANPAINT_TESTS_DIR")
-    if not tests_dir or not os.path.isfile(os.path.join(tests_dir, "host", "tiny_models.py")):
-        raise RuntimeError("lanpaint_test_models: set LANPAINT_TESTS_DIR to the LanPaint repo's tests/ "
-                           "directory (got %r)" % tests_dir)
-    host_dir = os.path.join(tests_dir, "host")
+    devtools_dir = os.environ.get("LANPAINT_DEVTOOLS_DIR")
+    if not devtools_dir or not os.path.isfile(os.path.join(devtools_dir, "host", "tiny_models.py")):
+        raise RuntimeError("lanpaint_test_models: set LANPAINT_DEVTOOLS_DIR to the LanPaint repo's devtools/ "
+                           "directory (got %r)" % devtools_dir)
+    host_dir = os.path.join(devtools_dir, "host")
     spec = importlib.util.spec_from_file_location(_HOST_MODULE, os.path.join(host_dir, "__init__.py"),
                                                   submodule_search_locations=[host_dir])
     module = importlib.util.module_from_spec(spec)
