@@ -7,138 +7,27 @@ and masked latents). Then: the five LanPaint nodes in /object_info with tooltips
 a LanPaint KSampler prompt run to a saved latent, and a prompt with an out-of-range input
 rejected by the server's validation with a 400 naming the node and input.
 """
-import contextlib
-import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 import torch
 
-from host.comfy_env import comfy_path
+from server_harness import running_server
 
 torch.set_num_threads(1)
 
-TESTS_DIR = Path(__file__).resolve().parent
-REPO_ROOT = TESTS_DIR.parent
-DEVTOOLS_DIR = REPO_ROOT / "devtools"
-PACK_SOURCES = ("__init__.py", "nodes", "lanpaint_core")
 LANPAINT_NODES = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
                   "LanPaintMaskBlend")
 TEST_NODES = ("LanPaintTestTinyModel", "LanPaintTestConditioning", "LanPaintTestLatent")
-READY_TIMEOUT_S = 60
 RUN_TIMEOUT_S = 60
 LATENT_SEED = 5
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, proc, url, base, log_path):
-        self.proc, self.url, self.base, self.log_path = proc, url, base, log_path
-
-    def log_tail(self, n=80):
-        try:
-            lines = self.log_path.read_text(errors="replace").splitlines()
-        except OSError as e:
-            return "<no server log: %s>" % e
-        return "\n".join(lines[-n:])
-
-    @contextlib.contextmanager
-    def explain(self):
-        """Re-raise any failure with the tail of the server log attached."""
-        try:
-            yield
-        except Exception as e:  # noqa: BLE001 - includes AssertionError
-            pytest.fail("%s: %s\n----- server log tail (%s) -----\n%s"
-                        % (type(e).__name__, e, self.log_path, self.log_tail()), pytrace=True)
-
-    def request(self, path, payload=None, timeout=30):
-        """(status, decoded JSON body); HTTP errors return their status instead of raising."""
-        data = None if payload is None else json.dumps(payload).encode()
-        req = urllib.request.Request(self.url + path, data=data,
-                                     headers={"Content-Type": "application/json"} if data else {})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
-                return r.status, json.loads(r.read().decode() or "null")
-        except urllib.error.HTTPError as e:
-            body = e.read().decode(errors="replace")
-            try:
-                return e.code, json.loads(body)
-            except ValueError:
-                return e.code, body
-
-
-def _install_packs(base: Path):
-    custom = base / "custom_nodes"
-    lanpaint = custom / "LanPaint"
-    lanpaint.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in PACK_SOURCES:
-        src = REPO_ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, lanpaint / name, ignore=ignore)
-        else:
-            shutil.copy2(src, lanpaint / name)
-    shutil.copytree(DEVTOOLS_DIR / "tiny_pack", custom / "lanpaint_test_models", ignore=ignore)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    comfy_dir = comfy_path()  # raises with setup instructions when ComfyUI is missing: never a skip
-    if not (comfy_dir / "main.py").is_file():
-        pytest.fail("ComfyUI tree at %s has no main.py; run `bash scripts/setup_env.sh` or set "
-                    "COMFYUI_PATH to a full ComfyUI checkout" % comfy_dir)
-    base = tmp_path_factory.mktemp("comfy_base")
-    _install_packs(base)
-    port = _free_port()
-    log_path = base / "server.log"
-    env = dict(os.environ, LANPAINT_DEVTOOLS_DIR=str(DEVTOOLS_DIR), COMFYUI_PATH=str(comfy_dir), PYTHONUNBUFFERED="1",
-               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    cmd = [sys.executable, "main.py", "--cpu", "--listen", "127.0.0.1", "--port", str(port),
-           "--base-directory", str(base), "--disable-auto-launch", "--database-url", "sqlite:///:memory:",
-           "--disable-api-nodes", "--disable-all-custom-nodes",
-           "--whitelist-custom-nodes", "LanPaint", "lanpaint_test_models"]
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(cmd, cwd=str(comfy_dir), env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
-    srv = Server(proc, "http://127.0.0.1:%d" % port, base, log_path)
-    try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail("ComfyUI server exited with code %s before becoming ready:\n%s"
-                            % (proc.returncode, srv.log_tail()))
-            try:
-                status, _ = srv.request("/object_info", timeout=5)
-                if status == 200:
-                    break
-            except (urllib.error.URLError, OSError, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("ComfyUI server not ready after %d s:\n%s" % (READY_TIMEOUT_S, srv.log_tail()))
-            time.sleep(0.5)
+    """A real ComfyUI server with LanPaint and the tiny test pack (tests/server_harness.py)."""
+    with running_server(tmp_path_factory.mktemp("comfy_base")) as srv:
         yield srv
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        log.close()
 
 
 def _prompt(thinking_steps=2, seed=42):

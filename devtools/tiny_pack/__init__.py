@@ -1,8 +1,17 @@
-"""Test-only ComfyUI node pack: tiny seeded real models, matching conditioning and masked latents.
+"""Test-only ComfyUI node pack: tiny seeded models, stand-in loaders, conditioning and masked latents.
 
-Installed by tests/test_server.py as ``custom_nodes/lanpaint_test_models`` of a throwaway server.
-It builds everything with the repo's test harness (devtools/host/tiny_models.py); the copy does not
-know where the repo is, so the env var LANPAINT_DEVTOOLS_DIR (set by the test) must name its devtools/.
+Installed as ``custom_nodes/lanpaint_test_models`` of a throwaway server by
+``devtools/tiny_loaders.install_tiny_pack`` (used by tests/test_server.py). It builds everything
+with the repo's test harness (devtools/host/tiny_models.py); the copy finds the repo's devtools/
+through the env var LANPAINT_DEVTOOLS_DIR, else the ``_devtools_dir.txt`` install_tiny_pack writes
+(imported in place from devtools/tiny_pack, it uses its parent folder).
+
+Loader stand-ins (same output slots as the stock loaders, so ``tiny_loaders.swap_loaders`` can put
+them in place of a workflow's loaders): LanPaintTinyCheckpointLoader (MODEL, CLIP, VAE),
+LanPaintTinyUNETLoader (MODEL), LanPaintTinyCLIPLoader (CLIP), LanPaintTinyVAELoader (VAE); each
+takes ``family`` (sdxl / sd3 / flux / hidream) and a weight ``seed``. The CLIP is a real comfy CLIP
+around a stand-in text encoder (seeded embedding tables, not CLIP/T5/Llama); the VAE a real comfy
+VAE with a tiny randomly initialised AutoencoderKL. Nothing here is meant to look good.
 """
 import importlib.util
 import os
@@ -10,27 +19,66 @@ import sys
 
 FAMILIES = ["sdxl", "sd3", "flux", "hidream"]
 _HOST_MODULE = "lanpaint_test_host"
+DEVTOOLS_FILE = "_devtools_dir.txt"
+
+
+def _devtools_dir():
+    """LANPAINT_DEVTOOLS_DIR, else the folder install_tiny_pack recorded, else this pack's parent when
+    the pack is imported from its place in the repo (devtools/tiny_pack)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    devtools_dir = os.environ.get("LANPAINT_DEVTOOLS_DIR")
+    recorded = os.path.join(here, DEVTOOLS_FILE)
+    if not devtools_dir and os.path.isfile(recorded):
+        with open(recorded, encoding="utf-8") as f:
+            devtools_dir = f.read().strip()
+    if not devtools_dir and os.path.isfile(os.path.join(os.path.dirname(here), "host", "tiny_models.py")):
+        devtools_dir = os.path.dirname(here)
+    if not devtools_dir or not os.path.isfile(os.path.join(devtools_dir, "host", "tiny_models.py")):
+        raise RuntimeError("lanpaint_test_models: set LANPAINT_DEVTOOLS_DIR to the LanPaint repo's devtools/ "
+                           "directory (got %r)" % devtools_dir)
+    return devtools_dir
+
+
+def _match_running_host():
+    """Inside a running ComfyUI, make the harness's load_comfy() take that host's tree and device.
+
+    load_comfy() defaults to the repo's cached ComfyUI and forces the CPU (test defaults); a server
+    started on a GPU without LANPAINT_TEST_DEVICE would otherwise be switched to the CPU by the first
+    tiny node it runs, and a server from another ComfyUI tree would be refused.
+    """
+    nodes_module = sys.modules.get("nodes")
+    mm = sys.modules.get("comfy.model_management")
+    if mm is None or nodes_module is None or not getattr(nodes_module, "__file__", None):
+        return
+    root = os.path.dirname(os.path.abspath(nodes_module.__file__))
+    if os.path.isfile(os.path.join(root, "comfy", "model_management.py")):
+        os.environ.setdefault("COMFYUI_PATH", root)
+    if "LANPAINT_TEST_DEVICE" not in os.environ and mm.cpu_state != mm.CPUState.CPU:
+        import torch
+        if torch.cuda.is_available():
+            os.environ["LANPAINT_TEST_DEVICE"] = "gpu"
 
 
 def _host():
     """devtools/host imported as package `lanpaint_test_host` (it uses relative imports)."""
     if _HOST_MODULE in sys.modules:
         return sys.modules[_HOST_MODULE]
-    devtools_dir = os.environ.get("LANPAINT_DEVTOOLS_DIR")
-    if not devtools_dir or not os.path.isfile(os.path.join(devtools_dir, "host", "tiny_models.py")):
-        raise RuntimeError("lanpaint_test_models: set LANPAINT_DEVTOOLS_DIR to the LanPaint repo's devtools/ "
-                           "directory (got %r)" % devtools_dir)
-    host_dir = os.path.join(devtools_dir, "host")
+    host_dir = os.path.join(_devtools_dir(), "host")
     spec = importlib.util.spec_from_file_location(_HOST_MODULE, os.path.join(host_dir, "__init__.py"),
                                                   submodule_search_locations=[host_dir])
     module = importlib.util.module_from_spec(spec)
     sys.modules[_HOST_MODULE] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[_HOST_MODULE]
+        raise
     return module
 
 
 def _tiny_models():
     import importlib
+    _match_running_host()
     _host().load_comfy()
     return importlib.import_module(_HOST_MODULE + ".tiny_models")
 
@@ -95,8 +143,77 @@ class LanPaintTestLatent:
         return ({"samples": samples, "noise_mask": tm.half_mask(shape[2], shape[3], batch)},)
 
 
+def _seed_input(what):
+    return ("INT", {"default": 0, "min": 0, "max": 2 ** 31 - 1, "tooltip": "Seed of the tiny %s weights." % what})
+
+
+class _TinyLoader:
+    CATEGORY = "_for_testing/LanPaint"
+    FUNCTION = "load"
+    WHAT = "model"
+
+    @classmethod
+    def INPUT_TYPES(cls):
+        return {"required": {"family": _family_input(), "seed": _seed_input(cls.WHAT)}}
+
+
+class LanPaintTinyCheckpointLoader(_TinyLoader):
+    DESCRIPTION = ("Test stand-in for Load Checkpoint: a tiny seeded model of the family, a stand-in text "
+                   "encoder and a tiny random VAE. No files are read.")
+    RETURN_TYPES = ("MODEL", "CLIP", "VAE")
+    WHAT = "model, text encoder and VAE"
+
+    def load(self, family, seed):
+        tm = _tiny_models()
+        return tm.TINY_BUILDERS[family](seed=seed), tm.tiny_clip(family, seed), tm.tiny_vae(family, seed)
+
+
+class LanPaintTinyUNETLoader(_TinyLoader):
+    DESCRIPTION = "Test stand-in for Load Diffusion Model: a tiny seeded model of the family."
+    RETURN_TYPES = ("MODEL",)
+    WHAT = "diffusion model"
+
+    def load(self, family, seed):
+        return (_tiny_models().TINY_BUILDERS[family](seed=seed),)
+
+
+class LanPaintTinyCLIPLoader(_TinyLoader):
+    DESCRIPTION = ("Test stand-in for the (Dual/Triple/Quadruple) CLIP loaders: a real comfy CLIP object "
+                   "around a stand-in text encoder (seeded embedding tables, not CLIP/T5/Llama) whose "
+                   "conditioning fits the tiny model of the family.")
+    RETURN_TYPES = ("CLIP",)
+    WHAT = "text encoder"
+
+    def load(self, family, seed):
+        return (_tiny_models().tiny_clip(family, seed),)
+
+
+class LanPaintTinyVAELoader(_TinyLoader):
+    DESCRIPTION = ("Test stand-in for Load VAE: a real comfy VAE with a tiny randomly initialised "
+                   "AutoencoderKL (8x, 4 latent channels for sdxl, 16 otherwise).")
+    RETURN_TYPES = ("VAE",)
+    WHAT = "VAE"
+
+    def load(self, family, seed):
+        return (_tiny_models().tiny_vae(family, seed),)
+
+
 NODE_CLASS_MAPPINGS = {
     "LanPaintTestTinyModel": LanPaintTestTinyModel,
     "LanPaintTestConditioning": LanPaintTestConditioning,
     "LanPaintTestLatent": LanPaintTestLatent,
+    "LanPaintTinyCheckpointLoader": LanPaintTinyCheckpointLoader,
+    "LanPaintTinyUNETLoader": LanPaintTinyUNETLoader,
+    "LanPaintTinyCLIPLoader": LanPaintTinyCLIPLoader,
+    "LanPaintTinyVAELoader": LanPaintTinyVAELoader,
+}
+
+NODE_DISPLAY_NAME_MAPPINGS = {
+    "LanPaintTestTinyModel": "LanPaint Test Tiny Model",
+    "LanPaintTestConditioning": "LanPaint Test Conditioning",
+    "LanPaintTestLatent": "LanPaint Test Latent",
+    "LanPaintTinyCheckpointLoader": "LanPaint Tiny Checkpoint Loader (test)",
+    "LanPaintTinyUNETLoader": "LanPaint Tiny Diffusion Model Loader (test)",
+    "LanPaintTinyCLIPLoader": "LanPaint Tiny CLIP Loader (test)",
+    "LanPaintTinyVAELoader": "LanPaint Tiny VAE Loader (test)",
 }

@@ -1,0 +1,199 @@
+"""Run a real workflow on tiny models: swap its loaders for the test pack's stand-ins.
+
+``swap_loaders(api_prompt, family=None)`` returns a copy of an API-format prompt
+({"id": {"class_type", "inputs", ...}}) in which every stock loader node is replaced, under the
+same node id, by the tiny loader of devtools/tiny_pack with the same output slots, so links
+``[node_id, slot]`` stay valid:
+
+    CheckpointLoaderSimple, CheckpointLoader, DiffusersLoader      -> LanPaintTinyCheckpointLoader (MODEL, CLIP, VAE)
+    UNETLoader, UnetLoaderGGUF, UnetLoaderGGUFAdvanced             -> LanPaintTinyUNETLoader       (MODEL)
+    CLIPLoader, DualCLIPLoader, TripleCLIPLoader, QuadrupleCLIPLoader
+      (and their ComfyUI-GGUF variants ...CLIPLoaderGGUF)          -> LanPaintTinyCLIPLoader       (CLIP)
+    VAELoader                                                      -> LanPaintTinyVAELoader       (VAE)
+
+LoraLoader / LoraLoaderModelOnly are bypassed (links to their outputs are rewired to their MODEL /
+CLIP inputs and the node is dropped): there is no LoRA file for a tiny model. Loaders without a
+tiny stand-in (CLIP vision, unCLIP, style/control/upscale models, ...) raise ValueError.
+
+Family rule (family=None): the file names and ``type`` widgets of the loader nodes, lower-cased,
+are searched in this order: "hidream" -> hidream; "flux" -> flux; "sd3" / "sd 3" / "sd_3" /
+"sd-3" / "sd.3" / "stable diffusion 3" (any separators) -> sd3. Failing that, a
+QuadrupleCLIPLoader means hidream and a TripleCLIPLoader sd3; otherwise sdxl. (HiDream is tested
+first because HiDream workflows load the Flux VAE, often named after Flux.)
+
+``install_tiny_pack(custom_nodes_dir, devtools_dir)`` copies the pack into a ComfyUI
+custom_nodes/ folder as ``lanpaint_test_models``; ``load_tiny_pack()`` imports it in-process.
+"""
+from __future__ import annotations
+
+import copy
+import importlib.util
+import re
+import shutil
+import sys
+from pathlib import Path
+
+DEVTOOLS_DIR = Path(__file__).resolve().parent
+TINY_PACK_NAME = "lanpaint_test_models"
+DEVTOOLS_FILE = "_devtools_dir.txt"    # read by the pack when LANPAINT_DEVTOOLS_DIR is unset
+FAMILIES = ("sdxl", "sd3", "flux", "hidream")
+
+TINY_CHECKPOINT = "LanPaintTinyCheckpointLoader"
+TINY_UNET = "LanPaintTinyUNETLoader"
+TINY_CLIP = "LanPaintTinyCLIPLoader"
+TINY_VAE = "LanPaintTinyVAELoader"
+TINY_LOADERS = (TINY_CHECKPOINT, TINY_UNET, TINY_CLIP, TINY_VAE)
+
+# stock (and common custom) loader class -> tiny loader with the same output slots
+LOADER_SWAPS = {
+    "CheckpointLoaderSimple": TINY_CHECKPOINT,
+    "CheckpointLoader": TINY_CHECKPOINT,
+    "DiffusersLoader": TINY_CHECKPOINT,
+    "UNETLoader": TINY_UNET,
+    "UnetLoaderGGUF": TINY_UNET,
+    "UnetLoaderGGUFAdvanced": TINY_UNET,
+    "CLIPLoader": TINY_CLIP,
+    "DualCLIPLoader": TINY_CLIP,
+    "TripleCLIPLoader": TINY_CLIP,
+    "QuadrupleCLIPLoader": TINY_CLIP,
+    "CLIPLoaderGGUF": TINY_CLIP,
+    "DualCLIPLoaderGGUF": TINY_CLIP,
+    "TripleCLIPLoaderGGUF": TINY_CLIP,
+    "QuadrupleCLIPLoaderGGUF": TINY_CLIP,
+    "VAELoader": TINY_VAE,
+}
+TINY_OUTPUTS = {TINY_CHECKPOINT: ("MODEL", "CLIP", "VAE"), TINY_UNET: ("MODEL",), TINY_CLIP: ("CLIP",),
+                TINY_VAE: ("VAE",)}
+# pass-through loaders: output slot -> the input it passes on (modified)
+BYPASSED = {"LoraLoader": {0: "model", 1: "clip"}, "LoraLoaderModelOnly": {0: "model"}}
+# loaders a workflow could hold that have no tiny stand-in
+UNSUPPORTED = ("unCLIPCheckpointLoader", "ImageOnlyCheckpointLoader", "CLIPVisionLoader", "StyleModelLoader",
+               "ControlNetLoader", "DiffControlNetLoader", "UpscaleModelLoader", "GLIGENLoader",
+               "HypernetworkLoader", "PhotoMakerLoader", "ModelPatchLoader")
+
+_SD3 = re.compile(r"sd[-_ .]?3|stable[-_ .]?diffusion[-_ .]?3")
+
+
+def _is_link(value) -> bool:
+    return isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], int)
+
+
+def loader_names(api_prompt: dict) -> list[str]:
+    """The string widget values (file names, CLIP ``type``) of the prompt's loader nodes."""
+    names = []
+    for node in api_prompt.values():
+        if node.get("class_type") in LOADER_SWAPS or node.get("class_type") in BYPASSED:
+            names += [v for v in node.get("inputs", {}).values() if isinstance(v, str)]
+    return names
+
+
+def infer_family(api_prompt: dict) -> str:
+    """The tiny family for a prompt, by the rule in the module docstring."""
+    text = " ".join(loader_names(api_prompt)).lower()
+    if "hidream" in text:
+        return "hidream"
+    if "flux" in text:
+        return "flux"
+    if _SD3.search(text):
+        return "sd3"
+    classes = {node.get("class_type") for node in api_prompt.values()}
+    if classes & {"QuadrupleCLIPLoader", "QuadrupleCLIPLoaderGGUF"}:
+        return "hidream"
+    if classes & {"TripleCLIPLoader", "TripleCLIPLoaderGGUF"}:
+        return "sd3"
+    return "sdxl"
+
+
+def _bypass(prompt: dict) -> None:
+    """Rewire links to LoRA loaders' outputs to what they were fed, and drop those nodes."""
+    def resolve(link, seen=()):
+        node = prompt.get(link[0])
+        if node is None or node.get("class_type") not in BYPASSED:
+            return link
+        if link[0] in seen:
+            raise ValueError("loop of LoRA loaders at node %s" % link[0])
+        name = BYPASSED[node["class_type"]].get(link[1])
+        src = node.get("inputs", {}).get(name) if name else None
+        if not _is_link(src):
+            raise ValueError("cannot bypass %s node %s: output %d has no linked %r input"
+                             % (node["class_type"], link[0], link[1], name))
+        return resolve(src, seen + (link[0],))
+
+    for node_id, node in prompt.items():
+        if node.get("class_type") in BYPASSED:
+            continue
+        for name, value in node.get("inputs", {}).items():
+            if _is_link(value):
+                node["inputs"][name] = list(resolve(value))
+    for node_id in [i for i, n in prompt.items() if n.get("class_type") in BYPASSED]:
+        del prompt[node_id]
+
+
+def swap_loaders(api_prompt: dict, family: str | None = None, seed: int = 0) -> dict:
+    """A new API prompt with every loader replaced by the tiny loader of ``family``.
+
+    family: one of sdxl, sd3, flux, hidream; None infers it (see ``infer_family``). seed: the tiny
+    weights' seed (the same for every loader, so a UNETLoader + CLIP + VAE trio matches a
+    checkpoint loader's). Node ids and output slots are kept; ``_meta`` titles get " (tiny)".
+    Raises ValueError for a loader without a tiny stand-in or a link to a slot the tiny loader
+    lacks. The input prompt is not modified.
+    """
+    prompt = copy.deepcopy(api_prompt)
+    if family is None:
+        family = infer_family(prompt)
+    if family not in FAMILIES:
+        raise ValueError("unknown tiny family %r (one of %s)" % (family, ", ".join(FAMILIES)))
+    unsupported = sorted("%s (%s)" % (i, n.get("class_type")) for i, n in prompt.items()
+                         if n.get("class_type") in UNSUPPORTED)
+    if unsupported:
+        raise ValueError("no tiny stand-in for these loader nodes: %s" % ", ".join(unsupported))
+    _bypass(prompt)
+    for node in prompt.values():
+        tiny = LOADER_SWAPS.get(node.get("class_type"))
+        if tiny is None:
+            continue
+        meta = dict(node.get("_meta") or {})
+        meta["title"] = "%s (tiny)" % meta.get("title", node["class_type"])
+        node.clear()
+        node.update({"class_type": tiny, "inputs": {"family": family, "seed": int(seed)}, "_meta": meta})
+    for node_id, node in prompt.items():
+        for name, value in node.get("inputs", {}).items():
+            if _is_link(value) and value[0] in prompt:
+                src = prompt[value[0]]
+                outs = TINY_OUTPUTS.get(src.get("class_type"))
+                if outs is not None and not 0 <= value[1] < len(outs):
+                    raise ValueError("node %s input %r links to output %d of %s node %s, which has only %s"
+                                     % (node_id, name, value[1], src["class_type"], value[0], outs))
+    return prompt
+
+
+def install_tiny_pack(custom_nodes_dir: Path, devtools_dir: Path = DEVTOOLS_DIR,
+                      name: str = TINY_PACK_NAME) -> Path:
+    """Copy devtools/tiny_pack into ``custom_nodes_dir/name`` and return that folder.
+
+    The copy records ``devtools_dir`` in _devtools_dir.txt, so the installed pack finds the harness
+    even without LANPAINT_DEVTOOLS_DIR (which, when set, still wins).
+    """
+    devtools_dir = Path(devtools_dir).resolve()
+    dest = Path(custom_nodes_dir) / name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(devtools_dir / "tiny_pack", dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (dest / DEVTOOLS_FILE).write_text(str(devtools_dir), encoding="utf-8")
+    return dest
+
+
+def load_tiny_pack(devtools_dir: Path = DEVTOOLS_DIR):
+    """Import devtools/tiny_pack in-process (after the host is importable) as ``lanpaint_test_models``."""
+    if TINY_PACK_NAME in sys.modules:
+        return sys.modules[TINY_PACK_NAME]
+    pack_dir = Path(devtools_dir).resolve() / "tiny_pack"
+    spec = importlib.util.spec_from_file_location(TINY_PACK_NAME, pack_dir / "__init__.py",
+                                                  submodule_search_locations=[str(pack_dir)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[TINY_PACK_NAME] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[TINY_PACK_NAME]
+        raise
+    return module
