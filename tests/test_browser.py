@@ -1,0 +1,394 @@
+"""The bundled workflows load in the real ComfyUI frontend, in a real (headless) browser.
+
+Starts a ComfyUI server with this pack and the test-only tiny-model pack
+(tests/server_harness.py), drives Debian's chromium with Playwright (the PyPI package, launching
+/usr/bin/chromium: no browser download) and, for every ``workflows/*.json`` plus one workflow
+generated here that holds all five LanPaint nodes:
+
+- loads it the way the UI does, ``app.loadGraphData(workflow)`` (``window.app`` of the 1.32.x
+  frontend, also ``window.comfyAPI.app.app``);
+- asserts that nothing reported a missing node type: the frontend's ``afterConfigureGraph`` hook
+  (recorded by an extension this test registers) gets an empty list, no "missing nodes" dialog
+  is open, and every node type of the workflow is in ``LiteGraph.registered_node_types``;
+- asserts that every LanPaint node of the workflow is in ``app.graph`` with the widgets its
+  ``INPUT_TYPES`` declares (read from the server's /object_info) and the workflow's values;
+- saves a screenshot to tests/artifacts/screenshots/<workflow>.png.
+
+A negative test loads a workflow with an unknown node type and asserts all three missing-node
+signals fire, so the checks above can fail. Missing chromium or playwright fails (never skips)
+with a pointer to scripts/setup_env.sh.
+"""
+import copy
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from server_harness import running_server
+
+TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
+WORKFLOWS_DIR = REPO_ROOT / "workflows"
+SCREENSHOT_DIR = TESTS_DIR / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("LANPAINT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+SETUP_HINT = "run `bash scripts/setup_env.sh` (installs Debian chromium and the pinned playwright)"
+PAGE_TIMEOUT_MS = 60_000   # first load of the frontend: ~10 s on 2 cores
+STEP_TIMEOUT_MS = 20_000   # one workflow load, one dialog wait, one screenshot
+VIEWPORT = {"width": 1920, "height": 1080}
+GENERATED = "_generated_all_lanpaint_nodes"
+UNKNOWN_TYPE = "LanPaintNoSuchNodeForTest"
+LANPAINT_NODES = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
+                  "LanPaintMaskBlend")
+PACK_MODULE = "custom_nodes.LanPaint"  # /object_info's python_module for the pack's nodes
+WIDGET_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
+# Frontend settings that would cover the graph: the first-run template browser (shown while
+# Comfy.TutorialCompleted is unset) and release notes; the warnings under test stay on.
+# The bundled workflows list their model files, which the test server lacks: that dialog is off.
+SETTINGS = {"Comfy.TutorialCompleted": True, "Comfy.Notification.ShowVersionUpdates": False,
+            "Comfy.Minimap.Visible": False, "LiteGraph.Canvas.MinFontSizeForLOD": 0,  # text at any zoom
+            "Comfy.Workflow.ShowMissingNodesWarning": True,
+            "Comfy.Workflow.ShowMissingModelsWarning": False}
+# Per-origin flags read from localStorage: the "Nodes 2.0" banner over the canvas.
+INIT_SCRIPT = "try { localStorage.setItem('vueNodesBannerDismissed', 'true'); } catch (e) {}"
+
+# Registered once per page: records what the frontend itself reports as missing after each load.
+REGISTER_PROBE_JS = """() => {
+  window.__lanpaintProbe = {loads: 0, missing: null};
+  window.app.registerExtension({
+    name: "lanpaint.browser_test.probe",
+    async afterConfigureGraph(missing) {
+      window.__lanpaintProbe.loads += 1;
+      window.__lanpaintProbe.missing = (missing || []).map(m => typeof m === "string" ? m : m.type);
+    },
+  });
+}"""
+
+# Loads one workflow (bounded by a JS timeout) and returns what the checks need.
+LOAD_JS = """async ([workflow, name, timeoutMs]) => {
+  const app = window.app;
+  const probe = window.__lanpaintProbe;
+  const before = probe.loads;
+  probe.missing = null;
+  const load = app.loadGraphData(workflow, true, true, name);
+  const timeout = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error("loadGraphData did not finish in " + timeoutMs + " ms")), timeoutMs));
+  await Promise.race([load, timeout]);
+  // let Vue render any dialog the load opened
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await new Promise(r => setTimeout(r, 300));
+  const types = [...new Set(workflow.nodes.map(n => n.type))];
+  return {
+    hookCalls: probe.loads - before,
+    hookMissing: probe.missing,
+    unregistered: types.filter(t => !(t in window.LiteGraph.registered_node_types)),
+    dialogs: [...document.querySelectorAll("[role=dialog]")].map(d => d.innerText),
+    nodes: app.graph.nodes.map(n => ({
+      id: n.id, type: n.type, title: n.title, hasErrors: !!n.has_errors,
+      widgets: (n.widgets || []).map(w => ({name: w.name, value: w.value, type: w.type})),
+    })),
+    linkCount: app.graph.links instanceof Map ? app.graph.links.size : Object.keys(app.graph.links || {}).length,
+  };
+}"""
+
+CLOSE_DIALOGS_JS = """async () => {
+  for (let i = 0; i < 5 && document.querySelector("[role=dialog]"); i++) {
+    const close = document.querySelector("[role=dialog] button[aria-label=Close], [role=dialog] .p-dialog-close-button");
+    if (close) close.click(); else document.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape"}));
+    await new Promise(r => setTimeout(r, 200));
+  }
+  return document.querySelectorAll("[role=dialog]").length;
+}"""
+
+FIT_VIEW_JS = """async (timeoutMs) => {
+  const canvas = window.app.canvas;
+  try {
+    await Promise.race([window.app.extensionManager.command.execute("Comfy.Canvas.FitView"),
+                        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), timeoutMs))]);
+  } catch (e) {
+    if (canvas.fitViewToSelectionAnimated) canvas.fitViewToSelectionAnimated();
+  }
+  canvas.setDirty(true, true);
+  await new Promise(r => setTimeout(r, 500));
+}"""
+
+
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as e:
+        pytest.fail("the Python package playwright is not installed (%s); %s" % (e, SETUP_HINT))
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail("no chromium at %s (LANPAINT_CHROMIUM); %s" % (CHROMIUM, SETUP_HINT))
+    return sync_playwright
+
+
+# ---------------------------------------------------------------------------- workflows
+
+def _inputs(spec):
+    out = {}
+    for section in ("required", "optional"):
+        out.update(spec["input"].get(section, {}) or {})
+    return out
+
+
+def _is_widget(entry):
+    kind = entry[0]
+    opts = entry[1] if len(entry) > 1 and isinstance(entry[1], dict) else {}
+    if opts.get("forceInput"):
+        return False
+    return isinstance(kind, list) or kind in WIDGET_TYPES
+
+
+def expected_widgets(spec):
+    """Widget names the frontend builds for a node schema, in order (seed-like inputs with
+    control_after_generate get an extra control widget right after them)."""
+    names = []
+    for section in ("required", "optional"):
+        entries = spec["input"].get(section, {}) or {}
+        order = spec.get("input_order", {}).get(section, list(entries))
+        for name in order:
+            entry = entries[name]
+            if not _is_widget(entry):
+                continue
+            names.append(name)
+            opts = entry[1] if len(entry) > 1 and isinstance(entry[1], dict) else {}
+            if opts.get("control_after_generate"):
+                names.append("control_after_generate")
+    return names
+
+
+def _widget_value(name, entry):
+    kind = entry[0]
+    opts = entry[1] if len(entry) > 1 and isinstance(entry[1], dict) else {}
+    if name == "control_after_generate":
+        return "fixed"
+    if isinstance(kind, list):
+        return opts.get("default", kind[0] if kind else "")
+    if kind == "COMBO":
+        values = opts.get("options", [])
+        return opts.get("default", values[0] if values else "")
+    if "default" in opts:
+        return opts["default"]
+    return {"INT": opts.get("min", 0), "FLOAT": opts.get("min", 0.0), "STRING": "", "BOOLEAN": False}[kind]
+
+
+def generated_workflow(info):
+    """A UI-format (LiteGraph) workflow with all five LanPaint nodes wired to stock nodes."""
+    nodes, links = {}, []
+    plan = [  # id, type, pos, {input: (source id, output slot)}
+        (1, "CheckpointLoaderSimple", (0, 0), {}),
+        (2, "CLIPTextEncode", (350, 0), {"clip": (1, 1)}),
+        (3, "CLIPTextEncode", (350, 250), {"clip": (1, 1)}),
+        (4, "LoadImage", (0, 450), {}),
+        (5, "VAEEncode", (350, 520), {"pixels": (4, 0), "vae": (1, 2)}),
+        (6, "SetLatentNoiseMask", (350, 650), {"samples": (5, 0), "mask": (4, 1)}),
+        (7, "LanPaintKSampler", (800, 0), {"model": (1, 0), "positive": (2, 0), "negative": (3, 0),
+                                            "latent_image": (6, 0)}),
+        (8, "VAEDecode", (1150, 0), {"samples": (7, 0), "vae": (1, 2)}),
+        (9, "LanPaintMaskBlend", (1400, 0), {}),
+        (10, "SaveImage", (1750, 0), {"images": (9, 0)}),
+        (11, "LanPaintKSamplerAdvanced", (800, 450), {"model": (1, 0), "positive": (2, 0),
+                                                      "negative": (3, 0), "latent_image": (6, 0)}),
+        (12, "ApplyLanPaint", (1250, 350), {"model": (1, 0)}),
+        (13, "LanPaintSampler", (1250, 700), {}),
+    ]
+    # LanPaintMaskBlend: wire its IMAGE/MASK inputs from the decode and the loaded image.
+    blend_inputs = {}
+    for name, entry in _inputs(info["LanPaintMaskBlend"]).items():
+        if entry[0] == "IMAGE":
+            blend_inputs[name] = (8, 0) if not blend_inputs else (4, 0)
+        elif entry[0] == "MASK":
+            blend_inputs[name] = (4, 1)
+    plan[8] = (9, "LanPaintMaskBlend", (1400, 0), blend_inputs)
+
+    for order, (nid, ntype, pos, wired) in enumerate(plan):
+        spec = info[ntype]
+        entries = _inputs(spec)
+        node = {"id": nid, "type": ntype, "pos": list(pos), "size": [300, 100], "flags": {}, "order": order,
+                "mode": 0, "inputs": [], "outputs": [], "properties": {"Node name for S&R": ntype}}
+        for section in ("required", "optional"):
+            for name in spec.get("input_order", {}).get(section, []):
+                if not _is_widget(entries[name]):
+                    node["inputs"].append({"name": name, "type": entries[name][0], "link": None})
+        for slot, (otype, oname) in enumerate(zip(spec["output"], spec["output_name"])):
+            node["outputs"].append({"name": oname, "type": otype if isinstance(otype, str) else "COMBO",
+                                    "links": [], "slot_index": slot})
+        if ntype.startswith("LanPaint") or ntype == "ApplyLanPaint" or ntype == "CLIPTextEncode":
+            values = []
+            for name in expected_widgets(spec):
+                values.append(_widget_value(name, entries.get(name, ("STRING", {}))))
+            if ntype == "CLIPTextEncode":
+                values = ["a photo of a cat" if nid == 2 else "blurry"]
+            node["widgets_values"] = values
+        nodes[nid] = node
+        for name, (src, slot) in wired.items():
+            link_id = len(links) + 1
+            target_slot = next(i for i, inp in enumerate(node["inputs"]) if inp["name"] == name)
+            node["inputs"][target_slot]["link"] = link_id
+            links.append([link_id, src, slot, nid, target_slot, node["inputs"][target_slot]["type"]])
+    for link_id, src, slot, _, _, _ in links:
+        nodes[src]["outputs"][slot]["links"].append(link_id)
+    return {"last_node_id": max(nodes), "last_link_id": len(links), "nodes": list(nodes.values()),
+            "links": links, "groups": [], "config": {}, "extra": {}, "version": 0.4}
+
+
+def bundled_workflows():
+    return sorted(WORKFLOWS_DIR.glob("*.json"))
+
+
+# ---------------------------------------------------------------------------- browser fixture
+
+class UI:
+    def __init__(self, page, server, info, console):
+        self.page, self.server, self.info, self.console = page, server, info, console
+        self.pack_nodes = {t for t, spec in info.items() if spec.get("python_module") == PACK_MODULE}
+
+    def load(self, workflow, name):
+        self.page.evaluate(CLOSE_DIALOGS_JS)
+        return self.page.evaluate(LOAD_JS, [workflow, name, STEP_TIMEOUT_MS])
+
+    def screenshot(self, name):
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        self.page.evaluate(FIT_VIEW_JS, STEP_TIMEOUT_MS)
+        path = SCREENSHOT_DIR / ("%s.png" % name)
+        self.page.screenshot(path=str(path), timeout=STEP_TIMEOUT_MS)
+        return path
+
+    def errors(self):
+        return "\n".join(self.console[-30:])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _playwright()  # fail fast, before the ~20 s server start, when the browser tools are missing
+    with running_server(tmp_path_factory.mktemp("comfy_base_browser")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def ui(server):
+    sync_playwright = _playwright()
+    status, info = server.request("/object_info")
+    assert status == 200, status
+    pack = {t for t, spec in info.items() if spec.get("python_module") == PACK_MODULE}
+    assert pack >= set(LANPAINT_NODES), "LanPaint nodes missing from /object_info: %s" % (
+        set(LANPAINT_NODES) - pack)
+    status, _ = server.request("/settings", SETTINGS)
+    assert status == 200, "POST /settings failed: %s" % status
+    profile = tempfile.mkdtemp(prefix="lanpaint-chromium-")
+    console = []
+    t0 = time.monotonic()
+    try:
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT,
+                timeout=PAGE_TIMEOUT_MS)
+            try:
+                context.set_default_timeout(STEP_TIMEOUT_MS)
+                context.add_init_script(INIT_SCRIPT)
+                page = context.pages[0] if context.pages else context.new_page()
+                page.on("console", lambda m: console.append("[%s] %s" % (m.type, m.text[:300])))
+                page.on("pageerror", lambda e: console.append("[pageerror] %s" % str(e)[:300]))
+                with server.explain():
+                    page.goto(server.url, timeout=PAGE_TIMEOUT_MS, wait_until="load")
+                    page.wait_for_function(
+                        "() => window.app && window.app.graph && window.app.canvas && window.LiteGraph"
+                        " && window.comfyAPI && window.comfyAPI.app && window.comfyAPI.app.app === window.app",
+                        timeout=PAGE_TIMEOUT_MS)
+                    page.evaluate(REGISTER_PROBE_JS)
+                print("frontend ready in %.1f s" % (time.monotonic() - t0))
+                yield UI(page, server, info, console)
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------- checks
+
+def _workflow_cases():
+    return [pytest.param(None, id=GENERATED)] + [pytest.param(p, id=p.stem) for p in bundled_workflows()]
+
+
+def _values_match(got, want):
+    if isinstance(want, bool) or isinstance(got, bool):
+        return got == want
+    if isinstance(want, (int, float)) and isinstance(got, (int, float)):
+        return abs(got - want) <= 1e-6 * max(1.0, abs(want))
+    return got == want
+
+
+def check_loaded(ui, workflow, name, result):
+    """Every assertion about a workflow that should load cleanly."""
+    ctx = "%s (browser console tail:\n%s)" % (name, ui.errors())
+    assert result["hookCalls"] >= 1, "afterConfigureGraph never ran for %s" % ctx
+    assert result["hookMissing"] == [], "frontend reported missing node types %s in %s" % (result["hookMissing"], ctx)
+    assert result["unregistered"] == [], "node types not registered in LiteGraph: %s in %s" % (
+        result["unregistered"], ctx)
+    assert result["dialogs"] == [], "dialog(s) open after loading %s: %s" % (ctx, result["dialogs"])
+    graph = {n["id"]: n for n in result["nodes"]}
+    assert len(graph) == len(workflow["nodes"]), (len(graph), len(workflow["nodes"]), ctx)
+    assert result["linkCount"] == len(workflow.get("links", [])), (result["linkCount"], ctx)
+    lanpaint = [n for n in workflow["nodes"] if n["type"] in ui.pack_nodes]
+    for wnode in lanpaint:
+        node = graph.get(wnode["id"])
+        assert node is not None, "LanPaint node %s #%s not in app.graph (%s)" % (wnode["type"], wnode["id"], ctx)
+        assert node["type"] == wnode["type"] and not node["hasErrors"], (node, ctx)
+        want = expected_widgets(ui.info[wnode["type"]])
+        got = [w["name"] for w in node["widgets"]]
+        assert got == want, "%s #%s widgets %s, INPUT_TYPES declare %s (%s)" % (
+            wnode["type"], wnode["id"], got, want, ctx)
+        values = wnode.get("widgets_values")
+        if isinstance(values, list):
+            gotv = [w["value"] for w in node["widgets"]]
+            assert len(values) == len(gotv) and all(_values_match(g, w) for g, w in zip(gotv, values)), \
+                "%s #%s widget values after load %s differ from the workflow's %s (%s)" % (
+                    wnode["type"], wnode["id"], gotv, values, ctx)
+    return len(lanpaint)
+
+
+@pytest.mark.parametrize("path", _workflow_cases())
+def test_workflow_loads_in_browser(ui, path):
+    if path is None:
+        name, workflow = GENERATED, generated_workflow(ui.info)
+        assert {n["type"] for n in workflow["nodes"]} >= set(LANPAINT_NODES)
+    else:
+        name, workflow = path.stem, json.loads(path.read_text())
+    assert isinstance(workflow.get("nodes"), list) and workflow["nodes"], "%s is not a UI-format workflow" % name
+    t0 = time.monotonic()
+    with ui.server.explain():
+        result = ui.load(copy.deepcopy(workflow), name + ".json")
+        n_lanpaint = check_loaded(ui, workflow, name, result)
+        assert n_lanpaint >= 1, "%s holds no LanPaint node" % name
+        shot = ui.screenshot(name)
+    assert shot.is_file() and shot.stat().st_size > 10_000, shot
+    print("%s: %d nodes, %d LanPaint, loaded and checked in %.1f s, screenshot %s"
+          % (name, len(workflow["nodes"]), n_lanpaint, time.monotonic() - t0, shot.relative_to(REPO_ROOT)))
+
+
+def test_unknown_node_type_is_reported_missing(ui):
+    """The checks can fail: a workflow with an unknown node type trips every missing-node signal."""
+    workflow = generated_workflow(ui.info)
+    bad = copy.deepcopy(workflow["nodes"][-1])
+    bad.update(id=workflow["last_node_id"] + 1, type=UNKNOWN_TYPE, pos=[0, 900], inputs=[], outputs=[],
+               properties={"Node name for S&R": UNKNOWN_TYPE})
+    workflow["nodes"].append(bad)
+    workflow["last_node_id"] = bad["id"]
+    with ui.server.explain():
+        result = ui.load(copy.deepcopy(workflow), "unknown_node.json")
+        assert result["hookMissing"] == [UNKNOWN_TYPE], result["hookMissing"]
+        assert result["unregistered"] == [UNKNOWN_TYPE], result["unregistered"]
+        assert any(UNKNOWN_TYPE in d for d in result["dialogs"]), \
+            "no missing-nodes dialog naming %s; dialogs: %s" % (UNKNOWN_TYPE, result["dialogs"])
+        with pytest.raises(AssertionError, match="missing node types"):
+            check_loaded(ui, workflow, "unknown_node", result)
+        shot = ui.screenshot("_negative_unknown_node")
+        assert ui.page.evaluate(CLOSE_DIALOGS_JS) == 0, "the missing-nodes dialog did not close"
+    assert shot.is_file()

@@ -1,0 +1,282 @@
+"""The bundled example workflows (workflows/*.json) on a real ComfyUI server.
+
+One headless server (tests/server_harness.py) runs with the LanPaint pack (workflows included) and
+the tiny test pack. Then: every workflow validates against the server's /object_info
+(devtools/workflow_api.validate_workflow) and matches what devtools/make_workflows.py generates;
+GET /workflow_templates lists them under the pack's folder name and serves them with thumbnails;
+each one is converted to API format (ui_to_api, as the browser does), its loaders are swapped for
+tiny stand-ins (devtools/tiny_loaders.swap_loaders: same output slots, no model files), steps are
+lowered in the API prompt (the shipped workflow keeps real defaults), an RGBA input image with a
+transparent hole is put in the server's input folder under the workflow's file name, and the prompt
+must run to a saved image that equals the input outside the mask (LanPaint Mask Blend) and differs
+inside it. Validation must also catch broken workflows, and agree with the server's own checks.
+"""
+import copy
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import make_workflows as mw
+import workflow_api as wa
+from server_harness import PACK_NAME, REPO_ROOT, running_server
+from tiny_loaders import swap_loaders
+
+WORKFLOW_DIR = REPO_ROOT / "workflows"
+NAMES = sorted(mw.WORKFLOWS)
+SIZE = 128                 # input image side (latent 16x16)
+HOLE = (40, 88)            # transparent square [40, 88) x [40, 88): the area to repaint
+OUTPAINT_RIGHT = 32        # test padding (the shipped workflow pads 256 px)
+TEST_STEPS = 3
+TEST_THINKING_STEPS = 2
+RUN_TIMEOUT_S = 90
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("comfy_workflows")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def object_info(server):
+    status, info = server.request("/object_info")
+    assert status == 200, status
+    return info
+
+
+def _load(name):
+    return json.loads((WORKFLOW_DIR / (name + ".json")).read_text())
+
+
+def _input_image():
+    """RGB pattern with a transparent square (LoadImage: mask = 1 - alpha)."""
+    y, x = np.mgrid[0:SIZE, 0:SIZE]
+    rgb = np.stack([(x * 2) % 256, (y * 2) % 256, ((x + y) * 3) % 256], -1).astype(np.uint8)
+    alpha = np.full((SIZE, SIZE), 255, np.uint8)
+    alpha[HOLE[0]:HOLE[1], HOLE[0]:HOLE[1]] = 0
+    return np.dstack([rgb, alpha])
+
+
+def _test_prompt(name, object_info):
+    """The shipped workflow as the browser would queue it, on tiny models with few steps."""
+    family, kind = mw.WORKFLOWS[name][3], mw.WORKFLOWS[name][4]
+    api = swap_loaders(wa.ui_to_api(_load(name), object_info), family)
+    for node in api.values():
+        inputs = node["inputs"]
+        if "steps" in inputs:
+            inputs["steps"] = TEST_STEPS
+        if "thinking_steps" in inputs:
+            inputs["thinking_steps"] = TEST_THINKING_STEPS
+        if node["class_type"] == "ImagePadForOutpaint":
+            inputs.update(right=OUTPAINT_RIGHT, feathering=8)
+    return api, kind
+
+
+# ----------------------------------------------------------------------------- static checks
+def test_every_workflow_has_json_and_thumbnail():
+    shipped = sorted(p.stem for p in WORKFLOW_DIR.glob("*.json"))
+    assert shipped == NAMES, "workflows/ holds %s, the generator makes %s" % (shipped, NAMES)
+    for name in NAMES:
+        with Image.open(WORKFLOW_DIR / (name + ".jpg")) as im:
+            assert im.format == "JPEG" and im.size == (512, 384), (name, im.format, im.size)
+        wf = _load(name)
+        assert wf["version"] == 0.4 and wf["nodes"] and wf["links"], name
+        assert any(n["type"] in ("MarkdownNote", "Note") for n in wf["nodes"]), "%s has no note" % name
+
+
+def test_bundled_workflows_validate_against_the_server(object_info):
+    problems = []
+    for name in NAMES:
+        wf = _load(name)
+        problems += ["%s: %s" % (name, p) for p in wa.validate_workflow(wf, object_info)]
+        problems += ["%s: %s" % (name, p) for p in wa.layout_problems(wf)]
+    assert not problems, "\n".join(problems)
+
+
+def test_bundled_workflows_are_generator_output(object_info):
+    """workflows/*.json is exactly what `python -m devtools.make_workflows` writes."""
+    built = mw.build_all(object_info)
+    stale = [name for name in NAMES if (WORKFLOW_DIR / (name + ".json")).read_text() != mw.dumps(built[name])]
+    assert not stale, "out of date, rerun python -m devtools.make_workflows: %s" % stale
+
+
+def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
+    with server.explain():
+        status, listing = server.request("/workflow_templates")
+        assert status == 200, (status, listing)
+        assert sorted(listing.get(PACK_NAME, [])) == NAMES, listing
+        for name in NAMES:
+            status, body = server.request("/api/workflow_templates/%s/%s.json" % (PACK_NAME, name))
+            assert status == 200 and body == _load(name), (name, status)
+            status, jpg = server.request("/api/workflow_templates/%s/%s.jpg" % (PACK_NAME, name))
+            assert status == 200 and isinstance(jpg, bytes) and jpg[:3] == b"\xff\xd8\xff", (name, status)
+
+
+# ----------------------------------------------------------------------------- real runs
+@pytest.mark.parametrize("name", NAMES)
+def test_workflow_runs_on_tiny_models(server, object_info, name):
+    with server.explain():
+        api, kind = _test_prompt(name, object_info)
+        loads = [n["inputs"]["image"] for n in api.values() if n["class_type"] == "LoadImage"]
+        assert loads, "%s has no LoadImage" % name
+        rgba = _input_image()
+        (server.base / "input").mkdir(exist_ok=True)
+        for file_name in loads:
+            Image.fromarray(rgba, "RGBA").save(server.base / "input" / file_name)
+        status, body = server.request("/prompt", {"prompt": api, "client_id": "lanpaint-workflow-test"})
+        assert status == 200 and not body.get("node_errors"), body
+        entry = server.wait_history(body["prompt_id"], timeout=RUN_TIMEOUT_S)
+        st = entry["status"]
+        assert st.get("status_str") == "success" and st.get("completed") is True, st
+        saves = [i for i, n in api.items() if n["class_type"] == "SaveImage"]
+        assert saves
+        for node_id in saves:
+            images = entry["outputs"][node_id]["images"]
+            assert len(images) == 1, images
+            f = images[0]
+            path = server.base / "output" / f["subfolder"] / f["filename"]
+            assert path.is_file(), "SaveImage output %s not written" % path
+            out = np.asarray(Image.open(path).convert("RGB")).astype(int)
+            rgb = rgba[..., :3].astype(int)
+            if kind == "outpaint":
+                assert out.shape == (SIZE, SIZE + OUTPAINT_RIGHT, 3), out.shape
+                keep = np.abs(out[:, :SIZE - 16] - rgb[:, :SIZE - 16])
+                new = out[:, SIZE:]
+                # the padded area came from the model, not ImagePadForOutpaint's flat 0.5 gray
+                assert np.abs(new - 127.5).mean() > 1.0, "outpainted area is still the gray padding"
+            else:
+                assert out.shape == (SIZE, SIZE, 3), out.shape
+                far = np.ones((SIZE, SIZE), bool)   # farther than the feather (9 px) from the hole
+                far[HOLE[0] - 12:HOLE[1] + 12, HOLE[0] - 12:HOLE[1] + 12] = False
+                keep = np.abs(out[far] - rgb[far])
+                inside = np.abs(out[HOLE[0]:HOLE[1], HOLE[0]:HOLE[1]] - rgb[HOLE[0]:HOLE[1], HOLE[0]:HOLE[1]])
+                assert inside.mean() > 2.0, "the masked area was not repainted (mean diff %.2f)" % inside.mean()
+            # Mask Blend pastes the original back outside the mask (8-bit PNG round trip: +-1)
+            assert keep.max() <= 1, "pixels outside the mask changed by up to %d" % keep.max()
+
+
+# ----------------------------------------------------------------------------- validation catches breakage
+def _node(wf, kind):
+    (node,) = [n for n in wf["nodes"] if n["type"] == kind]
+    return node
+
+
+def test_validation_catches_broken_workflows(object_info):
+    base = _load("lanpaint_sdxl_inpaint")
+    assert wa.validate_workflow(base, object_info) == []
+
+    def problems(mutate):
+        wf = copy.deepcopy(base)
+        mutate(wf)
+        return wa.validate_workflow(wf, object_info)
+
+    def widget(kind, name, value):
+        def mutate(wf):
+            node = _node(wf, kind)
+            names = [w.name for w in wa.widget_layout(object_info[kind])]
+            node["widgets_values"][names.index(name)] = value
+        return mutate
+
+    found = problems(widget("LanPaintKSampler", "thinking_steps", 1000))
+    assert any("thinking_steps" in p and "above max" in p for p in found), found
+    found = problems(widget("LanPaintKSampler", "sampler_name", "not_a_sampler"))
+    assert any("sampler_name" in p and "choices" in p for p in found), found
+    found = problems(widget("LanPaintKSampler", "steps", 2.5))
+    assert any("'steps'" in p and "integer" in p for p in found), found
+    found = problems(widget("LanPaintKSampler", "control_after_generate", "sometimes"))
+    assert any("control_after_generate" in p for p in found), found
+    found = problems(widget("LanPaintMaskBlend", "feather", -1))
+    assert any("feather" in p and "below min" in p for p in found), found
+    # loader file names: any plain model file name passes, anything else does not
+    assert problems(widget("CheckpointLoaderSimple", "ckpt_name", "my_model.ckpt")) == []
+    found = problems(widget("CheckpointLoaderSimple", "ckpt_name", "notes.txt"))
+    assert any("ckpt_name" in p for p in found), found
+    found = problems(widget("LoadImage", "image", "../../secret.png"))
+    assert any("'image'" in p for p in found), found
+
+    def drop_control(wf):  # widgets saved without the seed's control_after_generate value
+        _node(wf, "LanPaintKSampler")["widgets_values"].pop(1)
+    found = problems(drop_control)
+    assert any("widget values" in p for p in found), found
+
+    def unknown(wf):
+        _node(wf, "LanPaintMaskBlend")["type"] = "LanPaintNoSuchNode"
+    found = problems(unknown)
+    assert any("unknown node type 'LanPaintNoSuchNode'" in p for p in found), found
+
+    def mismatched(wf):  # VAE Decode's vae input fed by Load Image's IMAGE output
+        dec, load = _node(wf, "VAEDecode"), _node(wf, "LoadImage")
+        (vae_in,) = [i for i in dec["inputs"] if i["name"] == "vae"]
+        link = next(lk for lk in wf["links"] if lk[0] == vae_in["link"])
+        for out in wf["nodes"]:
+            for o in out.get("outputs") or []:
+                if link[0] in (o.get("links") or []):
+                    o["links"].remove(link[0])
+        link[1], link[2], link[5] = load["id"], 0, "IMAGE"
+        load["outputs"][0]["links"].append(link[0])
+    found = problems(mismatched)
+    assert any("cannot connect" in p and "IMAGE" in p and "VAE" in p for p in found), found
+
+    def dangling(wf):
+        wf["links"] = [lk for lk in wf["links"] if lk[3] != _node(wf, "SaveImage")["id"]]
+    found = problems(dangling)
+    assert any("missing link" in p for p in found), found
+    assert any("required input 'images'" in p for p in found), found
+
+    def no_output(wf):
+        _node(wf, "SaveImage")["mode"] = wa.MODE_NEVER
+    assert any("no active output node" in p for p in problems(no_output))
+
+
+def test_validation_agrees_with_the_server(server, object_info):
+    """What validate_workflow flags, the server's own /prompt validation rejects too."""
+    with server.explain():
+        wf = _load("lanpaint_sdxl_inpaint")
+        ks = _node(wf, "LanPaintKSampler")
+        names = [w.name for w in wa.widget_layout(object_info["LanPaintKSampler"])]
+        ks["widgets_values"][names.index("thinking_steps")] = 1000
+        assert any("thinking_steps" in p for p in wa.validate_workflow(wf, object_info))
+        api = swap_loaders(wa.ui_to_api(wf, object_info), "sdxl")
+        status, body = server.request("/prompt", {"prompt": api})
+        assert status == 400, (status, body)
+        errs = body["node_errors"][str(ks["id"])]["errors"]
+        assert any(e.get("extra_info", {}).get("input_name") == "thinking_steps" for e in errs), errs
+
+
+# ----------------------------------------------------------------------------- ui_to_api details
+def test_ui_to_api_follows_the_frontend_rules(object_info):
+    wf = _load("lanpaint_sdxl_inpaint")
+    api = wa.ui_to_api(wf, object_info)
+    ks_node = _node(wf, "LanPaintKSampler")
+    ks = api[str(ks_node["id"])]
+    # the seed's control_after_generate value is skipped: every other widget keeps its place
+    assert ks["inputs"]["seed"] == ks_node["widgets_values"][0]
+    assert ks["inputs"]["steps"] == ks_node["widgets_values"][2]
+    assert ks["inputs"]["prompt_mode"] == ks_node["widgets_values"][-1]
+    assert "control_after_generate" not in ks["inputs"]
+    assert api[str(_node(wf, "LoadImage")["id"])]["inputs"] == {"image": "example.png"}  # no "upload"
+    assert not any(n["class_type"] in ("MarkdownNote", "Note") for n in api.values())
+    assert ks["inputs"]["latent_image"] == [str(_node(wf, "SetLatentNoiseMask")["id"]), 0]
+
+    # a widget converted to an input and fed by a PrimitiveNode; a Reroute; a bypassed node
+    wf = copy.deepcopy(wf)
+    ks_node = _node(wf, "LanPaintKSampler")
+    nid, lid = wf["last_node_id"], wf["last_link_id"]
+    prim = {"id": nid + 1, "type": "PrimitiveNode", "mode": 0, "inputs": [],
+            "outputs": [{"name": "INT", "type": "INT", "links": [lid + 1]}], "widgets_values": [77, "fixed"]}
+    ks_node["inputs"].append({"name": "thinking_steps", "type": "INT", "link": lid + 1,
+                              "widget": {"name": "thinking_steps"}})
+    wf["nodes"].append(prim)
+    wf["links"].append([lid + 1, nid + 1, 0, ks_node["id"], len(ks_node["inputs"]) - 1, "INT"])
+    blend = _node(wf, "LanPaintMaskBlend")
+    blend["mode"] = wa.MODE_BYPASS   # passes its first IMAGE input (the original) through
+    (in_link,) = [i["link"] for i in blend["inputs"] if i["name"] == "original"]
+    src = next(lk for lk in wf["links"] if lk[0] == in_link)
+    wf["last_node_id"], wf["last_link_id"] = nid + 1, lid + 1
+    api = wa.ui_to_api(wf, object_info)
+    assert api[str(ks_node["id"])]["inputs"]["thinking_steps"] == 77
+    assert str(blend["id"]) not in api
+    save = api[str(_node(wf, "SaveImage")["id"])]
+    assert save["inputs"]["images"] == [str(src[1]), src[2]]
