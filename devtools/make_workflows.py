@@ -255,8 +255,8 @@ TUNING = """
 - **LanPaint Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
   mask so the VAE round trip does not change the rest of the image.
 - Draw the mask on the **Load Image** node: right click → *Open in MaskEditor* (or load a PNG whose
-  transparent pixels are the area to repaint). Keep image sides multiples of 8 (VAE Encode crops
-  otherwise and Mask Blend then refuses the size mismatch).
+  transparent pixels are the area to repaint). Other image sides work too: VAE Encode crops them
+  to a multiple of 8 and Mask Blend crops the original the same way.
 """
 
 

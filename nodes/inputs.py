@@ -13,7 +13,13 @@ def check_latent_values(latent: torch.Tensor):
 
 
 def check_mask_shape(mask: torch.Tensor, latent_shape):
-    """The noise mask must cover the latent: batch 1 or the latent's batch, same aspect ratio."""
+    """The noise mask must cover the latent: batch 1 or the latent's batch, same aspect ratio.
+
+    An empty mask (nothing >= 0.5) passes whatever its shape: nothing is regenerated, so the
+    input comes back unchanged (LoadImage gives a 64x64 zero mask when no mask was drawn).
+    """
+    if not bool((mask >= 0.5).any()):
+        return
     batch = latent_shape[0]
     mask_batch = mask.shape[0] if mask.dim() >= 3 else 1
     mh, mw = mask.shape[-2], mask.shape[-1]

@@ -222,6 +222,10 @@ def test_empty_mask_returns_input_without_model_calls(models, conds):
     for path in NODE_PATHS:
         out = run(path, counted, {"samples": lat, "noise_mask": torch.zeros(1, 64, 64)}, conds=c)
         assert torch.equal(out, tm.host_roundtrip(model, lat)), path
+        # LoadImage's 64x64 zero mask on a non-square image: still empty, not a shape error
+        wide = masked_latent("sdxl")["samples"][..., :10]
+        out = run(path, counted, {"samples": wide, "noise_mask": torch.zeros(1, 64, 64)}, conds=c)
+        assert torch.equal(out, tm.host_roundtrip(model, wide)), path
     assert calls == []
 
 
