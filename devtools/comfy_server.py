@@ -52,6 +52,15 @@ class Server:
             return "<no server log: %s>" % e
         return "\n".join(lines[-n:])
 
+    @contextlib.contextmanager
+    def explain(self):
+        """Re-raise any failure (assertions included) with the tail of the server log attached."""
+        try:
+            yield
+        except Exception as e:  # noqa: BLE001
+            raise AssertionError("%s: %s\n----- server log tail (%s) -----\n%s"
+                                 % (type(e).__name__, e, self.log_path, self.log_tail())) from e
+
     def request(self, path, payload=None, timeout=30):
         """(status, decoded JSON body); HTTP errors return their status instead of raising."""
         data = None if payload is None else json.dumps(payload).encode()

@@ -1,7 +1,7 @@
 """The bundled workflows load in the real ComfyUI frontend, in a real (headless) browser.
 
 Starts a ComfyUI server with this pack and the test-only tiny-model pack
-(tests/server_harness.py), drives Debian's chromium with Playwright (the PyPI package, launching
+(devtools/comfy_server.py), drives Debian's chromium with Playwright (the PyPI package, launching
 /usr/bin/chromium: no browser download) and, for every ``workflows/*.json`` plus one workflow
 generated here that holds all five LanPaint nodes:
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from server_harness import running_server
+from comfy_server import running_server
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent

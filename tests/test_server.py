@@ -12,7 +12,7 @@ import time
 import pytest
 import torch
 
-from server_harness import running_server
+from comfy_server import running_server
 
 torch.set_num_threads(1)
 
@@ -25,7 +25,7 @@ LATENT_SEED = 5
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A real ComfyUI server with LanPaint and the tiny test pack (tests/server_harness.py)."""
+    """A real ComfyUI server with LanPaint and the tiny test pack (devtools/comfy_server.py)."""
     with running_server(tmp_path_factory.mktemp("comfy_base")) as srv:
         yield srv
 

@@ -1,6 +1,6 @@
 """The bundled example workflows (workflows/*.json) on a real ComfyUI server.
 
-One headless server (tests/server_harness.py) runs with the LanPaint pack (workflows included) and
+One headless server (devtools/comfy_server.py) runs with the LanPaint pack (workflows included) and
 the tiny test pack. Then: every workflow validates against the server's /object_info
 (devtools/workflow_api.validate_workflow) and matches what devtools/make_workflows.py generates;
 GET /workflow_templates lists them under the pack's folder name and serves them with thumbnails;
@@ -20,7 +20,7 @@ from PIL import Image
 
 import make_workflows as mw
 import workflow_api as wa
-from server_harness import PACK_NAME, REPO_ROOT, running_server
+from comfy_server import PACK_NAME, REPO_ROOT, running_server
 from tiny_loaders import swap_loaders
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
