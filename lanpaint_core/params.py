@@ -7,7 +7,7 @@ SCHEMES = ("sho", "ou")
 RANGES = {
     "lam": (0.0, 50.0),
     "step_size": (1e-3, 5.0),
-    "friction": (0.1, 100.0),
+    "friction": (2.0, 100.0),  # below ~2 large steps with the midpoint kick go unstable
     "beta": (0.05, 10.0),
     "early_stop": (0, 10_000),
 }
@@ -27,10 +27,10 @@ class LanPaintParams:
     """
 
     lam: float = 8.0
-    step_size: float = 0.2
+    step_size: float = 1.0
     friction: float = 15.0
     beta: float = 1.0
-    early_stop: int = 1
+    early_stop: int = 0
     scheme: str = "sho"
 
     def __post_init__(self):

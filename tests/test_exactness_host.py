@@ -36,5 +36,5 @@ def test_lanpaint_ksampler_reaches_exact_conditional(comfy, flow, scheduler):
 
     lanpaint, replace = kl(5), kl(0)
     print(f"flow={flow}: KL LanPaint-5 {lanpaint:.4f}, Replace {replace:.4f}")
-    assert lanpaint < 0.03
+    assert lanpaint < 0.01  # the core benchmark's target at 20 steps x 5 thinking steps
     assert replace > 3 * lanpaint

@@ -118,9 +118,9 @@ def test_interrupt_mid_sampling_leaves_host_clean(models, conds, comfy):
         comfy.utils.set_progress_bar_global_hook(None)
         comfy.utils.set_progress_bar_enabled(False)
         comfy.model_management.interrupt_current_processing(False)
-    # progress counts model calls (3 steps x (5 + 1) + 1 final step without thinking = 19) and the
-    # run stopped at the next thinking step after the interrupt, inside the first diffusion step
-    assert seen == [(1, 19), (2, 19), (3, 19)]
+    # progress counts model calls (4 steps x (5 + 1) = 24) and the run stopped at the next
+    # thinking step after the interrupt, inside the first diffusion step
+    assert seen == [(1, 24), (2, 24), (3, 24)]
     assert torch.equal(run_stock("ksampler", model, latent, conds=c, steps=4), fresh)
 
 
@@ -135,9 +135,9 @@ def test_progress_counts_model_calls_and_previews_each_thinking_step(models, con
     finally:
         comfy.utils.set_progress_bar_global_hook(None)
         comfy.utils.set_progress_bar_enabled(False)
-    # 3 steps with 3 thinking steps + 1 final denoise each, the last step without (early stop 1)
-    assert len(calls) == 3 * 4 + 1
-    assert seen[-1] == (13, 13) and [v for v, _ in seen] == sorted(v for v, _ in seen)
+    # 4 steps with 3 thinking steps + 1 final denoise each
+    assert len(calls) == 4 * 4
+    assert seen[-1] == (16, 16) and [v for v, _ in seen] == sorted(v for v, _ in seen)
 
 
 @pytest.mark.parametrize("family", ("sdxl", "flux"))
