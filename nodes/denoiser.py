@@ -7,6 +7,11 @@ from ..lanpaint_core import LangevinRefiner, binarize_mask
 from .guidance import with_big_cfg
 
 
+def thinking_steps(settings, step: int, steps: int) -> int:
+    """Inner iterations before diffusion step `step` of `steps` (none in the early-stop tail)."""
+    return settings.n_inner if step < steps - settings.params.early_stop else 0
+
+
 class LanPaintDenoiser:
     """Called by the sampler as model(x, sigma, denoise_mask=..., model_options=..., seed=...).
 
@@ -29,10 +34,6 @@ class LanPaintDenoiser:
         self.generator = torch.Generator(device=noise.device).manual_seed(int(seed or 0) % 2**63)
         self.next_step = 0
         self.last_regen = None
-
-    def thinking_steps(self, step: int) -> int:
-        steps = len(self.schedule) - 1
-        return self.settings.n_inner if step < steps - self.settings.params.early_stop else 0
 
     def _step_index(self, sigma: torch.Tensor):
         """Index i when this call is the first evaluation at scheduled sigma i, else None."""
@@ -58,7 +59,7 @@ class LanPaintDenoiser:
         refine = LangevinRefiner(denoise, self.latent_image, regen, self.noise, self.settings.params,
                                  flow=self.flow, generator=self.generator)
         step = self._step_index(sigma)
-        n_inner = 0 if step is None else self.thinking_steps(step)
+        n_inner = 0 if step is None else thinking_steps(self.settings, step, len(self.schedule) - 1)
         on_iteration = None
         if n_inner > 0:
             on_iteration = lambda k, x0: self.progress.inner(step, k, x0, x)  # noqa: E731

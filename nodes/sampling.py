@@ -14,7 +14,7 @@ import torch
 
 from ..lanpaint_core import binarize_mask
 from ..lanpaint_core.coordinates import add_noise
-from .denoiser import LanPaintDenoiser
+from .denoiser import LanPaintDenoiser, thinking_steps
 from .inputs import check_latent_values, check_mask_shape
 from .progress import CallProgress
 
@@ -48,12 +48,12 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
         return model_sampling.inverse_noise_scaling(final_sigma, kept.clone())
 
     steps = len(sigmas) - 1
+    progress = CallProgress(callback, [thinking_steps(settings, i, steps) + 1 for i in range(steps)])
     model_k = LanPaintDenoiser(guider, sigmas, latent_image, replace_noise, settings, flow=flow,
-                               progress=None, seed=extra_args.get("seed"))
-    model_k.progress = CallProgress(callback, [model_k.thinking_steps(i) + 1 for i in range(steps)])
+                               progress=progress, seed=extra_args.get("seed"))
     x = model_sampling.noise_scaling(sigmas[0], noise, latent_image, ksampler.max_denoise(guider, sigmas))
     samples = ksampler.sampler_function(model_k, x, sigmas, extra_args=extra_args,
-                                        callback=model_k.progress.step_done if callback else None,
+                                        callback=progress.step_done if callback else None,
                                         disable=disable_pbar, **ksampler.extra_options)
     # The kept region is exact whatever the sampler's last step did (ancestral noise, rounding).
     regen = model_k.last_regen if model_k.last_regen is not None else binarize_mask(denoise_mask)
