@@ -27,10 +27,8 @@ custom_nodes/ folder as ``lanpaint_test_models``; ``load_tiny_pack()`` imports i
 from __future__ import annotations
 
 import copy
-import importlib.util
 import re
 import shutil
-import sys
 from pathlib import Path
 
 DEVTOOLS_DIR = Path(__file__).resolve().parent
@@ -184,16 +182,5 @@ def install_tiny_pack(custom_nodes_dir: Path, devtools_dir: Path = DEVTOOLS_DIR,
 
 def load_tiny_pack(devtools_dir: Path = DEVTOOLS_DIR):
     """Import devtools/tiny_pack in-process (after the host is importable) as ``lanpaint_test_models``."""
-    if TINY_PACK_NAME in sys.modules:
-        return sys.modules[TINY_PACK_NAME]
-    pack_dir = Path(devtools_dir).resolve() / "tiny_pack"
-    spec = importlib.util.spec_from_file_location(TINY_PACK_NAME, pack_dir / "__init__.py",
-                                                  submodule_search_locations=[str(pack_dir)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[TINY_PACK_NAME] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[TINY_PACK_NAME]
-        raise
-    return module
+    from lanpaint_pack import import_package
+    return import_package(TINY_PACK_NAME, Path(devtools_dir).resolve() / "tiny_pack")

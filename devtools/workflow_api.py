@@ -457,16 +457,15 @@ def node_info(node_class: str, cls, display_names: dict) -> dict:
 
 def host_object_info(extra_mappings: dict | None = None, extra_display_names: dict | None = None) -> dict:
     """/object_info computed in-process from the real host (core + comfy_extras nodes) and, by
-    default, this repository's pack (tests/lanpaint_pack.load_pack). JSON-normalised."""
+    default, this repository's pack (devtools/lanpaint_pack.load_pack). JSON-normalised."""
     import asyncio
     import json
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    for path in (root / "devtools", root / "tests"):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
+    if str(root / "devtools") not in sys.path:
+        sys.path.insert(0, str(root / "devtools"))
     from host.comfy_env import load_comfy
     env = load_comfy()
     nodes = env.nodes
