@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 
 DEVTOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DEVTOOLS))
-from comfy_server import REPO_ROOT, ServerError, running_server  # noqa: E402
+from comfy_server import PACK_SOURCES, REPO_ROOT, ServerError, running_server  # noqa: E402
 from tiny_loaders import swap_loaders  # noqa: E402
 from workflow_api import ui_to_api  # noqa: E402
 
@@ -82,8 +82,9 @@ def main(argv=None):
     print(f"Ran workflows/{args.workflow}.json on a real ComfyUI server with the embedded tiny model.")
     for name, path in paths.items():
         print(f"  {name:10s} {path}")
-    print("\nFor real work, install the pack into your ComfyUI:\n"
-          f"  cp -r {REPO_ROOT} /path/to/ComfyUI/custom_nodes/LanPaint   (or git clone it there)\n"
+    print("\nFor real work, install the pack into your ComfyUI (ComfyUI-Manager: search LanPaint), or:\n"
+          "  git clone <this repository> /path/to/ComfyUI/custom_nodes/LanPaint\n"
+          f"  (or copy {', '.join(n for n in PACK_SOURCES if n != 'pyproject.toml')} from {REPO_ROOT} there)\n"
           "then start ComfyUI, open http://127.0.0.1:8188 and load a LanPaint template from\n"
           "Workflow > Browse Templates (or drag a file from workflows/ onto the canvas).")
     return 0
