@@ -27,6 +27,15 @@ load_comfy()
 
 
 @pytest.fixture(scope="session")
+def comfy_server(tmp_path_factory):
+    """One real headless ComfyUI server with LanPaint and the tiny test pack, shared by the
+    server, workflow and browser tests (devtools/comfy_server.py)."""
+    from comfy_server import running_server
+    with running_server(tmp_path_factory.mktemp("comfy_base")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
 def comfy():
     """The real ComfyUI host (raises with setup instructions if it is missing)."""
     return load_comfy()

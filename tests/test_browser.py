@@ -28,7 +28,6 @@ from pathlib import Path
 
 import pytest
 
-from comfy_server import running_server
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
@@ -266,10 +265,9 @@ class UI:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    _playwright()  # fail fast, before the ~20 s server start, when the browser tools are missing
-    with running_server(tmp_path_factory.mktemp("comfy_base_browser")) as srv:
-        yield srv
+def server(comfy_server):
+    _playwright()  # fail with set-up instructions when the browser tools are missing
+    return comfy_server
 
 
 @pytest.fixture(scope="module")

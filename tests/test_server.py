@@ -12,7 +12,6 @@ import time
 import pytest
 import torch
 
-from comfy_server import running_server
 
 torch.set_num_threads(1)
 
@@ -24,10 +23,8 @@ LATENT_SEED = 5
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A real ComfyUI server with LanPaint and the tiny test pack (devtools/comfy_server.py)."""
-    with running_server(tmp_path_factory.mktemp("comfy_base")) as srv:
-        yield srv
+def server(comfy_server):
+    return comfy_server
 
 
 def _prompt(thinking_steps=2, seed=42):

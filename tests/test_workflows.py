@@ -20,7 +20,7 @@ from PIL import Image
 
 import make_workflows as mw
 import workflow_api as wa
-from comfy_server import PACK_NAME, REPO_ROOT, running_server
+from comfy_server import PACK_NAME, REPO_ROOT
 from tiny_loaders import swap_loaders
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
@@ -34,9 +34,8 @@ RUN_TIMEOUT_S = 90
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with running_server(tmp_path_factory.mktemp("comfy_workflows")) as srv:
-        yield srv
+def server(comfy_server):
+    return comfy_server
 
 
 @pytest.fixture(scope="module")
