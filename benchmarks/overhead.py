@@ -28,10 +28,6 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEVTOOLS_DIR = REPO_ROOT / "devtools"
-for _p in (str(DEVTOOLS_DIR), str(REPO_ROOT)):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
 
 CFG = 3.0
 SEED = 0
@@ -45,9 +41,9 @@ def _setup(device):
         os.environ.pop("LANPAINT_TEST_DEVICE", None)
     import torch
     torch.set_num_threads(1)
-    from host.comfy_env import load_comfy
-    from host import tiny_models as tm
-    from lanpaint_pack import load_pack
+    from devtools.host.comfy_env import load_comfy
+    from devtools.host import tiny_models as tm
+    from devtools.lanpaint_pack import load_pack
     env = load_comfy()
     pack = load_pack()
     return torch, env, tm, pack

@@ -20,12 +20,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from host.comfy_env import comfy_path
-from tiny_loaders import install_tiny_pack
+from devtools.host.comfy_env import comfy_path
+from devtools.tiny_loaders import install_tiny_pack
 
-DEVTOOLS_DIR = Path(__file__).resolve().parent
-REPO_ROOT = DEVTOOLS_DIR.parent
-PACK_NAME = "LanPaint"
+from devtools.lanpaint_pack import PACK_NAME, REPO_ROOT
 PACK_SOURCES = ("__init__.py", "nodes", "lanpaint_core", "workflows", "pyproject.toml")
 READY_TIMEOUT_S = 90
 RUN_TIMEOUT_S = 120
@@ -114,7 +112,7 @@ def install_packs(base: Path, sources=PACK_SOURCES):
             shutil.copy2(src, lanpaint / name)
     if (custom / "lanpaint_test_models").exists():
         shutil.rmtree(custom / "lanpaint_test_models")
-    install_tiny_pack(custom, DEVTOOLS_DIR)
+    install_tiny_pack(custom)
     return custom
 
 
@@ -134,7 +132,10 @@ def running_server(base: Path, sources=PACK_SOURCES):
     install_packs(base, sources)
     port = free_port()
     log_path = base / "server.log"
-    env = dict(os.environ, LANPAINT_DEVTOOLS_DIR=str(DEVTOOLS_DIR), COMFYUI_PATH=str(comfy_dir),
+    # The repository root on PYTHONPATH lets the test pack import devtools; main.py's own folder
+    # stays first on sys.path, so ComfyUI's nodes.py still wins over the pack's nodes/ package.
+    pythonpath = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p)
+    env = dict(os.environ, PYTHONPATH=pythonpath, COMFYUI_PATH=str(comfy_dir),
                PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     log = open(log_path, "wb")
     proc = subprocess.Popen(server_command(port, base), cwd=str(comfy_dir), env=env, stdout=log,

@@ -1,6 +1,6 @@
 """The main job: run the bundled SD XL inpainting workflow headless on a real ComfyUI server.
 
-    python devtools/demo.py [--out DIR] [--workflow NAME]
+    python -m devtools.demo [--out DIR] [--workflow NAME]   (from the repository root)
 
 Starts ComfyUI with this pack, converts workflows/<NAME>.json to API format with the server's
 /object_info, swaps its model loaders for the embedded tiny seeded models (no downloads), feeds it
@@ -16,11 +16,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-DEVTOOLS = Path(__file__).resolve().parent
-sys.path.insert(0, str(DEVTOOLS))
-from comfy_server import PACK_SOURCES, REPO_ROOT, ServerError, running_server  # noqa: E402
-from tiny_loaders import swap_loaders  # noqa: E402
-from workflow_api import ui_to_api  # noqa: E402
+from devtools.comfy_server import PACK_SOURCES, REPO_ROOT, ServerError, running_server
+from devtools.tiny_loaders import swap_loaders
+from devtools.workflow_api import ui_to_api
 
 SIZE = 256
 HOLE = (80, 96, 176, 208)  # left, top, right, bottom of the area to repaint

@@ -1,7 +1,7 @@
 """Generate the pack's example workflows (UI format) and their thumbnails into workflows/.
 
     python -m devtools.make_workflows            # from the repo root
-    python devtools/make_workflows.py [--object-info FILE_OR_URL] [--out DIR] [--check]
+    python -m devtools.make_workflows [--object-info FILE_OR_URL] [--out DIR] [--check]
 
 Node schemas come from the real host in-process (ComfyUI core + comfy_extras + this pack, see
 workflow_api.host_object_info) or from a saved /object_info JSON / a running server's URL.
@@ -23,11 +23,7 @@ import json
 import sys
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import workflow_api as wa  # noqa: E402
-else:
-    from . import workflow_api as wa
+from devtools import workflow_api as wa
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = REPO_ROOT / "workflows"

@@ -21,20 +21,20 @@ are searched in this order: "hidream" -> hidream; "flux" -> flux; "sd3" / "sd 3"
 QuadrupleCLIPLoader means hidream and a TripleCLIPLoader sd3; otherwise sdxl. (HiDream is tested
 first because HiDream workflows load the Flux VAE, often named after Flux.)
 
-``install_tiny_pack(custom_nodes_dir, devtools_dir)`` copies the pack into a ComfyUI
-custom_nodes/ folder as ``lanpaint_test_models``; ``load_tiny_pack()`` imports it in-process.
+``install_tiny_pack(custom_nodes_dir)`` installs the pack into a ComfyUI custom_nodes/ folder as
+``lanpaint_test_models`` (a shim importing ``devtools.tiny_pack``: the server needs the repository
+root on PYTHONPATH); ``load_tiny_pack()`` imports it in-process.
 """
 from __future__ import annotations
 
 import copy
+import importlib
 import re
-import shutil
 from pathlib import Path
 
-DEVTOOLS_DIR = Path(__file__).resolve().parent
+from devtools.host.tiny_models import TINY_FAMILIES as FAMILIES
+
 TINY_PACK_NAME = "lanpaint_test_models"
-DEVTOOLS_FILE = "_devtools_dir.txt"    # read by the pack when LANPAINT_DEVTOOLS_DIR is unset
-FAMILIES = ("sdxl", "sd3", "flux", "hidream")
 
 TINY_CHECKPOINT = "LanPaintTinyCheckpointLoader"
 TINY_UNET = "LanPaintTinyUNETLoader"
@@ -165,22 +165,15 @@ def swap_loaders(api_prompt: dict, family: str | None = None, seed: int = 0) -> 
     return prompt
 
 
-def install_tiny_pack(custom_nodes_dir: Path, devtools_dir: Path = DEVTOOLS_DIR,
-                      name: str = TINY_PACK_NAME) -> Path:
-    """Copy devtools/tiny_pack into ``custom_nodes_dir/name`` and return that folder.
-
-    The copy records ``devtools_dir`` in _devtools_dir.txt, so the installed pack finds the harness
-    even without LANPAINT_DEVTOOLS_DIR (which, when set, still wins).
-    """
-    devtools_dir = Path(devtools_dir).resolve()
+def install_tiny_pack(custom_nodes_dir: Path, name: str = TINY_PACK_NAME) -> Path:
+    """Install the test pack into ``custom_nodes_dir/name`` (a shim that imports devtools.tiny_pack)."""
+    from devtools.tiny_pack import SHIM
     dest = Path(custom_nodes_dir) / name
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(devtools_dir / "tiny_pack", dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (dest / DEVTOOLS_FILE).write_text(str(devtools_dir), encoding="utf-8")
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "__init__.py").write_text(SHIM, encoding="utf-8")
     return dest
 
 
-def load_tiny_pack(devtools_dir: Path = DEVTOOLS_DIR):
-    """Import devtools/tiny_pack in-process (after the host is importable) as ``lanpaint_test_models``."""
-    from lanpaint_pack import import_package
-    return import_package(TINY_PACK_NAME, Path(devtools_dir).resolve() / "tiny_pack")
+def load_tiny_pack():
+    """The test pack imported in-process (after the host is importable)."""
+    return importlib.import_module("devtools.tiny_pack")

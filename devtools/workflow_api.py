@@ -460,13 +460,8 @@ def host_object_info(extra_mappings: dict | None = None, extra_display_names: di
     default, this repository's pack (devtools/lanpaint_pack.load_pack). JSON-normalised."""
     import asyncio
     import json
-    import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
-    if str(root / "devtools") not in sys.path:
-        sys.path.insert(0, str(root / "devtools"))
-    from host.comfy_env import load_comfy
+    from devtools.host.comfy_env import load_comfy
     env = load_comfy()
     nodes = env.nodes
     if "SamplerCustomAdvanced" not in nodes.NODE_CLASS_MAPPINGS:
@@ -474,7 +469,7 @@ def host_object_info(extra_mappings: dict | None = None, extra_display_names: di
     mappings = dict(nodes.NODE_CLASS_MAPPINGS)
     display = dict(nodes.NODE_DISPLAY_NAME_MAPPINGS)
     if extra_mappings is None:
-        from lanpaint_pack import load_pack
+        from devtools.lanpaint_pack import load_pack
         pack = load_pack()
         extra_mappings, extra_display_names = pack.NODE_CLASS_MAPPINGS, pack.NODE_DISPLAY_NAME_MAPPINGS
     mappings.update(extra_mappings)

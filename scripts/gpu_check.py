@@ -1,4 +1,4 @@
-"""GPU check for lanpaint_core (run on a machine with CUDA: `python scripts/gpu_check.py`).
+"""GPU check for lanpaint_core (run on a machine with CUDA: `python -m scripts.gpu_check` from the repository root).
 
 Prints: device, whether the inner loop makes any host sync (torch.cuda sync debug mode set to
 "error" around the per-step refiner), dtype/device round trip for fp16/bf16 latents, determinism
@@ -6,13 +6,11 @@ under a CUDA generator, and the time of the Langevin arithmetic against the mode
 """
 import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import lanpaint_core as lp  # noqa: E402
-from lanpaint_core.langevin import binarize_mask  # noqa: E402
+import lanpaint_core as lp
+from lanpaint_core.langevin import binarize_mask
 
 
 def conv_denoiser(channels=4, width=64, device="cuda"):

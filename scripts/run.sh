@@ -5,4 +5,4 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export COMFYUI_PATH="$(bash "$root/scripts/setup_env.sh" 2> >(grep -v 'is ignored: it is neither' >&2))"
 cd "$root"
-exec "$root/.venv/bin/python" devtools/demo.py "$@"
+exec "$root/.venv/bin/python" -m devtools.demo "$@"

@@ -1,9 +1,9 @@
 """Run each sampler-side LanPaint node, and its stock counterpart, the way a graph would."""
 import torch
 
-from host import tiny_models as tm
-from host.comfy_env import load_comfy
-from lanpaint_pack import load_pack
+from devtools.host import tiny_models as tm
+from devtools.host.comfy_env import load_comfy
+from devtools.lanpaint_pack import load_pack
 
 NODE_PATHS = ("ksampler", "advanced", "sampler", "apply")
 

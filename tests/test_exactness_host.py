@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from benchmarks.analytic import gaussian_kl
-from host import tiny_models as tm
-from node_runner import run
+from devtools.host import tiny_models as tm
+from tests.node_runner import run
 
 SHAPE = (1, 2, 2)  # one latent: 4 correlated elements; the right column is inpainted
 N_SAMPLES = 4000

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from host import tiny_models as tm
+from devtools.host import tiny_models as tm
 
 SAMPLERS = ["euler", "euler_ancestral", "dpmpp_2m", "heun"]
 ANALYTIC_KINDS = ["eps", "v", "flow"]
@@ -20,7 +20,7 @@ def tiny(comfy):
 
 # ------------------------------------------------------------------ tiny real architectures
 def test_load_comfy_is_idempotent_and_on_cpu(comfy):
-    from host.comfy_env import load_comfy
+    from devtools.host.comfy_env import load_comfy
     assert load_comfy() is comfy
     assert comfy.cli_args.args.cpu is True
     assert comfy.device.type == "cpu"

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from node_runner import node
+from tests.node_runner import node
 
 
 def _images(h, w, crop=(0, 0)):

@@ -5,10 +5,10 @@ import logging
 import pytest
 import torch
 
-from host import tiny_models as tm
-from node_runner import NODE_PATHS, counting_clone, latent_mask, masked_latent, node, run, run_stock
+from devtools.host import tiny_models as tm
+from tests.node_runner import NODE_PATHS, counting_clone, latent_mask, masked_latent, node, run, run_stock
 
-FAMILIES = ("sdxl", "sd3", "flux", "hidream")
+FAMILIES = tm.TINY_FAMILIES
 SAMPLERS = ("euler", "euler_ancestral", "dpmpp_2m", "dpmpp_2m_sde", "ddim", "lcm", "heun")
 
 
@@ -76,7 +76,7 @@ def test_inputs_are_untouched_and_settings_do_not_leak(models, conds):
     pos, neg = c
     patched_a = node("ApplyLanPaint").patch(model, 1, "Image First", **_knobs(lambda_=2.0))[0]
     patched_b = node("ApplyLanPaint").patch(model, 4, "Image First", **_knobs(inner_scheme="ou"))[0]
-    from host.comfy_env import load_comfy
+    from devtools.host.comfy_env import load_comfy
     env = load_comfy()
     for _ in range(2):
         assert torch.equal(run("advanced", model, latent, conds=c, thinking=3), alone["b"])
@@ -94,7 +94,7 @@ def test_inputs_are_untouched_and_settings_do_not_leak(models, conds):
 
 
 def _knobs(**overrides):
-    from node_runner import method_defaults
+    from tests.node_runner import method_defaults
     return method_defaults(**overrides)
 
 

@@ -12,10 +12,10 @@ import sys
 import pytest
 import torch
 
-from host import tiny_models as tm
-from host.comfy_env import load_comfy
-from lanpaint_pack import load_pack
-import tiny_loaders as tl
+from devtools.host import tiny_models as tm
+from devtools.host.comfy_env import load_comfy
+from devtools.lanpaint_pack import load_pack
+from devtools import tiny_loaders as tl
 
 FEATHER = 9
 STEPS = 3
@@ -301,17 +301,15 @@ def test_swap_errors_and_lora_chains():
 
 
 def test_install_tiny_pack(tmp_path, monkeypatch):
-    dest = tl.install_tiny_pack(tmp_path / "custom_nodes", tl.DEVTOOLS_DIR)
+    dest = tl.install_tiny_pack(tmp_path / "custom_nodes")
     assert dest == tmp_path / "custom_nodes" / tl.TINY_PACK_NAME
-    assert (dest / "__init__.py").is_file() and not list(dest.rglob("__pycache__"))
-    # the copy finds devtools/ without LANPAINT_DEVTOOLS_DIR, via the recorded path
-    monkeypatch.delenv("LANPAINT_DEVTOOLS_DIR", raising=False)
+    assert [p.name for p in dest.iterdir()] == ["__init__.py"]
+    # the installed shim loads the way ComfyUI loads a custom node folder
     name = "lanpaint_test_models_installed_copy"
     spec = importlib.util.spec_from_file_location(name, dest / "__init__.py", submodule_search_locations=[str(dest)])
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, name, module)
     spec.loader.exec_module(module)
-    assert module._devtools_dir() == str(tl.DEVTOOLS_DIR)
     for node in tl.TINY_LOADERS:
         assert node in module.NODE_CLASS_MAPPINGS and node in module.NODE_DISPLAY_NAME_MAPPINGS
         assert module.NODE_CLASS_MAPPINGS[node].RETURN_TYPES == tl.TINY_OUTPUTS[node]

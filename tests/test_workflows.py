@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import make_workflows as mw
-import workflow_api as wa
-from comfy_server import PACK_NAME, REPO_ROOT
-from tiny_loaders import swap_loaders
+from devtools import make_workflows as mw
+from devtools import workflow_api as wa
+from devtools.comfy_server import PACK_NAME, REPO_ROOT
+from devtools.tiny_loaders import swap_loaders
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
 NAMES = sorted(mw.WORKFLOWS)

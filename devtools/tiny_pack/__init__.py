@@ -1,10 +1,9 @@
 """Test-only ComfyUI node pack: tiny seeded models, stand-in loaders, conditioning and masked latents.
 
 Installed as ``custom_nodes/lanpaint_test_models`` of a throwaway server by
-``devtools/tiny_loaders.install_tiny_pack`` (used by tests/test_server.py). It builds everything
-with the repo's test harness (devtools/host/tiny_models.py); the copy finds the repo's devtools/
-through the env var LANPAINT_DEVTOOLS_DIR, else the ``_devtools_dir.txt`` install_tiny_pack writes
-(imported in place from devtools/tiny_pack, it uses its parent folder).
+``devtools.tiny_loaders.install_tiny_pack`` (a one-line shim importing this module; the server runs
+with the repository root on PYTHONPATH). It builds everything with the repo's test harness
+(devtools.host.tiny_models).
 
 Loader stand-ins (same output slots as the stock loaders, so ``tiny_loaders.swap_loaders`` can put
 them in place of a workflow's loaders): LanPaintTinyCheckpointLoader (MODEL, CLIP, VAE),
@@ -13,30 +12,14 @@ takes ``family`` (sdxl / sd3 / flux / hidream) and a weight ``seed``. The CLIP i
 around a stand-in text encoder (seeded embedding tables, not CLIP/T5/Llama); the VAE a real comfy
 VAE with a tiny randomly initialised AutoencoderKL. Nothing here is meant to look good.
 """
-import importlib.util
 import os
 import sys
 
-FAMILIES = ["sdxl", "sd3", "flux", "hidream"]
-_HOST_MODULE = "lanpaint_test_host"
-DEVTOOLS_FILE = "_devtools_dir.txt"
+from devtools.host.tiny_models import TINY_FAMILIES as FAMILIES
 
-
-def _devtools_dir():
-    """LANPAINT_DEVTOOLS_DIR, else the folder install_tiny_pack recorded, else this pack's parent when
-    the pack is imported from its place in the repo (devtools/tiny_pack)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    devtools_dir = os.environ.get("LANPAINT_DEVTOOLS_DIR")
-    recorded = os.path.join(here, DEVTOOLS_FILE)
-    if not devtools_dir and os.path.isfile(recorded):
-        with open(recorded, encoding="utf-8") as f:
-            devtools_dir = f.read().strip()
-    if not devtools_dir and os.path.isfile(os.path.join(os.path.dirname(here), "host", "tiny_models.py")):
-        devtools_dir = os.path.dirname(here)
-    if not devtools_dir or not os.path.isfile(os.path.join(devtools_dir, "host", "tiny_models.py")):
-        raise RuntimeError("lanpaint_test_models: set LANPAINT_DEVTOOLS_DIR to the LanPaint repo's devtools/ "
-                           "directory (got %r)" % devtools_dir)
-    return devtools_dir
+SHIM = ("# Installed by devtools.tiny_loaders.install_tiny_pack: the test pack lives in the LanPaint\n"
+        "# repository's devtools package (the server runs with the repository root on PYTHONPATH).\n"
+        "from devtools.tiny_pack import NODE_CLASS_MAPPINGS, NODE_DISPLAY_NAME_MAPPINGS  # noqa: F401\n")
 
 
 def _match_running_host():
@@ -59,28 +42,11 @@ def _match_running_host():
             os.environ["LANPAINT_TEST_DEVICE"] = "gpu"
 
 
-def _host():
-    """devtools/host imported as package `lanpaint_test_host` (it uses relative imports)."""
-    if _HOST_MODULE in sys.modules:
-        return sys.modules[_HOST_MODULE]
-    host_dir = os.path.join(_devtools_dir(), "host")
-    spec = importlib.util.spec_from_file_location(_HOST_MODULE, os.path.join(host_dir, "__init__.py"),
-                                                  submodule_search_locations=[host_dir])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[_HOST_MODULE] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[_HOST_MODULE]
-        raise
-    return module
-
-
 def _tiny_models():
-    import importlib
+    from devtools.host import comfy_env, tiny_models
     _match_running_host()
-    _host().load_comfy()
-    return importlib.import_module(_HOST_MODULE + ".tiny_models")
+    comfy_env.load_comfy()
+    return tiny_models
 
 
 def _family_input():

@@ -1,0 +1,13 @@
+"""Developer tools shared by the tests, benchmarks and the main job (never shipped to users).
+
+One importable package, used from the repository root (pytest, ``python -m devtools.demo``,
+``python -m benchmarks.<name>``):
+    devtools.host            - in-process ComfyUI loader and tiny seeded / analytic models
+    devtools.lanpaint_pack   - import this repository as a ComfyUI node pack
+    devtools.tiny_pack       - test-only node pack with tiny stand-in loaders
+    devtools.tiny_loaders    - swap a workflow's loaders for tiny ones; install the tiny pack
+    devtools.workflow_api    - UI -> API workflow conversion and validation
+    devtools.comfy_server    - a real headless ComfyUI server with this pack
+    devtools.make_workflows  - generator of the bundled example workflows
+    devtools.demo            - the main job
+"""
