@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tomllib
 from pathlib import Path
 
 from devtools import workflow_api as wa
@@ -29,7 +30,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = REPO_ROOT / "workflows"
 PACK_NODES = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
               "LanPaintMaskBlend"}
-PACK_CNR_ID = "lanpaint"          # registry id = pyproject [project] name
+_PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+PACK_CNR_ID = _PYPROJECT["project"]["name"]                 # registry id, saved with our nodes
+PACK_DISPLAY_NAME = _PYPROJECT["tool"]["comfy"]["DisplayName"]  # heads the thumbnails
 CORE_VERSION = "0.3.75"           # the host the workflows are checked against
 EXAMPLE_IMAGE = "example.png"     # ComfyUI ships input/example.png; users pick their own image
 
@@ -248,7 +251,7 @@ TUNING = """
 - **prompt_mode**: *Image First* blends the new content with the surroundings; *Prompt First*
   follows the prompt more strongly (use it when the prompt must win).
 - **denoise** stays 1.0 for inpainting: the masked area is regenerated from noise, the rest is kept.
-- **LanPaint Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
+- **LanPaint FLD Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
   mask so the VAE round trip does not change the rest of the image.
 - Draw the mask on the **Load Image** node: right click → *Open in MaskEditor* (or load a PNG whose
   transparent pixels are the area to repaint). Other image sides work too: VAE Encode crops them
@@ -452,8 +455,8 @@ picture; Mask Blend pastes the original back. Outpainting is a large hole: 10 th
 def sampler_custom_advanced(info):
     g = Graph(info)
     _note(g, 0, """
-# LanPaint Sampler + SamplerCustomAdvanced
-**LanPaint Sampler** is a SAMPLER: plug it into SamplerCustom / SamplerCustomAdvanced and it inpaints
+# LanPaint FLD Sampler + SamplerCustomAdvanced
+**LanPaint FLD Sampler** is a SAMPLER: plug it into SamplerCustom / SamplerCustomAdvanced and it inpaints
 with LanPaint whenever the latent has a noise mask, driving the sampler you pick (euler is the
 method's reference). It exposes every knob of the method: lambda_ (BiG strength, 4-16), step_size
 (halve it if results look noisy), friction, beta, early_stop, inner_scheme (sho recommended) and
@@ -486,8 +489,8 @@ big_cfg (-101 = auto).
 def apply_with_ksampler(info):
     g = Graph(info)
     _note(g, 0, """
-# Apply LanPaint + the stock KSampler
-**Apply LanPaint** patches a copy of the MODEL: the stock KSampler, KSampler (Advanced),
+# Apply LanPaint FLD + the stock KSampler
+**Apply LanPaint FLD** patches a copy of the MODEL: the stock KSampler, KSampler (Advanced),
 SamplerCustom and SamplerCustomAdvanced then inpaint with LanPaint whenever the latent has a noise
 mask (and sample as usual when it has none). Handy to add LanPaint to an existing workflow: put the
 node between the model and the sampler.
@@ -510,7 +513,7 @@ node between the model and the sampler.
 
 # name -> (builder, thumbnail title, subtitle, tiny family used by the tests, kind)
 WORKFLOWS = {
-    "lanpaint_sdxl_inpaint": (sdxl_inpaint, "SD XL inpainting", "LanPaint KSampler + Mask Blend", "sdxl",
+    "lanpaint_sdxl_inpaint": (sdxl_inpaint, "SD XL inpainting", "LanPaint FLD KSampler + Mask Blend", "sdxl",
                               "inpaint"),
     "lanpaint_sd35_inpaint": (sd35_inpaint, "SD 3.5 Large inpainting", "Checkpoint + Triple CLIP", "sd3",
                               "inpaint"),
@@ -520,9 +523,9 @@ WORKFLOWS = {
                                  "hidream", "inpaint"),
     "lanpaint_sdxl_outpaint": (sdxl_outpaint, "SD XL outpainting", "Pad for Outpainting + LanPaint", "sdxl",
                                "outpaint"),
-    "lanpaint_sampler_custom_advanced": (sampler_custom_advanced, "LanPaint Sampler",
+    "lanpaint_sampler_custom_advanced": (sampler_custom_advanced, "LanPaint FLD Sampler",
                                          "SamplerCustomAdvanced", "sdxl", "inpaint"),
-    "lanpaint_apply_with_ksampler": (apply_with_ksampler, "Apply LanPaint", "stock KSampler", "sdxl", "inpaint"),
+    "lanpaint_apply_with_ksampler": (apply_with_ksampler, "Apply LanPaint FLD", "stock KSampler", "sdxl", "inpaint"),
 }
 
 
@@ -604,7 +607,7 @@ def draw_thumbnail(path: Path, title: str, subtitle: str, kind: str, size=(512, 
     img = Image.new("RGB", size, (28, 30, 38))
     d = ImageDraw.Draw(img)
     d.rectangle([0, 0, size[0], 70], fill=(52, 52, 92))
-    d.text((18, 10), "LanPaint", font=_font(16, bold=True), fill=(190, 190, 255))
+    d.text((18, 10), PACK_DISPLAY_NAME, font=_font(16, bold=True), fill=(190, 190, 255))
     d.text((18, 30), title, font=_font(28, bold=True), fill=(255, 255, 255))
     d.text((18, 350), subtitle, font=_font(17), fill=(200, 200, 210))
     panel_w, panel_h, top = 200, 230, 100

@@ -1,4 +1,5 @@
-"""ComfyUI adapter: node classes over lanpaint_core. Node ids are fixed; inputs are append-only."""
+"""ComfyUI adapter: node classes over lanpaint_core. Node ids are fixed; inputs are append-only.
+Display names carry the pack's DisplayName ("LanPaint FLD") to stay apart from the older LanPaint pack."""
 from .custom_sampling_nodes import ApplyLanPaint, LanPaintSampler
 from .ksampler_nodes import LanPaintKSampler, LanPaintKSamplerAdvanced
 from .mask_blend import LanPaintMaskBlend
@@ -11,9 +12,9 @@ NODE_CLASS_MAPPINGS = {
     "LanPaintMaskBlend": LanPaintMaskBlend,
 }
 NODE_DISPLAY_NAME_MAPPINGS = {
-    "LanPaintKSampler": "LanPaint KSampler",
-    "LanPaintKSamplerAdvanced": "LanPaint KSampler (Advanced)",
-    "LanPaintSampler": "LanPaint Sampler",
-    "ApplyLanPaint": "Apply LanPaint",
-    "LanPaintMaskBlend": "LanPaint Mask Blend",
+    "LanPaintKSampler": "LanPaint FLD KSampler",
+    "LanPaintKSamplerAdvanced": "LanPaint FLD KSampler (Advanced)",
+    "LanPaintSampler": "LanPaint FLD Sampler",
+    "ApplyLanPaint": "Apply LanPaint FLD",
+    "LanPaintMaskBlend": "LanPaint FLD Mask Blend",
 }

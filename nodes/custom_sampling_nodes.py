@@ -1,4 +1,4 @@
-"""LanPaint Sampler (a SAMPLER for SamplerCustom) and Apply LanPaint (MODEL -> MODEL)."""
+"""LanPaint FLD Sampler (a SAMPLER for SamplerCustom) and Apply LanPaint FLD (MODEL -> MODEL)."""
 import comfy.samplers
 
 from .sampling import LanPaintKSAMPLER, with_lanpaint
@@ -32,7 +32,7 @@ class ApplyLanPaint:
     DESCRIPTION = ("Makes the stock KSampler, KSampler (Advanced), SamplerCustom and SamplerCustomAdvanced "
                    "inpaint with LanPaint whenever the latent has a noise mask. Returns a patched copy; "
                    "the input model is unchanged.")
-    CATEGORY = "sampling/LanPaint"
+    CATEGORY = "sampling/LanPaint FLD"
     RETURN_TYPES = ("MODEL",)
     OUTPUT_TOOLTIPS = ("The model, sampling with LanPaint.",)
     FUNCTION = "patch"

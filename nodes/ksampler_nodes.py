@@ -1,4 +1,4 @@
-"""LanPaint KSampler and LanPaint KSampler (Advanced): the stock nodes, sampling with LanPaint."""
+"""LanPaint FLD KSampler and LanPaint FLD KSampler (Advanced): the stock nodes, sampling with LanPaint."""
 import nodes as comfy_nodes  # ComfyUI's own nodes.py
 
 from .inputs import check_mask_shape
@@ -47,7 +47,7 @@ class LanPaintKSampler:
     DESCRIPTION = ("KSampler that inpaints with LanPaint: before each diffusion step it 'thinks' for a few "
                    "Langevin steps so the masked region agrees with the rest of the image. Use with a "
                    "latent that has a noise mask (Set Latent Noise Mask / VAE Encode for Inpainting).")
-    CATEGORY = "sampling/LanPaint"
+    CATEGORY = "sampling/LanPaint FLD"
     RETURN_TYPES = ("LATENT",)
     OUTPUT_TOOLTIPS = ("The inpainted latent; outside the mask it equals the input latent.",)
     FUNCTION = "sample"
@@ -71,7 +71,7 @@ class LanPaintKSamplerAdvanced:
     DESCRIPTION = ("KSampler (Advanced) with LanPaint inpainting and every knob of the method exposed: "
                    "start/end steps, leftover noise, BiG lambda, step size, friction, beta, early stop, "
                    "inner scheme and the BiG CFG scale.")
-    CATEGORY = "sampling/LanPaint"
+    CATEGORY = "sampling/LanPaint FLD"
     RETURN_TYPES = ("LATENT",)
     OUTPUT_TOOLTIPS = ("The inpainted latent; outside the mask it equals the input latent (noised, when "
                        "returning with leftover noise).",)

@@ -1,4 +1,4 @@
-"""LanPaint Mask Blend: paste the original back outside the mask, with a feathered seam."""
+"""LanPaint FLD Mask Blend: paste the original back outside the mask, with a feathered seam."""
 import torch
 import torch.nn.functional as F
 
@@ -25,14 +25,14 @@ def _centre_crop(t: torch.Tensor, height: int, width: int) -> torch.Tensor:
 def blend(original: torch.Tensor, inpainted: torch.Tensor, mask: torch.Tensor, feather: int) -> torch.Tensor:
     mask = mask.reshape(-1, mask.shape[-2], mask.shape[-1]).to(original.device, torch.float32)
     if mask.shape[0] not in (1, original.shape[0]):
-        raise ValueError(f"LanPaint Mask Blend: the mask batch {mask.shape[0]} does not match the image "
+        raise ValueError(f"LanPaint FLD Mask Blend: the mask batch {mask.shape[0]} does not match the image "
                          f"batch {original.shape[0]}.")
     if mask.shape[-2:] != original.shape[1:3]:
         mask = F.interpolate(mask.unsqueeze(1), size=original.shape[1:3], mode="bilinear").squeeze(1)
     dh, dw = original.shape[1] - inpainted.shape[1], original.shape[2] - inpainted.shape[2]
     if original.shape != inpainted.shape:
         if original.shape[::3] != inpainted.shape[::3] or not (0 <= dh < MAX_VAE_CROP and 0 <= dw < MAX_VAE_CROP):
-            raise ValueError(f"LanPaint Mask Blend: the original image {tuple(original.shape)} and the inpainted "
+            raise ValueError(f"LanPaint FLD Mask Blend: the original image {tuple(original.shape)} and the inpainted "
                              f"image {tuple(inpainted.shape)} differ in size; decode the inpainted latent of "
                              f"the same image, or scale one to the other first.")
         # the inpainted image went through VAE Encode's crop: compare like with like
@@ -47,7 +47,7 @@ class LanPaintMaskBlend:
     DESCRIPTION = ("Pastes the original image back outside the mask with a feathered seam, so only the "
                    "masked area (and a thin seam) comes from the inpainted image; hides VAE round-trip "
                    "changes elsewhere.")
-    CATEGORY = "image/LanPaint"
+    CATEGORY = "image/LanPaint FLD"
     RETURN_TYPES = ("IMAGE",)
     OUTPUT_TOOLTIPS = ("Original outside the mask, inpainted inside, blended over the feather width.",)
     FUNCTION = "blend"
