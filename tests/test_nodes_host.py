@@ -247,6 +247,8 @@ def test_mismatched_mask_and_nan_latent_get_clear_errors(models, conds):
             run(path, counted, masked_latent("sdxl") | {"samples": bad}, conds=c)
         if path == "sampler":
             continue  # SamplerCustom resizes the mask before any SAMPLER sees it (documented fallback)
+        if path == "apply" and host_resizes_mask_before_outer_sample():
+            continue  # newer hosts resize it before OUTER_SAMPLE too: the same fallback
         with pytest.raises(ValueError, match=r"noise mask of shape \(3, 128, 128\).*latent of shape \(1, 4, 16, 16\)"):
             run(path, counted, {"samples": lat, "noise_mask": torch.ones(3, 128, 128)}, conds=c)
         with pytest.raises(ValueError, match=r"noise mask of shape \(1, 128, 32\)"):
@@ -258,6 +260,13 @@ def test_mismatched_mask_and_nan_latent_get_clear_errors(models, conds):
     out = run("sampler", model, {"samples": lat, "noise_mask": mask}, conds=c)
     keep = ~latent_mask(mask, lat.shape)
     assert torch.equal(out[keep], tm.host_roundtrip(model, lat)[keep])
+
+
+def host_resizes_mask_before_outer_sample():
+    """ComfyUI 0.33 prepares the noise mask in CFGGuider.sample, before the OUTER_SAMPLE wrappers."""
+    import inspect
+    from devtools.host.comfy_env import load_comfy
+    return "prepare_mask" in inspect.getsource(load_comfy().samplers.CFGGuider.sample)
 
 
 def test_out_of_range_parameters_are_rejected(models, conds):
