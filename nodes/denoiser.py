@@ -12,17 +12,32 @@ def thinking_steps(settings, step: int, steps: int) -> int:
     return settings.n_inner if step < steps - settings.params.early_stop else 0
 
 
+def continue_from(x: torch.Tensor, refined: torch.Tensor):
+    """Make the sampler step from the refined state.
+
+    k-diffusion contract (comfy/k_diffusion/sampling.py): a sampler calls
+    `denoised = model(x, sigma, **extra_args)` and then builds its step from the same tensor `x`
+    it passed in (`d = to_d(x, sigma, denoised)`, `x = x + d * dt`, ...); it never rebinds `x`
+    between that call and the step. Writing the refined state into that tensor is therefore how
+    any sampler (Euler, DPM++, ancestral, SDE ...) continues from it.
+    """
+    x.copy_(refined)
+
+
 class LanPaintDenoiser:
     """Called by the sampler as model(x, sigma, denoise_mask=..., model_options=..., seed=...).
 
-    At the first evaluation of each scheduled sigma it runs LanPaint's thinking steps and writes
-    the refined state into `x`: k-diffusion samplers step from the tensor they passed in, so this
-    is how any sampler (Euler, DPM++, ancestral, SDE ...) continues from the refined state.
-    Other evaluations (second-order correctors) get ComfyUI's plain masked denoise.
+    At the first evaluation of each scheduled sigma it runs LanPaint's thinking steps and hands the
+    refined state on (continue_from). Other evaluations (second-order correctors) get ComfyUI's
+    plain masked denoise. One LangevinRefiner serves the run; it is rebuilt only when the mask
+    changes (Differential Diffusion's mask function changes it per step).
     Exposes `.inner_model` (the guider), like the host's own, for samplers that read it.
+
+    kept_input(x, sigma, denoise_mask): the host's model input for the kept region, for models that
+    treat the kept region specially (see sampling.host_kept_input); None: LanPaint's own state.
     """
 
-    def __init__(self, guider, sigmas, latent_image, noise, settings, *, flow, progress, seed):
+    def __init__(self, guider, sigmas, latent_image, noise, settings, *, flow, progress, seed, kept_input=None):
         self.inner_model = guider
         self.sigmas = sigmas
         self.schedule = sigmas.tolist()  # one host read before sampling, none per inner iteration
@@ -31,9 +46,13 @@ class LanPaintDenoiser:
         self.settings = settings
         self.flow = flow
         self.progress = progress
+        self.kept_input = kept_input
         self.generator = torch.Generator(device=noise.device).manual_seed(int(seed or 0) % 2**63)
         self.next_step = 0
-        self.last_regen = None
+        self._mask = None      # the denoise_mask tensor the refiner was built for
+        self._regen = None     # its binarised mask (True = regenerate)
+        self._refiner = None
+        self._call = None      # (denoise_mask, model_options, capture, seed) of the current evaluation
 
     def _step_index(self, sigma: torch.Tensor):
         """Index i when this call is the first evaluation at scheduled sigma i, else None."""
@@ -44,20 +63,34 @@ class LanPaintDenoiser:
                 return i
         return None
 
+    def _refiner_for(self, denoise_mask) -> LangevinRefiner:
+        if denoise_mask is not self._mask:
+            regen = binarize_mask(denoise_mask)
+            if self._regen is None or not torch.equal(regen, self._regen):
+                self._regen = regen
+                self._refiner = LangevinRefiner(self._model_call, self.latent_image, regen, self.noise,
+                                                self.settings.params, flow=self.flow, generator=self.generator)
+            self._mask = denoise_mask
+        return self._refiner
+
+    def final_regen(self, denoise_mask) -> torch.Tensor:
+        """The region the run regenerated (True) -- the last step's mask -- given the sampler's mask."""
+        return self._regen if self._regen is not None else binarize_mask(denoise_mask)
+
+    def _model_call(self, x_in, sigma):
+        denoise_mask, options, capture, seed = self._call
+        if self.kept_input is not None:
+            x_in = torch.where(self._regen, x_in, self.kept_input(x_in, sigma, denoise_mask).to(x_in.dtype))
+        x0 = self.inner_model(x_in, sigma, model_options=options, seed=seed)
+        return x0 if capture is None else (x0, capture.value)
+
     def __call__(self, x, sigma, denoise_mask=None, model_options={}, seed=None):
         if "denoise_mask_function" in model_options:  # e.g. Differential Diffusion
             denoise_mask = model_options["denoise_mask_function"](
                 sigma, denoise_mask, extra_options={"model": self.inner_model, "sigmas": self.sigmas})
-        regen = binarize_mask(denoise_mask)
-        self.last_regen = regen
+        refine = self._refiner_for(denoise_mask)
         options, capture = with_big_cfg(model_options, self.inner_model.cfg, self.settings.big_cfg)
-
-        def denoise(x_in, s):
-            x0 = self.inner_model(x_in, s, model_options=options, seed=seed)
-            return x0 if capture is None else (x0, capture.value)
-
-        refine = LangevinRefiner(denoise, self.latent_image, regen, self.noise, self.settings.params,
-                                 flow=self.flow, generator=self.generator)
+        self._call = (denoise_mask, options, capture, seed)
         step = self._step_index(sigma)
         n_inner = 0 if step is None else thinking_steps(self.settings, step, len(self.schedule) - 1)
         on_iteration = None
@@ -65,5 +98,5 @@ class LanPaintDenoiser:
             on_iteration = lambda k, x0: self.progress.inner(step, k, x0, x)  # noqa: E731
         x_refined, x0 = refine(x, sigma, n_inner, on_iteration)
         if n_inner > 0:
-            x.copy_(x_refined)
+            continue_from(x, x_refined)
         return x0.to(x.dtype)

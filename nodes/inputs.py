@@ -1,4 +1,6 @@
-"""Checks on what users feed the nodes: clear errors before any model call."""
+"""Checks on what users feed the nodes: clear errors naming the input, before any model call."""
+import math
+
 import torch
 
 # A mask is resized to the latent by interpolation; stretching it by more than this relative
@@ -6,29 +8,85 @@ import torch
 MAX_ASPECT_MISMATCH = 0.05
 
 
+def parts(tensor):
+    """The sub-tensors of a ComfyUI NestedTensor (audio+video latents, LTX-2), or [tensor]."""
+    return list(tensor.unbind()) if getattr(tensor, "is_nested", False) else [tensor]
+
+
+def check_finite_inputs(**inputs):
+    """Every float input must be a finite number (NaN would pass range checks or crash later)."""
+    for name, value in inputs.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"LanPaint: the input '{name}' must be a finite number, got {value!r}.")
+
+
 def check_latent_values(latent: torch.Tensor):
-    if not bool(torch.isfinite(latent).all()):
+    if not all(bool(torch.isfinite(part).all()) for part in parts(latent)):
         raise ValueError("LanPaint: the input latent contains NaN or inf values. Check the VAE Encode "
                          "input image and any node that edits the latent before sampling.")
+
+
+def check_mask_values(mask):
+    """A NaN anywhere in the noise mask is an error (it would otherwise read as 'keep')."""
+    if any(bool(torch.isnan(part).any()) for part in parts(mask)):
+        raise ValueError("LanPaint: the noise mask contains NaN values. Check the node that made the mask "
+                         "(Load Image alpha, mask arithmetic, Set Latent Noise Mask input).")
+
+
+def mask_batch(mask_shape, latent_shape):
+    """Batch of a noise mask as ComfyUI reads it for this latent (comfy.utils.reshape_mask), or None.
+
+    Image latent [B,C,h,w]: [b,H,W] or [b,c,H,W] has batch b, [H,W] batch 1 (the host reads a
+    mask's leading dims as batch; a latent-shaped [B,C,H,W] mask is accepted as batch B).
+    Video latent [B,C,T,h,w]: a mask of fewer than 5 dims ([frames,1,H,W], [frames,H,W], [H,W]) is
+    the frames of one video, resampled over time and used for every video: batch 1; a 5-D mask
+    [b,1,frames,H,W] has batch b. Other latents (the host's packed audio+video [B,1,N]) have no
+    spatial reading: None.
+    """
+    if len(mask_shape) < 2:
+        return 0
+    if len(latent_shape) == 5:
+        return mask_shape[0] if len(mask_shape) == 5 else 1
+    if len(latent_shape) == 4:
+        return mask_shape[0] if len(mask_shape) >= 3 else 1
+    return None
 
 
 def check_mask_shape(mask: torch.Tensor, latent_shape):
     """The noise mask must cover the latent: batch 1 or the latent's batch, same aspect ratio.
 
-    An empty mask (nothing >= 0.5) passes whatever its shape: nothing is regenerated, so the
-    input comes back unchanged (LoadImage gives a 64x64 zero mask when no mask was drawn).
+    Batch follows ComfyUI's own reading (mask_batch). An empty mask (nothing >= 0.5) passes
+    whatever its shape: nothing is regenerated, so the input comes back unchanged (LoadImage gives
+    a 64x64 zero mask when no mask was drawn).
     """
     if not bool((mask >= 0.5).any()):
         return
-    batch = latent_shape[0]
-    mask_batch = mask.shape[0] if mask.dim() >= 3 else 1
-    mh, mw = mask.shape[-2], mask.shape[-1]
-    lh, lw = latent_shape[-2], latent_shape[-1]
-    size_ok = mh > 0 and mw > 0 and abs(mh / lh - mw / lw) <= MAX_ASPECT_MISMATCH * max(mh / lh, mw / lw)
-    if mask_batch not in (1, batch) or not size_ok:
+    mask_shape, batch = tuple(mask.shape), latent_shape[0]
+    found = mask_batch(mask_shape, latent_shape)
+    if found is None:
+        return
+    size_ok = len(mask_shape) >= 2 and mask_shape[-2] > 0 and mask_shape[-1] > 0
+    if size_ok:
+        fh, fw = mask_shape[-2] / latent_shape[-2], mask_shape[-1] / latent_shape[-1]
+        size_ok = abs(fh - fw) <= MAX_ASPECT_MISMATCH * max(fh, fw)
+    if found not in (1, batch) or not size_ok:
+        lh, lw = latent_shape[-2], latent_shape[-1]
         batches = "1" if batch == 1 else f"1 or {batch}"
+        video = (" For a video latent, a mask [frames, 1, H, W] holds one video's frames (used for every "
+                 "video); give per-video masks as [videos, 1, frames, H, W].") if len(latent_shape) == 5 else ""
         raise ValueError(
-            f"LanPaint: the noise mask of shape {tuple(mask.shape)} does not match the latent of shape "
+            f"LanPaint: the noise mask of shape {mask_shape} does not match the latent of shape "
             f"{tuple(latent_shape)}. The mask needs batch {batches} and the latent's aspect ratio "
             f"({lh}x{lw} latent pixels, e.g. a {lh * 8}x{lw * 8} image mask); resize or crop the mask "
-            f"together with the image.")
+            f"together with the image.{video}")
+
+
+def check_noise_mask(mask, samples):
+    """check_mask_values and check_mask_shape for a LATENT's noise_mask, per part of a NestedTensor.
+
+    A plain mask on a NestedTensor latent belongs to its first part, and parts without a mask are
+    filled by the host (comfy.samplers.CFGGuider.sample), so only the parts a mask exists for are checked.
+    """
+    check_mask_values(mask)
+    for part_mask, part in zip(parts(mask), parts(samples)):
+        check_mask_shape(part_mask, part.shape)

@@ -1,7 +1,7 @@
 """LanPaint FLD KSampler and LanPaint FLD KSampler (Advanced): the stock nodes, sampling with LanPaint."""
 import nodes as comfy_nodes  # ComfyUI's own nodes.py
 
-from .inputs import check_mask_shape
+from .inputs import check_finite_inputs, check_noise_mask
 from .sampling import with_lanpaint
 from .settings import (LanPaintSettings, method_inputs, prompt_mode_input, settings_from_method_inputs,
                        thinking_steps_input)
@@ -38,8 +38,8 @@ def _stock_inputs(node_class):
 
 
 def _sample(model, settings, latent, **kwargs):
-    if "noise_mask" in latent:
-        check_mask_shape(latent["noise_mask"], latent["samples"].shape)
+    if latent.get("noise_mask") is not None:
+        check_noise_mask(latent["noise_mask"], latent["samples"])
     return comfy_nodes.common_ksampler(with_lanpaint(model, settings), latent=latent, **kwargs)
 
 
@@ -61,6 +61,7 @@ class LanPaintKSampler:
 
     def sample(self, model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image,
                denoise, thinking_steps, prompt_mode):
+        check_finite_inputs(cfg=cfg, denoise=denoise)
         settings = LanPaintSettings.from_inputs(thinking_steps, prompt_mode)
         return _sample(model, settings, latent_image, seed=seed, steps=steps, cfg=cfg,
                        sampler_name=sampler_name, scheduler=scheduler, positive=positive,
@@ -88,6 +89,7 @@ class LanPaintKSamplerAdvanced:
     def sample(self, model, add_noise, noise_seed, steps, cfg, sampler_name, scheduler, positive, negative,
                latent_image, start_at_step, end_at_step, return_with_leftover_noise, thinking_steps,
                prompt_mode, **method):
+        check_finite_inputs(cfg=cfg)
         settings = settings_from_method_inputs(thinking_steps, prompt_mode, **method)
         return _sample(model, settings, latent_image, seed=noise_seed, steps=steps, cfg=cfg,
                        sampler_name=sampler_name, scheduler=scheduler, positive=positive,

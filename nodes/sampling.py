@@ -1,12 +1,15 @@
 """LanPaint inside ComfyUI's sampling, through the SAMPLER_SAMPLE extension point.
 
-`lanpaint_sample` has the contract of KSAMPLER.sample (same arguments, same result) and differs
-only in the denoiser it hands to the sampler function. It serves three entry points:
-a SAMPLER_SAMPLE wrapper on a cloned MODEL (LanPaint KSampler nodes, Apply LanPaint), and a
-KSAMPLER subclass for SamplerCustom / SamplerCustomAdvanced (LanPaint Sampler).
+`lanpaint_sample` mirrors the host's comfy.samplers.KSAMPLER.sample (the one place the adapter
+mirrors a host function: same arguments, same result, the host steps listed in MIRRORED_HOST_CALLS,
+which a test compares with the host's source) and differs only in the denoiser it hands to the
+sampler function. It serves three entry points: a SAMPLER_SAMPLE wrapper on a cloned MODEL
+(LanPaint KSampler nodes, Apply LanPaint), and a KSAMPLER subclass for SamplerCustom /
+SamplerCustomAdvanced (LanPaint Sampler).
 """
 import logging
 
+import comfy.model_base
 import comfy.model_sampling
 import comfy.patcher_extension
 import comfy.samplers
@@ -15,12 +18,25 @@ import torch
 from ..lanpaint_core import binarize_mask
 from ..lanpaint_core.coordinates import add_noise
 from .denoiser import LanPaintDenoiser, thinking_steps
-from .inputs import check_latent_values, check_mask_shape
+from .inputs import check_finite_inputs, check_latent_values, check_mask_shape, check_mask_values
 from .progress import CallProgress
 
 WRAPPER_KEY = "lanpaint"
 NO_MASK_MESSAGE = "LanPaint: the latent has no noise mask, so this runs as the stock sampler."
 log = logging.getLogger("LanPaint")
+
+# The host function lanpaint_sample mirrors and the calls it makes, in source order (dotted names,
+# logging left out); tests/test_data_path.py reads them from the host's source and fails when they
+# change, so a host update that changes KSAMPLER.sample is looked at before it reaches users.
+MIRRORED_HOST_FUNCTION = "comfy.samplers.KSAMPLER.sample"
+MIRRORED_HOST_CALLS = (
+    "KSamplerX0Inpaint", "self.inpaint_options.get", "torch.manual_seed", "extra_args.get", "torch.randn",
+    "model_wrap.inner_model.model_sampling.noise_scaling", "self.max_denoise", "callback",
+    "self.sampler_function", "model_wrap.inner_model.model_sampling.inverse_noise_scaling",
+)
+
+# ComfyUI's sample_unipc writes this into the last entry of the SIGMAS tensor it is given.
+UNIPC_FINAL_SIGMA = 0.001
 
 
 def _replace_noise(ksampler, noise, extra_args):
@@ -32,14 +48,43 @@ def _replace_noise(ksampler, noise, extra_args):
     return torch.randn(noise.shape, generator=generator).to(noise.dtype).to(noise.device)
 
 
+def host_kept_input(model, x, sigma, noise, latent_image, denoise_mask):
+    """The model's kept-region input where the host gives it something other than the forward-noised
+    latent (model_base.BaseModel.scale_latent_inpaint), else None.
+
+    Some BaseModels treat the kept region specially: Wan 2.2 TI2V 5B (WAN22) and LTX (LTXV, LTXAV)
+    label kept tokens timestep 0 (process_timestep, from the mask in the conditioning) and return
+    the clean latent from scale_latent_inpaint; Hunyuan Video and Cosmos override it too. For
+    those, LanPaint feeds the model exactly what the host would in the kept region (the Langevin
+    dynamics then run on the regenerated region given that input); everywhere else the kept region
+    carries LanPaint's own state (the BiG dynamics). Decided by comparing the model's method with the
+    base class's on the first step, so no list of families is needed.
+    """
+    def kept(x_in, s, mask):
+        return model.scale_latent_inpaint(x=x_in, sigma=s, noise=noise, latent_image=latent_image, denoise_mask=mask)
+    sigma_b = sigma.reshape(1).expand(x.shape[0])
+    standard = comfy.model_base.BaseModel.scale_latent_inpaint(model, x=x, sigma=sigma_b, noise=noise,
+                                                               latent_image=latent_image, denoise_mask=denoise_mask)
+    return None if torch.equal(kept(x, sigma_b, denoise_mask), standard) else kept
+
+
 def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, noise, latent_image,
                     denoise_mask, disable_pbar):
+    sigmas = sigmas.clone()  # some samplers write into it (sample_unipc); the host's tensor is shared
+    check_finite_inputs(cfg=float(guider.cfg))
+    if not bool(torch.isfinite(sigmas).all()):
+        raise ValueError(f"LanPaint: the sigmas contain NaN or inf values: {sigmas.tolist()}")
     check_latent_values(latent_image)
+    check_mask_values(denoise_mask)
     model_sampling = guider.inner_model.model_sampling
     flow = isinstance(model_sampling, comfy.model_sampling.CONST)
     extra_args = dict(extra_args, denoise_mask=denoise_mask)
     replace_noise = _replace_noise(ksampler, noise, extra_args)
     final_sigma = sigmas[-1]
+    if float(final_sigma) == float(torch.tensor(UNIPC_FINAL_SIGMA, dtype=sigmas.dtype)):
+        log.warning("LanPaint: the sigmas end at %s, not 0, so the kept region keeps that much noise. "
+                    "A stock uni_pc run writes this value into the SIGMAS it is given; give that sampler "
+                    "its own scheduler node.", UNIPC_FINAL_SIGMA)
     kept = add_noise(latent_image, replace_noise, final_sigma, flow) if float(final_sigma) > 0 else latent_image
 
     if not bool(binarize_mask(denoise_mask).any()) and \
@@ -49,15 +94,15 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
 
     steps = len(sigmas) - 1
     progress = CallProgress(callback, [thinking_steps(settings, i, steps) + 1 for i in range(steps)])
-    model_k = LanPaintDenoiser(guider, sigmas, latent_image, replace_noise, settings, flow=flow,
-                               progress=progress, seed=extra_args.get("seed"))
     x = model_sampling.noise_scaling(sigmas[0], noise, latent_image, ksampler.max_denoise(guider, sigmas))
+    kept_input = host_kept_input(guider.inner_model, x, sigmas[0], replace_noise, latent_image, denoise_mask)
+    model_k = LanPaintDenoiser(guider, sigmas, latent_image, replace_noise, settings, flow=flow,
+                               progress=progress, seed=extra_args.get("seed"), kept_input=kept_input)
     samples = ksampler.sampler_function(model_k, x, sigmas, extra_args=extra_args,
                                         callback=progress.step_done if callback else None,
                                         disable=disable_pbar, **ksampler.extra_options)
     # The kept region is exact whatever the sampler's last step did (ancestral noise, rounding).
-    regen = model_k.last_regen if model_k.last_regen is not None else binarize_mask(denoise_mask)
-    samples = torch.where(regen, samples, kept.to(samples.dtype))
+    samples = torch.where(model_k.final_regen(denoise_mask), samples, kept.to(samples.dtype))
     return model_sampling.inverse_noise_scaling(final_sigma, samples)
 
 
@@ -71,7 +116,8 @@ def sampler_sample_wrapper(settings):
         if denoise_mask is None or not hasattr(ksampler, "sampler_function"):
             log.info(NO_MASK_MESSAGE if denoise_mask is None else
                      f"LanPaint: {type(ksampler).__name__} is not a k-diffusion sampler; running it unchanged.")
-            return executor(guider, sigmas, extra_args, callback, noise, latent_image, denoise_mask, disable_pbar)
+            return executor(guider, sigmas.clone(), extra_args, callback, noise, latent_image, denoise_mask,
+                            disable_pbar)
         return lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, noise,
                                latent_image, denoise_mask, disable_pbar)
     return wrapper
@@ -80,6 +126,7 @@ def sampler_sample_wrapper(settings):
 def outer_sample_validator(executor, noise, latent_image, sampler, sigmas, denoise_mask=None, *args, **kwargs):
     """OUTER_SAMPLE wrapper: reject a mask the host would silently stretch, before any model call."""
     if denoise_mask is not None:
+        check_mask_values(denoise_mask)
         check_mask_shape(denoise_mask, latent_image.shape)
     return executor(noise, latent_image, sampler, sigmas, denoise_mask, *args, **kwargs)
 
@@ -108,7 +155,7 @@ class LanPaintKSAMPLER(comfy.samplers.KSAMPLER):
                disable_pbar=False):
         if denoise_mask is None:
             log.info(NO_MASK_MESSAGE)
-            return super().sample(model_wrap, sigmas, extra_args, callback, noise, latent_image, denoise_mask,
+            return super().sample(model_wrap, sigmas.clone(), extra_args, callback, noise, latent_image, denoise_mask,
                                   disable_pbar)
         return lanpaint_sample(self, self.settings, model_wrap, sigmas, extra_args, callback, noise,
                                latent_image, denoise_mask, disable_pbar)

@@ -5,6 +5,7 @@ Input specifications (ranges, defaults, tooltips) live here once and every node 
 from dataclasses import dataclass, field
 
 from ..lanpaint_core import RANGES, SCHEMES, LanPaintParams
+from .inputs import check_finite_inputs
 
 PROMPT_MODES = ("Image First", "Prompt First")
 PROMPT_FIRST_BIG_CFG = -0.5  # the method's "prompt first" BiG scale (METHOD.md §3)
@@ -81,6 +82,7 @@ def method_inputs():
 
 def settings_from_method_inputs(thinking_steps, prompt_mode, lambda_, step_size, friction, beta,
                                 early_stop, inner_scheme, big_cfg):
+    check_finite_inputs(lambda_=lambda_, step_size=step_size, friction=friction, beta=beta, big_cfg=big_cfg)
     return LanPaintSettings.from_inputs(
         thinking_steps, prompt_mode, None if big_cfg <= -101.0 else big_cfg,
         lam=lambda_, step_size=step_size, friction=friction, beta=beta,

@@ -60,10 +60,28 @@ def _snapshot(model):
     }
 
 
+def _without(snapshot, bookkeeping):
+    return {k: ({kk: vv for kk, vv in v.items() if (k, kk) not in bookkeeping} if isinstance(v, dict) else v)
+            for k, v in snapshot.items()}
+
+
+def _host_bookkeeping(model, c):
+    """Attributes the host itself rebinds in a stock run (0.33: latent_shapes, device, size ...)."""
+    changed = set()
+    for _ in range(2):
+        before = _snapshot(model)
+        run_stock("ksampler", model, masked_latent("sdxl"), conds=c)
+        after = _snapshot(model)
+        changed |= {(k, kk) for k in ("attributes", "model_attributes")
+                    for kk in set(before[k]) | set(after[k]) if before[k].get(kk) != after[k].get(kk)}
+    return changed
+
+
 def test_inputs_are_untouched_and_settings_do_not_leak(models, conds):
     model, c = models["sdxl"], conds["sdxl"]
     latent = masked_latent("sdxl")
     latent_copy = {k: v.clone() for k, v in latent.items()}
+    bookkeeping = _host_bookkeeping(model, c)
     before = _snapshot(model)
     alone = {
         "a": run("advanced", model, latent, conds=c, thinking=1, lambda_=2.0, step_size=0.5),
@@ -88,7 +106,7 @@ def test_inputs_are_untouched_and_settings_do_not_leak(models, conds):
     # LanPaint KSampler on a model already patched by Apply LanPaint: the node's own settings win
     assert torch.equal(run("ksampler", patched_a, latent, conds=c, thinking=2),
                        run("ksampler", model, latent, conds=c, thinking=2))
-    assert _snapshot(model) == before
+    assert _without(_snapshot(model), bookkeeping) == _without(before, bookkeeping)
     for k in latent:
         assert torch.equal(latent[k], latent_copy[k])
 
@@ -102,25 +120,23 @@ def test_interrupt_mid_sampling_leaves_host_clean(models, conds, comfy):
     model, c = models["sdxl"], conds["sdxl"]
     latent = masked_latent("sdxl")
     fresh = run_stock("ksampler", model, latent, conds=c, steps=4)
-    seen = []
+    interrupting = model.clone()
+    calls = []
 
-    def hook(value, total, preview, node_id=None):
-        seen.append((value, total))
-        if value == 3:  # inside the first diffusion step's thinking iterations
+    def press_cancel_at_third_call(apply_model, args):
+        calls.append(1)
+        if len(calls) == 3:  # inside the first diffusion step's thinking iterations
             comfy.model_management.interrupt_current_processing(True)
+        return apply_model(args["input"], args["timestep"], **args["c"])
 
-    comfy.utils.set_progress_bar_enabled(True)
-    comfy.utils.set_progress_bar_global_hook(hook)
+    interrupting.set_model_unet_function_wrapper(press_cancel_at_third_call)
     try:
         with pytest.raises(comfy.model_management.InterruptProcessingException):
-            run("ksampler", model, latent, conds=c, steps=4, thinking=5)
+            run("ksampler", interrupting, latent, conds=c, steps=4, thinking=5)
     finally:
-        comfy.utils.set_progress_bar_global_hook(None)
-        comfy.utils.set_progress_bar_enabled(False)
         comfy.model_management.interrupt_current_processing(False)
-    # progress counts model calls (4 steps x (5 + 1) = 24) and the run stopped at the next
-    # thinking step after the interrupt, inside the first diffusion step
-    assert seen == [(1, 24), (2, 24), (3, 24)]
+    # the run stopped at the next thinking step, not at the end of the diffusion step (6 calls)
+    assert len(calls) == 3
     assert torch.equal(run_stock("ksampler", model, latent, conds=c, steps=4), fresh)
 
 
@@ -247,6 +263,8 @@ def test_mismatched_mask_and_nan_latent_get_clear_errors(models, conds):
             run(path, counted, masked_latent("sdxl") | {"samples": bad}, conds=c)
         if path == "sampler":
             continue  # SamplerCustom resizes the mask before any SAMPLER sees it (documented fallback)
+        if path == "apply" and host_resizes_mask_before_outer_sample():
+            continue  # newer hosts resize it before OUTER_SAMPLE too: the same fallback
         with pytest.raises(ValueError, match=r"noise mask of shape \(3, 128, 128\).*latent of shape \(1, 4, 16, 16\)"):
             run(path, counted, {"samples": lat, "noise_mask": torch.ones(3, 128, 128)}, conds=c)
         with pytest.raises(ValueError, match=r"noise mask of shape \(1, 128, 32\)"):
@@ -258,6 +276,13 @@ def test_mismatched_mask_and_nan_latent_get_clear_errors(models, conds):
     out = run("sampler", model, {"samples": lat, "noise_mask": mask}, conds=c)
     keep = ~latent_mask(mask, lat.shape)
     assert torch.equal(out[keep], tm.host_roundtrip(model, lat)[keep])
+
+
+def host_resizes_mask_before_outer_sample():
+    """ComfyUI 0.33 prepares the noise mask in CFGGuider.sample, before the OUTER_SAMPLE wrappers."""
+    import inspect
+    from devtools.host.comfy_env import load_comfy
+    return "prepare_mask" in inspect.getsource(load_comfy().samplers.CFGGuider.sample)
 
 
 def test_out_of_range_parameters_are_rejected(models, conds):
