@@ -88,23 +88,23 @@ def build_vae_module():
     return AutoencoderKL(ddconfig=vae_config(), embed_dim=4)
 
 
-def load_vae(path: Path = VAE_FILE):
+def load_vae(path: Path | None = None):
     """The committed VAE as a ``comfy.sd.VAE`` (the host's wrapper, given the demo ddconfig)."""
     import comfy.sd
     import comfy.utils
-    _require(path)
+    path = _require(path or VAE_FILE)
     sd = comfy.utils.load_torch_file(str(path), safe_load=True)
     vae = comfy.sd.VAE(sd=sd, config={"params": {"ddconfig": vae_config(), "embed_dim": 4}})
     vae.throw_exception_if_invalid()
     return vae
 
 
-def load_unet(path: Path = UNET_FILE):
+def load_unet(path: Path | None = None):
     """The committed UNet as a ModelPatcher (the way comfy.sd wraps a loaded diffusion model)."""
     import comfy.model_management as mm
     import comfy.model_patcher
     import comfy.utils
-    _require(path)
+    path = _require(path or UNET_FILE)
     model = build_unet_model(comfy.utils.load_torch_file(str(path), safe_load=True))
     model.eval()
     return comfy.model_patcher.ModelPatcher(model, load_device=mm.get_torch_device(),
@@ -117,7 +117,8 @@ def load():
     return load_unet(), tiny_clip("sdxl", 0), load_vae()
 
 
-def _require(path: Path):
+def _require(path: Path) -> Path:
     if not Path(path).is_file():
         raise FileNotFoundError("demo model weights missing: %s (train them with "
                                 "`python -m devtools.train_demo_model`)" % path)
+    return Path(path)
