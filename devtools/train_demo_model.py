@@ -69,7 +69,8 @@ def train_vae(steps, batch, crop, seed, size):
         for group in opt.param_groups:
             group["lr"] = lr_at(step, steps, 1e-3, warmup=20)
         x = render_batch(range(VAE_SCENE_OFFSET + step * batch, VAE_SCENE_OFFSET + (step + 1) * batch), size)
-        # convolutional: train on 8-aligned crops (the full-resolution level dominates the cost)
+        # 8-aligned crops when crop < size; full pictures by default: GroupNorm statistics of crops
+        # differ from whole pictures' (a crop-trained VAE shifted colours on full pictures)
         oy, ox = (8 * torch.randint(0, (size - crop) // 8 + 1, (2,), generator=gen)).tolist()
         x = x[:, :, oy:oy + crop, ox:ox + crop] * 2 - 1
         z, _ = vae.regularization(vae.quant_conv(vae.encoder(x)))          # the posterior mode, as encode()
@@ -189,11 +190,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--vae-steps", type=int, default=500)
-    parser.add_argument("--vae-batch", type=int, default=10)
-    parser.add_argument("--vae-crop", type=int, default=32)
-    parser.add_argument("--scenes", type=int, default=8000, help="scenes (seeds 0..N-1) the UNet trains on")
-    parser.add_argument("--unet-steps", type=int, default=2000)
+    parser.add_argument("--vae-steps", type=int, default=300)
+    parser.add_argument("--vae-batch", type=int, default=8)
+    parser.add_argument("--vae-crop", type=int, default=64)
+    parser.add_argument("--scenes", type=int, default=4000, help="scenes (seeds 0..N-1) the UNet trains on")
+    parser.add_argument("--unet-steps", type=int, default=1400)
     parser.add_argument("--unet-batch", type=int, default=32)
     parser.add_argument("--samples-only", action="store_true", help="only redraw the sample grid")
     args = parser.parse_args(argv)
