@@ -1,6 +1,7 @@
 """LanPaint against stock masked sampling on the project's small trained model, through the real host.
 
     python -m benchmarks.trained [--scenes 64] [--steps 20] [--seed 0] [--out benchmarks/results]
+                                 [--only METHOD ...] [--variant 5:step_size=0.5,friction=5 ...]
 
 Data: held-out scenes (seeds 100000 ..) of devtools/demo_model.py, each with three holes
 (devtools/scenes.masks): a central box, a vertical stripe across the whole picture (it crosses the
@@ -23,6 +24,8 @@ decode(encode(scene)), the floor no sampler can beat):
 Model calls are UNet calls per image (a forward hook counts batch elements); seconds per image are
 the batch's wall time divided by the batch size (CPU figures vary with the machine's load).
 Writes trained.txt (the table), trained.json and trained.png (rows = holes, columns = methods).
+``--variant N:knob=value,...`` adds LanPaint runs with other knobs (lam, step_size, friction, beta,
+early_stop, scheme) to the same table, for investigating the method on a learned model.
 """
 from __future__ import annotations
 
@@ -227,7 +230,7 @@ def save_grid(pictures, methods, path, scene_index=None, scale=2):
             draw.text((label_w + c * side + 3, 2 + 12 * j), w, fill="black")
     for r, kind in enumerate(MASK_KINDS):
         draw.text((4, label_h + r * side + side // 2 - 6), kind, fill="black")
-        i = r if scene_index is None else scene_index
+        i = r % first.shape[0] if scene_index is None else scene_index
         for c, name in enumerate(cols):
             img = pictures[(kind, name)][i].clamp(0, 1)
             tile = Image.fromarray((img * 255).round().byte().numpy()).resize((side, side), Image.NEAREST)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import torch
 
-from . import scenes
+from devtools import scenes
 
 SIZE = 64
 PROMPT = ""
@@ -113,7 +113,7 @@ def load_unet(path: Path | None = None):
 
 def load():
     """(MODEL, CLIP, VAE) of the trained demo model; ComfyUI must be importable (load_comfy())."""
-    from .host.tiny_models import tiny_clip
+    from devtools.host.tiny_models import tiny_clip
     return load_unet(), tiny_clip("sdxl", 0), load_vae()
 
 

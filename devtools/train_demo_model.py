@@ -21,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from .host.comfy_env import load_comfy
+from devtools.host.comfy_env import load_comfy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VAE_SCENE_OFFSET = 50000
@@ -43,7 +43,7 @@ def torch_init(module: torch.nn.Module, seed: int):
 
 
 def render_batch(seeds, size):
-    from .demo_model import scene
+    from devtools.demo_model import scene
     return torch.cat([scene(int(s), size) for s in seeds]).permute(0, 3, 1, 2).contiguous()   # [B,3,H,W] in [0,1]
 
 
@@ -59,7 +59,7 @@ def log(msg):
 
 # ----------------------------------------------------------------------------- VAE
 def train_vae(steps, batch, crop, seed, size):
-    from .demo_model import build_vae_module
+    from devtools.demo_model import build_vae_module
     vae = torch_init(build_vae_module(), seed)
     opt = torch.optim.Adam(vae.parameters(), lr=1e-3)
     gen = torch.Generator().manual_seed(seed)
@@ -120,7 +120,7 @@ def encode_dataset(vae, n, size, scale):
 
 
 def train_unet(latents, steps, batch, seed):
-    from .demo_model import build_unet_model, unconditional_parameter
+    from devtools.demo_model import build_unet_model, unconditional_parameter
     model = build_unet_model()
     net = torch_init(model.diffusion_model, seed + 1)
     with torch.no_grad():
@@ -169,7 +169,7 @@ def train_unet(latents, steps, batch, seed):
 def save_sample_grid(path: Path, n=16, seed=0, steps=20):
     """Unconditional samples of the committed model through the host's KSampler, as a 4-row grid."""
     from PIL import Image
-    from . import demo_model
+    from devtools import demo_model
     env = load_comfy()
     model, clip, vae = demo_model.load()
     (cond,) = env.nodes.CLIPTextEncode().encode(clip, demo_model.PROMPT)
@@ -201,7 +201,7 @@ def main(argv=None):
     load_comfy()
     torch.set_num_threads(args.threads)
     from safetensors.torch import save_file
-    from . import demo_model
+    from devtools import demo_model
     if args.samples_only:
         log("samples: %s" % save_sample_grid(SAMPLES_PNG))
         return 0
@@ -219,7 +219,7 @@ def main(argv=None):
     save_file({k: v.contiguous() for k, v in ema.items()}, str(demo_model.UNET_FILE))
     tail = lambda xs, n: sum(xs[-n:]) / len(xs[-n:])  # noqa: E731
     record = {
-        "command": "python -m devtools.train_demo_model " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": " ".join(["python -m devtools.train_demo_model"] + list(argv if argv is not None else sys.argv[1:])),
         "seed": args.seed, "threads": args.threads, "args": vars(args),
         "torch": torch.__version__, "python": platform.python_version(), "comfyui": str(load_comfy().path.name),
         "vae": {"steps": args.vae_steps, "batch": args.vae_batch, "crop": args.vae_crop, "seconds": round(vae_s, 1),
