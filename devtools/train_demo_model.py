@@ -197,6 +197,9 @@ def main(argv=None):
     parser.add_argument("--unet-steps", type=int, default=1400)
     parser.add_argument("--unet-batch", type=int, default=32)
     parser.add_argument("--samples-only", action="store_true", help="only redraw the sample grid")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write the weights and training.json here instead of devtools/weights "
+                             "(no sample grid then)")
     args = parser.parse_args(argv)
     load_comfy()
     torch.set_num_threads(args.threads)
@@ -209,18 +212,20 @@ def main(argv=None):
     start = time.time()
     vae, vae_losses, vae_s = train_vae(args.vae_steps, args.vae_batch, args.vae_crop, args.seed, size)
     latent_stats = normalise_latents(vae, size, scale)
-    demo_model.WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in vae.state_dict().items()}, str(demo_model.VAE_FILE))
+    out = args.out or demo_model.WEIGHTS_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in vae.state_dict().items()}, str(out / demo_model.VAE_FILE.name))
     t_data = time.time()
     latents = encode_dataset(vae, args.scenes, size, scale)
     data_s = time.time() - t_data
     log("[data] latents: mean %.3f std %.3f" % (latents.mean().item(), latents.std().item()))
     ema, unet_losses, unet_s = train_unet(latents, args.unet_steps, args.unet_batch, args.seed)
-    save_file({k: v.contiguous() for k, v in ema.items()}, str(demo_model.UNET_FILE))
+    save_file({k: v.contiguous() for k, v in ema.items()}, str(out / demo_model.UNET_FILE.name))
     tail = lambda xs, n: sum(xs[-n:]) / len(xs[-n:])  # noqa: E731
     record = {
         "command": " ".join(["python -m devtools.train_demo_model"] + list(argv if argv is not None else sys.argv[1:])),
-        "seed": args.seed, "threads": args.threads, "args": vars(args),
+        "seed": args.seed, "threads": args.threads,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "torch": torch.__version__, "python": platform.python_version(), "comfyui": str(load_comfy().path.name),
         "vae": {"steps": args.vae_steps, "batch": args.vae_batch, "crop": args.vae_crop, "seconds": round(vae_s, 1),
                 "l1_first_25": round(tail(vae_losses[:25], 25), 4), "l1_last_25": round(tail(vae_losses, 25), 4),
@@ -231,9 +236,10 @@ def main(argv=None):
                  "loss_last_100": round(tail(unet_losses, 100), 4)},
         "wall_seconds": round(time.time() - start, 1),
     }
-    (demo_model.WEIGHTS_DIR / "training.json").write_text(json.dumps(record, indent=2) + "\n")
+    (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     log(json.dumps(record, indent=2))
-    log("samples: %s" % save_sample_grid(SAMPLES_PNG))
+    if args.out is None:
+        log("samples: %s" % save_sample_grid(SAMPLES_PNG))
     return 0
 
 
