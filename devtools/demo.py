@@ -1,70 +1,131 @@
-"""The main job: run the bundled SD XL inpainting workflow headless on a real ComfyUI server.
+"""The main job: inpaint a held-out scene with the project's trained model on a real ComfyUI server.
 
     python -m devtools.demo [--out DIR] [--workflow NAME]   (from the repository root)
 
 Starts ComfyUI with this pack, converts workflows/<NAME>.json to API format with the server's
-/object_info, swaps its model loaders for the embedded tiny seeded models (no downloads), feeds it
-a generated picture with a transparent hole, and writes original.png, mask.png and inpainted.png.
-The tiny model is untrained, so the inpainted content is texture, not a bicycle: the point is the
-real pipeline (server, nodes, LanPaint sampling, VAE, Mask Blend), with the kept region unchanged.
+/object_info, puts the test pack's LanPaintDemoModelLoader (the committed weights of the small
+trained model, devtools/demo_model.py; nothing is downloaded or trained) in place of its checkpoint
+loader, sets both prompts to the model's PROMPT (it is unconditional), feeds it a held-out scene with
+a transparent hole and runs it twice: as bundled (LanPaint KSampler) and with the stock KSampler on
+the same masked latent (SetLatentNoiseMask), same seed. Writes original.png, mask.png (white =
+repaint), stock.png, lanpaint.png and side_by_side.png (the four, enlarged, labelled).
 """
 import argparse
+import copy
 import json
 import shutil
 import sys
 from pathlib import Path
 
+import torch
 from PIL import Image, ImageDraw
 
+from devtools import demo_model, scenes
 from devtools.comfy_server import PACK_SOURCES, REPO_ROOT, ServerError, running_server
-from devtools.tiny_loaders import swap_loaders
 from devtools.workflow_api import ui_to_api
 
-SIZE = 256
-HOLE = (80, 96, 176, 208)  # left, top, right, bottom of the area to repaint
+DEMO_MASK = "box"
+DEMO_FEATHER = 2            # Mask Blend feather in pixels, for a 64-pixel picture
+PANEL = 256                 # side of one enlarged panel in side_by_side.png
+LABEL_H = 22
 
 
-def make_picture() -> Image.Image:
-    """A small synthetic scene (sky, sun, hills, a wall) with a transparent hole to repaint."""
-    img = Image.new("RGBA", (SIZE, SIZE))
-    draw = ImageDraw.Draw(img)
-    for y in range(SIZE):
-        t = y / SIZE
-        draw.line([(0, y), (SIZE, y)], fill=(int(90 + 120 * t), int(150 + 60 * t), int(230 - 40 * t), 255))
-    draw.ellipse((180, 24, 228, 72), fill=(255, 214, 90, 255))
-    draw.polygon([(0, 170), (70, 120), (150, 160), (256, 110), (256, 256), (0, 256)], fill=(70, 140, 70, 255))
-    draw.rectangle((40, 150, 216, 240), fill=(176, 112, 84, 255))
-    for row in range(150, 240, 15):
-        draw.line([(40, row), (216, row)], fill=(140, 90, 70, 255), width=2)
-    draw.rectangle(HOLE, fill=(0, 0, 0, 0))  # LoadImage: transparent pixels become mask = 1
-    return img
+def demo_seed() -> int:
+    """The first held-out scene with a brick wall (a structure whose continuation is easy to judge) and
+    no tree (an object the hole could hide entirely, which no method can recover)."""
+    seed = scenes.HELD_OUT_SEED
+    while scenes.layout(seed).structure != "brick" or scenes.layout(seed).tree is not None:
+        seed += 1
+    return seed
+
+
+def _to_pil(image: torch.Tensor) -> Image.Image:
+    return Image.fromarray((image[0].clamp(0, 1) * 255).round().byte().numpy())
+
+
+def make_picture(seed: int):
+    """(RGBA picture with the hole transparent, ComfyUI MASK) of the held-out scene ``seed``."""
+    image = demo_model.scene(seed)
+    mask = scenes.masks(DEMO_MASK, seed, demo_model.SIZE)
+    rgba = _to_pil(image).convert("RGBA")
+    rgba.putalpha(Image.fromarray(((1 - mask[0]) * 255).byte().numpy()))  # LoadImage: alpha 0 -> mask 1
+    return image, mask, rgba
+
+
+def demo_prompts(workflow: dict, object_info: dict, image_name: str):
+    """(LanPaint prompt, stock prompt): the bundled workflow on the demo model, and the same graph
+    with the stock KSampler in place of LanPaint's."""
+    prompt = ui_to_api(workflow, object_info)
+    for node_id, node in prompt.items():
+        kind = node["class_type"]
+        if kind in ("CheckpointLoaderSimple", "CheckpointLoader"):
+            prompt[node_id] = {"class_type": "LanPaintDemoModelLoader", "inputs": {},
+                               "_meta": {"title": "LanPaint Demo Model Loader (trained)"}}
+        elif kind == "CLIPTextEncode":
+            node["inputs"]["text"] = demo_model.PROMPT
+        elif kind == "LoadImage":
+            node["inputs"]["image"] = image_name
+        elif kind == "LanPaintMaskBlend":
+            node["inputs"]["feather"] = DEMO_FEATHER
+    stock = copy.deepcopy(prompt)
+    for node in stock.values():
+        if node["class_type"] == "LanPaintKSampler":
+            node["class_type"] = "KSampler"
+            for name in ("thinking_steps", "prompt_mode"):
+                node["inputs"].pop(name, None)
+        elif node["class_type"] == "SaveImage":
+            node["inputs"]["filename_prefix"] = "demo_stock"
+    for node in prompt.values():
+        if node["class_type"] == "SaveImage":
+            node["inputs"]["filename_prefix"] = "demo_lanpaint"
+    return prompt, stock
+
+
+def _run_prompt(server, prompt, base: Path, dest: Path):
+    status, answer = server.request("/prompt", {"prompt": prompt})
+    if status != 200:
+        raise ServerError(f"the server refused the workflow ({status}): {json.dumps(answer)[:2000]}")
+    entry = server.wait_history(answer["prompt_id"], timeout=600)
+    if entry["status"].get("status_str") != "success":
+        raise ServerError(f"the workflow failed: {json.dumps(entry['status'])[:2000]}\n{server.log_tail()}")
+    images = [img for node_out in entry["outputs"].values() for img in node_out.get("images", [])]
+    shutil.copy2(base / "output" / images[0]["subfolder"] / images[0]["filename"], dest)
+
+
+def side_by_side(panels: dict, dest: Path):
+    """The panels (name -> PIL image) enlarged without smoothing, in a row, each with its label."""
+    sheet = Image.new("RGB", (PANEL * len(panels), PANEL + LABEL_H), "white")
+    draw = ImageDraw.Draw(sheet)
+    for i, (label, img) in enumerate(panels.items()):
+        sheet.paste(img.convert("RGB").resize((PANEL, PANEL), Image.NEAREST), (i * PANEL, LABEL_H))
+        draw.text((i * PANEL + 6, 5), label, fill="black")
+    sheet.save(dest)
 
 
 def run(out: Path, workflow_name: str) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     base = out / "comfyui"
     (base / "input").mkdir(parents=True, exist_ok=True)
-    picture = make_picture()
+    seed = demo_seed()
+    image, mask, picture = make_picture(seed)
     picture.save(base / "input" / "lanpaint_demo.png")
-    picture.convert("RGB").save(out / "original.png")
-    picture.getchannel("A").point(lambda a: 0 if a > 0 else 255).save(out / "mask.png")  # white = repaint
+    paths = {name: out / f"{name}.png" for name in ("original", "mask", "stock", "lanpaint", "side_by_side")}
+    _to_pil(image).save(paths["original"])
+    Image.fromarray((mask[0] * 255).byte().numpy()).save(paths["mask"])
     workflow = json.loads((REPO_ROOT / "workflows" / f"{workflow_name}.json").read_text())
     with running_server(base) as server:
         status, object_info = server.request("/object_info")
-        prompt = swap_loaders(ui_to_api(workflow, object_info))
-        for node in prompt.values():
-            if node["class_type"] == "LoadImage":
-                node["inputs"]["image"] = "lanpaint_demo.png"
-        status, answer = server.request("/prompt", {"prompt": prompt})
-        if status != 200:
-            raise ServerError(f"the server refused the workflow ({status}): {json.dumps(answer)[:2000]}")
-        entry = server.wait_history(answer["prompt_id"], timeout=600)
-        if entry["status"].get("status_str") != "success":
-            raise ServerError(f"the workflow failed: {json.dumps(entry['status'])[:2000]}\n{server.log_tail()}")
-        images = [img for node_out in entry["outputs"].values() for img in node_out.get("images", [])]
-        saved = base / "output" / images[0]["subfolder"] / images[0]["filename"]
-        shutil.copy2(saved, out / "inpainted.png")
-    return {"original": out / "original.png", "mask": out / "mask.png", "inpainted": out / "inpainted.png"}
+        lanpaint, stock = demo_prompts(workflow, object_info, "lanpaint_demo.png")
+        _run_prompt(server, stock, base, paths["stock"])
+        _run_prompt(server, lanpaint, base, paths["lanpaint"])
+    hole = Image.open(paths["original"]).convert("RGB")
+    hole.paste((0, 0, 0), mask=Image.open(paths["mask"]))
+    side_by_side({"original": Image.open(paths["original"]), "hole": hole,
+                  "stock KSampler": Image.open(paths["stock"]),
+                  "LanPaint KSampler": Image.open(paths["lanpaint"])}, paths["side_by_side"])
+    print(f"Held-out scene {seed} ({demo_model.SIZE} px), {DEMO_MASK} hole; trained model from "
+          f"{demo_model.WEIGHTS_DIR.relative_to(REPO_ROOT)}.")
+    return paths
 
 
 def main(argv=None):
@@ -77,9 +138,9 @@ def main(argv=None):
     except ServerError as e:
         print(f"LanPaint demo failed: {e}", file=sys.stderr)
         return 1
-    print(f"Ran workflows/{args.workflow}.json on a real ComfyUI server with the embedded tiny model.")
+    print(f"Ran workflows/{args.workflow}.json on a real ComfyUI server with the small trained model.")
     for name, path in paths.items():
-        print(f"  {name:10s} {path}")
+        print(f"  {name:12s} {path}")
     print("\nFor real work, install the pack into your ComfyUI (ComfyUI-Manager: search LanPaint), or:\n"
           "  git clone <this repository> /path/to/ComfyUI/custom_nodes/LanPaint\n"
           f"  (or copy {', '.join(n for n in PACK_SOURCES if n != 'pyproject.toml')} from {REPO_ROOT} there)\n"

@@ -1,0 +1,268 @@
+"""LanPaint against stock masked sampling on the project's small trained model, through the real host.
+
+    python -m benchmarks.trained [--scenes 64] [--steps 20] [--seed 0] [--out benchmarks/results]
+                                 [--only METHOD ...] [--variant 5:step_size=0.5,friction=5 ...]
+
+Data: held-out scenes (seeds 100000 ..) of devtools/demo_model.py, each with three holes
+(devtools/scenes.masks): a central box, a vertical stripe across the whole picture (it crosses the
+hill line and the periodic structure), an irregular blob. All scenes of one hole kind run as one
+batch, with the same noise seed for every method.
+
+Methods (euler, normal schedule, cfg 1, the model's PROMPT): stock masked sampling (KSampler on a
+latent with a noise mask, i.e. SetLatentNoiseMask); LanPaint KSampler at 0, 2, 5 and 10 thinking
+steps (default knobs); Differential Diffusion (the host's node) with the stock KSampler.
+
+Metrics, in pixel space after decoding with the model's VAE (the "VAE round trip" row is
+decode(encode(scene)), the floor no sampler can beat):
+- region MAE: mean |result - scene| over the hole's pixels (RGB in [0, 1]);
+- seam: over pixel pairs that straddle the hole's boundary (one inside, one outside, 4-neighbours),
+  mean |(result_in - result_out) - (scene_in - scene_out)|: how much the jump across the boundary
+  differs from the scene's own;
+- phase error: for each row of the periodic structure inside the hole (spanning at least 3/4 of a
+  period), the phase of the row's luminance at the structure's known period, compared with the
+  scene's (weighted by the scene's amplitude); degrees, 90 = chance, 0 = continued exactly.
+Model calls are UNet calls per image (a forward hook counts batch elements); seconds per image are
+the batch's wall time divided by the batch size (CPU figures vary with the machine's load).
+Writes trained.txt (the table), trained.json and trained.png (rows = holes, columns = methods).
+``--variant N:knob=value,...`` adds LanPaint runs with other knobs (lam, step_size, friction, beta,
+early_stop, scheme) to the same table, for investigating the method on a learned model.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import torch
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+METHODS = ("stock", "LanPaint 0", "LanPaint 2", "LanPaint 5", "LanPaint 10", "Differential Diffusion")
+FLOOR = "VAE round trip"
+
+
+# ----------------------------------------------------------------------------- metrics
+def region_mae(result, truth, mask):
+    """Per image: mean |result - truth| over mask pixels. result/truth [N,H,W,3], mask [N,H,W]."""
+    err = (result - truth).abs().mean(-1)
+    return (err * mask).sum((1, 2)) / mask.sum((1, 2)).clamp(min=1)
+
+
+def seam_score(result, truth, mask):
+    """Per image: mean |jump(result) - jump(truth)| over 4-neighbour pairs straddling the mask edge."""
+    total = torch.zeros(result.shape[0])
+    count = torch.zeros(result.shape[0])
+    for dim in (1, 2):                       # rows, columns of [N, H, W]
+        n = mask.shape[dim]
+        a, b = mask.narrow(dim, 0, n - 1), mask.narrow(dim, 1, n - 1)
+        straddle = (a != b).float()
+        jump_r = result.narrow(dim, 1, n - 1) - result.narrow(dim, 0, n - 1)
+        jump_t = truth.narrow(dim, 1, n - 1) - truth.narrow(dim, 0, n - 1)
+        diff = (jump_r - jump_t).abs().mean(-1)
+        total += (diff * straddle).sum((1, 2))
+        count += straddle.sum((1, 2))
+    return total / count.clamp(min=1)
+
+
+def phase_error(result, truth, mask, layouts, size):
+    """Per image: amplitude-weighted mean |phase difference| (degrees) of the periodic structure's rows
+    inside the mask; NaN for an image whose hole covers no full-enough row of the structure."""
+    lum_r, lum_t = result.mean(-1), truth.mean(-1)
+    out = torch.full((result.shape[0],), float("nan"))
+    for i, lay in enumerate(layouts):
+        period = lay.period * size
+        rows = range(math.ceil(lay.band_top * size) + 1, min(size, math.floor(lay.band_bottom * size) - 1))
+        num = den = 0.0
+        for y in rows:
+            xs = torch.nonzero(mask[i, y] > 0.5).flatten()
+            if xs.numel() < 0.75 * period:
+                continue
+            basis = torch.exp(-2j * math.pi * (xs.double() + 0.5) / period)
+            c_t = ((lum_t[i, y, xs] - lum_t[i, y, xs].mean()).double() * basis).sum()
+            c_r = ((lum_r[i, y, xs] - lum_r[i, y, xs].mean()).double() * basis).sum()
+            w = float(c_t.abs())
+            num += w * abs(float(torch.angle(c_r * c_t.conj())))
+            den += w
+        if den > 1e-6:
+            out[i] = math.degrees(num / den)
+    return out
+
+
+def summarise(result, truth, mask, layouts, size):
+    ph = phase_error(result, truth, mask, layouts, size)
+    return {"mae": region_mae(result, truth, mask).mean().item(),
+            "seam": seam_score(result, truth, mask).mean().item(),
+            "phase": ph[~torch.isnan(ph)].mean().item() if (~torch.isnan(ph)).any() else float("nan")}
+
+
+# ----------------------------------------------------------------------------- runs
+class CallCounter:
+    """Forward hook on the UNet: counts batch elements the model was called on."""
+
+    def __init__(self):
+        self.elements = 0
+
+    def __call__(self, module, args, kwargs):
+        self.elements += int(args[0].shape[0])
+
+
+def build_methods(env, pack, model, pos, neg, steps, seed, variants=()):
+    """name -> latent -> sampled latent. ``variants``: (name, thinking steps, {knob: value}) run through
+    LanPaint KSampler (Advanced)'s settings, for investigating knobs on this model."""
+    import importlib
+    lanpaint = pack.NODE_CLASS_MAPPINGS["LanPaintKSampler"]()
+    ksampler_nodes = importlib.import_module(pack.__name__ + ".nodes.ksampler_nodes")
+    settings = importlib.import_module(pack.__name__ + ".nodes.settings")
+    dd_model = env.nodes_differential_diffusion.DifferentialDiffusion.execute(model)[0]
+
+    def stock(m):
+        return lambda latent: env.nodes.common_ksampler(m, seed, steps, 1.0, "euler", "normal", pos, neg, latent)[0]
+
+    def lanpaint_n(n):
+        return lambda latent: lanpaint.sample(model, seed, steps, 1.0, "euler", "normal", pos, neg, latent, 1.0,
+                                              n, "Image First")[0]
+
+    def variant(n, knobs):
+        chosen = settings.LanPaintSettings.from_inputs(n, "Image First", **knobs)
+        return lambda latent: ksampler_nodes._sample(model, chosen, latent, seed=seed, steps=steps, cfg=1.0,
+                                                     sampler_name="euler", scheduler="normal", positive=pos,
+                                                     negative=neg, denoise=1.0)[0]
+
+    methods = {"stock": stock(model), "LanPaint 0": lanpaint_n(0), "LanPaint 2": lanpaint_n(2),
+               "LanPaint 5": lanpaint_n(5), "LanPaint 10": lanpaint_n(10),
+               "Differential Diffusion": stock(dd_model)}
+    methods.update({name: variant(n, knobs) for name, n, knobs in variants})
+    return methods
+
+
+def parse_variant(text):
+    """"5:step_size=0.2,friction=5" -> ("LanPaint 5 step_size=0.2,friction=5", 5, {...})."""
+    n, _, knobs = text.partition(":")
+    values = {}
+    for item in filter(None, knobs.split(",")):
+        key, _, value = item.partition("=")
+        values[key] = int(value) if key == "early_stop" else (value if key == "scheme" else float(value))
+    return ("LanPaint %s %s" % (n, knobs)).strip(), int(n), values
+
+
+def run(n_scenes=64, steps=20, seed=0, methods=METHODS, variants=(), log=print):
+    torch.set_num_threads(1)
+    from devtools import demo_model, scenes
+    from devtools.host.comfy_env import load_comfy
+    from devtools.lanpaint_pack import load_pack
+    env = load_comfy()
+    pack = load_pack()
+    model, clip, vae = demo_model.load()
+    (pos,) = env.nodes.CLIPTextEncode().encode(clip, demo_model.PROMPT)
+    size = demo_model.SIZE
+    seeds = list(range(scenes.HELD_OUT_SEED, scenes.HELD_OUT_SEED + n_scenes))
+    layouts = [scenes.layout(s) for s in seeds]
+    truth = torch.cat([scenes.render(lay, size) for lay in layouts])
+    with torch.no_grad():
+        latents = vae.encode(truth)
+        floor = vae.decode(latents)
+    counter = CallCounter()
+    hook = model.model.diffusion_model.register_forward_pre_hook(counter, with_kwargs=True)
+    runners = build_methods(env, pack, model, pos, pos, steps, seed, variants)
+    methods = tuple(methods) + tuple(name for name, _, _ in variants)
+    table, pictures = {}, {}
+    try:
+        for kind in scenes.MASK_KINDS:
+            mask = torch.cat([scenes.masks(kind, s, size) for s in seeds])
+            table[(FLOOR, kind)] = {**summarise(floor, truth, mask, layouts, size), "calls": 0, "seconds": 0.0}
+            pictures[(kind, "scene")] = truth
+            pictures[(kind, "hole")] = truth * (1 - mask[..., None])
+            pictures[(kind, FLOOR)] = floor
+            for name in methods:
+                latent = {"samples": latents.clone(), "noise_mask": mask[:, None].clone()}
+                counter.elements = 0
+                t0 = time.perf_counter()
+                with torch.no_grad():
+                    samples = runners[name](latent)["samples"]
+                    images = vae.decode(samples)
+                seconds = time.perf_counter() - t0
+                row = {**summarise(images, truth, mask, layouts, size),
+                       "calls": counter.elements / n_scenes, "seconds": seconds / n_scenes}
+                table[(name, kind)] = row
+                pictures[(kind, name)] = images
+                log("%-8s %-22s MAE %.4f  seam %.4f  phase %5.1f deg  calls %5.1f  %.3f s/image"
+                    % (kind, name, row["mae"], row["seam"], row["phase"], row["calls"], row["seconds"]))
+    finally:
+        hook.remove()
+    return table, pictures
+
+
+# ----------------------------------------------------------------------------- output
+def format_table(table, methods, n_scenes, steps):
+    from devtools.scenes import MASK_KINDS
+    head = ("| method | " + " | ".join("%s MAE | %s seam | %s phase°" % (k, k, k) for k in MASK_KINDS)
+            + " | calls / image | s / image |")
+    lines = ["%d held-out scenes x 3 holes, euler / normal, %d steps, cfg 1 (lower is better everywhere)."
+             % (n_scenes, steps), "", head, "|" + "---|" * (2 + 3 * len(MASK_KINDS) + 1)]
+    for name in (FLOOR,) + tuple(methods):
+        cells = []
+        for kind in MASK_KINDS:
+            r = table[(name, kind)]
+            cells += ["%.4f" % r["mae"], "%.4f" % r["seam"], "%.1f" % r["phase"]]
+        r0 = [table[(name, k)] for k in MASK_KINDS]
+        calls = sum(r["calls"] for r in r0) / len(r0)
+        secs = sum(r["seconds"] for r in r0) / len(r0)
+        lines.append("| %s | %s | %s | %s |" % (name, " | ".join(cells), "%.0f" % calls if name != FLOOR else "-",
+                                                "%.3f" % secs if name != FLOOR else "-"))
+    return "\n".join(lines)
+
+
+def save_grid(pictures, methods, path, scene_index=None, scale=2):
+    """Rows = holes, columns = scene, hole, VAE round trip, methods; row r shows held-out scene r
+    (or scene_index for every row)."""
+    from PIL import Image, ImageDraw
+    from devtools.scenes import MASK_KINDS
+    cols = ("scene", "hole", FLOOR) + tuple(methods)
+    first = pictures[(MASK_KINDS[0], "scene")]
+    side = first.shape[1] * scale
+    label_h, label_w = 28, 52
+    sheet = Image.new("RGB", (label_w + side * len(cols), label_h + side * len(MASK_KINDS)), "white")
+    draw = ImageDraw.Draw(sheet)
+    for c, name in enumerate(cols):
+        words = name.replace("Differential Diffusion", "Diff. Diffusion").replace("round trip", "only").split(" ", 1)
+        for j, w in enumerate(words):
+            draw.text((label_w + c * side + 3, 2 + 12 * j), w, fill="black")
+    for r, kind in enumerate(MASK_KINDS):
+        draw.text((4, label_h + r * side + side // 2 - 6), kind, fill="black")
+        i = r % first.shape[0] if scene_index is None else scene_index
+        for c, name in enumerate(cols):
+            img = pictures[(kind, name)][i].clamp(0, 1)
+            tile = Image.fromarray((img * 255).round().byte().numpy()).resize((side, side), Image.NEAREST)
+            sheet.paste(tile, (label_w + c * side, label_h + r * side))
+    sheet.save(path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenes", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results")
+    parser.add_argument("--only", nargs="*", default=list(METHODS), help="methods to run (default: all)")
+    parser.add_argument("--variant", action="append", default=[], metavar="N:KNOB=V,...",
+                        help="extra LanPaint runs with N thinking steps and other knobs, e.g. 5:step_size=0.3")
+    args = parser.parse_args(argv)
+    t0 = time.time()
+    variants = [parse_variant(v) for v in args.variant]
+    table, pictures = run(args.scenes, args.steps, args.seed, args.only, variants)
+    methods = tuple(args.only) + tuple(name for name, _, _ in variants)
+    text = format_table(table, methods, args.scenes, args.steps)
+    print("\n" + text + "\n\n(total %.0f s)" % (time.time() - t0))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "trained.txt").write_text(text + "\n")
+    (args.out / "trained.json").write_text(json.dumps(
+        {"scenes": args.scenes, "steps": args.steps, "seed": args.seed,
+         "rows": [{"method": m, "mask": k, **v} for (m, k), v in table.items()]}, indent=1) + "\n")
+    save_grid(pictures, methods, args.out / "trained.png", scale=3)
+    print("wrote %s, trained.json, trained.png" % (args.out / "trained.txt"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
