@@ -282,6 +282,8 @@ def many_dims(n_samples: int, emit, overrides: dict, cases=ND_CASES, budgets=ND_
         t0 = time.perf_counter()
         emit()
         emit(f"== many dimensions / {pname}: KL / variance ratio ({n_samples} samples, seed {SEED}) ==")
+        emit("floor: KL / ratio of exact samples of the same count; its mean is about k (k + 3) / (4 n) "
+             "for k regenerated coordinates, n samples")
         emit(f"{'case':<28} {'floor':>13} " + " ".join(
             f"{m + f' {S}x{N}':>20}" for S, N in budgets for m in methods))
         for case in cases:
