@@ -24,7 +24,7 @@ class LanPaintParams:
     beta:       known/unknown step ratio; the known region steps beta * h.
     early_stop: no inner iterations for the last `early_stop` diffusion steps.
     scheme:     "lm" (overdamped Langevin, Leimkuhler-Matthews step: noise shared by consecutive
-                steps, exact stationary variance for Gaussian data at any step size),
+                steps, exact stationary variance for Gaussian data at any stable step),
                 "sho" (Fast Langevin Dynamics, exact oscillator step with frozen force and
                 midpoint kick) or "ou" (overdamped, exact Ornstein-Uhlenbeck step, frozen force).
     """
