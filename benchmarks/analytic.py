@@ -98,3 +98,42 @@ def gaussian_kl(samples: torch.Tensor, mean: torch.Tensor, cov: torch.Tensor) ->
     diff = (mean.double().reshape(d) - m)
     return float(0.5 * (torch.trace(inv @ c) + diff @ inv @ diff - d
                         + torch.linalg.slogdet(cov)[1] - torch.linalg.slogdet(c)[1]))
+
+
+def random_correlation(dim: int, seed: int, kind: str) -> torch.Tensor:
+    """A random correlation matrix (unit diagonal), seeded.
+
+    wishart: W W^T / (2 dim) + 0.05 I with W [dim, 2 dim] standard normal - correlations of
+             all signs and ranges, eigenvalues spread over two decades;
+    field:   exp(-|p_i - p_j| / 0.3) for points p uniform in the unit square - a smooth random
+             field sampled at scattered pixels, like neighbouring latent pixels.
+    """
+    g = torch.Generator().manual_seed(seed)
+    if kind == "wishart":
+        w = torch.randn(dim, 2 * dim, generator=g, dtype=torch.float64)
+        cov = w @ w.T / (2 * dim) + 0.05 * torch.eye(dim, dtype=torch.float64)
+    elif kind == "field":
+        pts = torch.rand(dim, 2, generator=g, dtype=torch.float64)
+        cov = torch.exp(-torch.cdist(pts, pts) / 0.3) + 1e-3 * torch.eye(dim, dtype=torch.float64)
+    else:
+        raise ValueError(f"unknown covariance kind {kind!r}")
+    std = cov.diag().sqrt()
+    return cov / std[:, None] / std[None]
+
+
+def gaussian_denoiser(mean: torch.Tensor, cov: torch.Tensor, flow: bool, calls: list):
+    """E[x0 | x_t] of N(mean, cov) when the batch shares one noise level (one matmul per call):
+    in cov's eigenbasis the gain sqrt(abar) lam / (abar lam + 1 - abar) is diagonal. calls[0] counts."""
+    lam, vec = torch.linalg.eigh(cov.double())
+    mean = mean.double()
+
+    def denoise(x, sigma):
+        calls[0] += 1
+        s = sigma.reshape(-1)[0].double()
+        abar, one_minus = alpha_bar(s, flow)
+        sa = abar.sqrt()
+        gain = (vec * (sa * lam / (abar * lam + one_minus))) @ vec.T
+        xv = to_vp(x.double(), s, flow)
+        return (mean + (xv - sa * mean) @ gain.T).to(x.dtype)
+
+    return denoise

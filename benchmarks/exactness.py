@@ -1,7 +1,7 @@
 """Exactness benchmark (METHOD.md §6): inpaint synthetic 2-D data with exact analytic denoisers
 and measure the KL divergence of the sampled unknown coordinate to the exact conditional law.
 
-    python -m benchmarks.exactness [--quick] [--out DIR] [--samples N] [--set name=value ...]
+    python -m benchmarks.exactness [--quick] [--part 2d|nd|all] [--out DIR] [--samples N] [--set name=value ...]
 
 Datasets: a correlated 2-D Gaussian (rho 0.9, y_o = 1.5) and a 25-component Gaussian mixture on
 a 5 x 5 grid whose conditional x | y = y_o has five well separated modes (about 5.8 std apart)
@@ -15,13 +15,21 @@ inner iterations, S * (N + 1) (LanPaint itself uses N fewer when early_stop = 1)
     Langevin   overdamped Langevin without BiG             (scheme "ou",  lam 0)
     BiG-OU     BiG without FLD = LanPaint-OU               (scheme "ou",  lam default)
     FLD        fast Langevin without BiG                   (scheme "sho", lam 0)
-    LanPaint   LanPaint-SHO, the defaults                  (scheme "sho", lam default)
+    LanPaint-SHO  the defaults before issue 10             (scheme "sho", step_size 1.0)
+    LanPaint   the defaults (scheme "lm": overdamped Langevin, Leimkuhler-Matthews step)
 
 Metric: the moment-fitted Gaussian KL(fit || exact) for the Gaussian; for the mixture the
 histogram KL(exact || samples) over bins of a third of the narrowest mode's std, with two tail
 bins, the exact bin masses integrated from the conditional density and a floor of 0.5 / n_samples
 on empty sample bins. The "exact-sample floor" is the KL of exact samples of the same size (finite-sample
 noise level of each metric).
+
+Many dimensions (--part nd): Gaussians of 16 and 64 dimensions with random correlation matrices
+(analytic.random_correlation: "wishart" and "field" kinds, several seeds), the observation drawn
+from the law itself, most coordinates known and a few regenerated, plus cases where the regenerated
+block is large. Reported at 20 x 5, 10 x 5 and 20 x 2 for the defaults and for LanPaint-SHO
+(scheme "sho", step_size 1.0, the defaults before the Leimkuhler-Matthews step): the Gaussian KL of
+the regenerated block and its variance ratio, trace of the sample covariance over the exact one.
 """
 import argparse
 import math
@@ -36,20 +44,21 @@ import torch
 import lanpaint_core as lp
 from lanpaint_core.coordinates import add_noise, alpha_bar, from_vp, to_vp
 
-from .analytic import GaussianMixture, correlated_gaussian, gaussian_kl
+from .analytic import GaussianMixture, correlated_gaussian, gaussian_denoiser, gaussian_kl, random_correlation
 
 STEPS = (5, 10, 20, 50)
 INNER = (0, 1, 2, 5, 10)
 QUICK_STEPS = (5, 20)
 QUICK_INNER = (0, 5)
 SEED = 1234
-METHODS = ("Replace", "RePaint", "Langevin", "BiG-OU", "FLD", "LanPaint")
+METHODS = ("Replace", "RePaint", "Langevin", "BiG-OU", "FLD", "LanPaint-SHO", "LanPaint")
 # public-API parameters of the Langevin variants (everything else at its default)
 VARIANTS = {
     "Langevin": dict(scheme="ou", lam=0.0),
     "BiG-OU": dict(scheme="ou"),
     "FLD": dict(scheme="sho", lam=0.0),
-    "LanPaint": dict(scheme="sho"),
+    "LanPaint-SHO": dict(scheme="sho", step_size=1.0),
+    "LanPaint": dict(),
 }
 
 
@@ -196,6 +205,100 @@ def make_problems(n_samples: int) -> list:
 PARAMETERISATIONS = (("VE", False, karras_sigmas), ("flow", True, flow_simple_sigmas))
 
 
+# ----------------------------------------------------------------------------- many dimensions
+@dataclass
+class GaussianCase:
+    """N(0, C) in `dim` dimensions, C = random_correlation(dim, seed, kind); `n_regen` random
+    coordinates regenerated, the rest known at a value drawn from the law itself."""
+    dim: int
+    n_regen: int
+    kind: str
+    seed: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.dim}-D {self.kind} s{self.seed}, {self.n_regen} regen"
+
+    def build(self):
+        cov = random_correlation(self.dim, self.seed, self.kind)
+        g = torch.Generator().manual_seed(self.seed + 1000)
+        x_obs = torch.linalg.cholesky(cov) @ torch.randn(self.dim, generator=g, dtype=torch.float64)
+        perm = torch.randperm(self.dim, generator=g)
+        regen, known = perm[:self.n_regen].sort().values, perm[self.n_regen:].sort().values
+        gain = torch.linalg.solve(cov[known][:, known], cov[known][:, regen]).T
+        cond_mean = gain @ x_obs[known]
+        cond_cov = cov[regen][:, regen] - gain @ cov[known][:, regen]
+        return cov, x_obs, regen, cond_mean, cond_cov
+
+
+ND_CASES = (
+    GaussianCase(16, 4, "wishart", 0), GaussianCase(16, 4, "wishart", 1),
+    GaussianCase(16, 4, "field", 0), GaussianCase(16, 4, "field", 1),
+    GaussianCase(16, 12, "wishart", 2), GaussianCase(16, 12, "field", 2),
+    GaussianCase(64, 8, "wishart", 0), GaussianCase(64, 8, "field", 0),
+    GaussianCase(64, 48, "field", 1),
+)
+ND_BUDGETS = ((20, 5), (10, 5), (20, 2))
+ND_METHODS = {"LanPaint": {}, "LanPaint-SHO": dict(scheme="sho", step_size=1.0)}
+
+
+def run_gaussian_case(case: GaussianCase, flow: bool, steps: int, n_inner: int, n_samples: int,
+                      seed: int = SEED, **params):
+    """Inpaint the case's regenerated block; returns (KL, variance ratio, model calls)."""
+    cov, x_obs, regen, cond_mean, cond_cov = case.build()
+    calls = [0]
+    denoise = gaussian_denoiser(torch.zeros(case.dim, dtype=torch.float64), cov, flow, calls)
+    latent = x_obs.float().expand(n_samples, -1).clone()
+    latent[:, regen] = 0
+    mask = torch.zeros(1, case.dim)
+    mask[0, regen] = 1
+    sigmas = flow_simple_sigmas(steps) if flow else karras_sigmas(steps)
+    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, n_inner=n_inner,
+                     generator=torch.Generator().manual_seed(seed), **params)
+    return gaussian_scores(out[:, regen], cond_mean, cond_cov) + (calls[0],)
+
+
+def gaussian_scores(x: torch.Tensor, mean: torch.Tensor, cov: torch.Tensor):
+    """(moment-fitted Gaussian KL, trace of the sample covariance / trace of cov)."""
+    x = x.double()
+    if not bool(torch.isfinite(x).all()):
+        return float("nan"), float("nan")
+    ratio = float(torch.trace(torch.cov(x.T).reshape(cov.shape)) / torch.trace(cov))
+    return gaussian_kl(x, mean, cov), ratio
+
+
+def gaussian_case_floor(case: GaussianCase, n_samples: int, seed: int = SEED):
+    """KL and variance ratio of exact conditional samples of the same count."""
+    _, _, _, mean, cov = case.build()
+    z = torch.randn(n_samples, case.n_regen, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    return gaussian_scores(mean + z @ torch.linalg.cholesky(cov).T, mean, cov)
+
+
+def many_dims(n_samples: int, emit, overrides: dict, cases=ND_CASES, budgets=ND_BUDGETS) -> dict:
+    """Print one table per parameterisation; returns {(case, param, S, N, method): (kl, ratio)}."""
+    res = {}
+    methods = {m: dict(overrides, **kw) for m, kw in ND_METHODS.items()}
+    for pname, flow, _ in PARAMETERISATIONS:
+        t0 = time.perf_counter()
+        emit()
+        emit(f"== many dimensions / {pname}: KL / variance ratio ({n_samples} samples, seed {SEED}) ==")
+        emit("floor: KL / ratio of exact samples of the same count; its mean is about k (k + 3) / (4 n) "
+             "for k regenerated coordinates, n samples")
+        emit(f"{'case':<28} {'floor':>13} " + " ".join(
+            f"{m + f' {S}x{N}':>20}" for S, N in budgets for m in methods))
+        for case in cases:
+            fl = gaussian_case_floor(case, n_samples)
+            cells = []
+            for S, N in budgets:
+                for m, kw in methods.items():
+                    kl, ratio, _ = run_gaussian_case(case, flow, S, N, n_samples, **kw)
+                    res[(case.name, pname, S, N, m)] = (kl, ratio)
+                    cells.append(f"{fmt(kl)} / {ratio:.3f}")
+            emit(f"{case.name:<28} {fmt(fl[0])} / {fl[1]:.3f} " + " ".join(f"{c:>20}" for c in cells))
+        emit(f"({time.perf_counter() - t0:.0f} s)")
+    return res
+
+
 # ----------------------------------------------------------------------------- samplers
 def repaint(denoise, latent, mask, sigmas, *, flow, n_inner, generator):
     """RePaint-style resampling in an Euler sampler: at step i, n_inner times (replace, Euler step
@@ -275,6 +378,8 @@ def fmt(v: float) -> str:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="a small subset (~1 min)")
+    ap.add_argument("--part", choices=("2d", "nd", "all"), default="all",
+                    help="2-D Gaussian and mixture grids, many-dimensional Gaussians, or both")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results"))
     ap.add_argument("--samples", type=int, default=None, help="samples per run (default 20000, quick 5000)")
     ap.add_argument("--threads", type=int, default=2)
@@ -287,7 +392,6 @@ def main(argv=None):
     n = args.samples or (5000 if args.quick else 20000)
     steps_grid, inner_grid = (QUICK_STEPS, QUICK_INNER) if args.quick else (STEPS, INNER)
     os.makedirs(args.out, exist_ok=True)
-    problems = make_problems(n)
     lines = []
 
     def emit(s=""):
@@ -296,9 +400,25 @@ def main(argv=None):
 
     emit(f"LanPaint exactness benchmark: {n} samples/run, seed {SEED}, parameters "
          f"{lp.LanPaintParams(**overrides)}")
+    t_start = time.perf_counter()
+    if args.part in ("2d", "all"):
+        two_dims(n, steps_grid, inner_grid, emit, overrides, args.out)
+    if args.part in ("nd", "all"):
+        many_dims(n, emit, overrides, budgets=ND_BUDGETS[:1] if args.quick else ND_BUDGETS,
+                  cases=ND_CASES[:2] if args.quick else ND_CASES)
+    emit()
+    emit(f"total {time.perf_counter() - t_start:.0f} s")
+    name = {"2d": "exactness.txt", "nd": "exactness_nd.txt", "all": "exactness.txt"}[args.part]
+    with open(os.path.join(args.out, name), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"wrote {args.out}/{name}")
+
+
+def two_dims(n, steps_grid, inner_grid, emit, overrides, out_dir):
+    """The 2-D Gaussian and mixture grids against the other methods; writes exactness.png."""
+    problems = make_problems(n)
     emit("KL to the exact conditional of x | y_o (Gaussian: moment-fitted; mixture: histogram). "
          "calls = model calls of LanPaint (others within +N).")
-    t_start = time.perf_counter()
     results = {}  # (problem, param) -> {(S, N, method): (kl, calls)}
     floors = {}
     for prob in problems:
@@ -308,7 +428,7 @@ def main(argv=None):
             t_panel = time.perf_counter()
             emit()
             emit(f"== {prob.name} / {pname} (y_o = {prob.y_obs}; exact-sample floor {floor:.4f}) ==")
-            emit(f"{'S':>3} {'N':>3} {'calls':>6} " + " ".join(f"{m:>9}" for m in METHODS))
+            emit(f"{'S':>3} {'N':>3} {'calls':>6} " + " ".join(f"{m:>12}" for m in METHODS))
             for S in steps_grid:
                 for N in inner_grid:
                     row = {}
@@ -320,14 +440,9 @@ def main(argv=None):
                             row[m] = (kl, calls)
                         res[(S, N, m)] = row[m]
                     emit(f"{S:>3} {N:>3} {row['LanPaint'][1]:>6} "
-                         + " ".join(f"{fmt(row[m][0]):>9}" for m in METHODS))
+                         + " ".join(f"{fmt(row[m][0]):>12}" for m in METHODS))
             emit(f"({time.perf_counter() - t_panel:.0f} s)")
-    emit()
-    emit(f"total {time.perf_counter() - t_start:.0f} s")
-    with open(os.path.join(args.out, "exactness.txt"), "w") as f:
-        f.write("\n".join(lines) + "\n")
-    plot(results, steps_grid, inner_grid, os.path.join(args.out, "exactness.png"), floors)
-    print(f"wrote {args.out}/exactness.txt and exactness.png")
+    plot(results, steps_grid, inner_grid, os.path.join(out_dir, "exactness.png"), floors)
 
 
 def plot(results, steps_grid, inner_grid, path, floors=None):

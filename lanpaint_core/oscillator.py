@@ -1,4 +1,4 @@
-"""Exact transitions of the linear Langevin dynamics used by the inner solver.
+"""Transitions of the Langevin dynamics used by the inner solver.
 
 With the score split as s(z) = C - A z and C frozen over a step, each coordinate obeys
     dz = q dt,  dq = Gamma (-q dt + (C - A z) dt + sqrt(2) dW)            (FLD)
@@ -10,6 +10,12 @@ in which the stationary law is N(0, I) and the transition depends only on the
 dimensionless step a = A h and friction ratio r = Gamma / A. The schedule keeps a and r
 constant over diffusion time, so the coefficients are plain numbers computed once, in float64,
 with series or rearranged forms wherever the textbook formula cancels or overflows.
+
+The "lm" scheme is the Leimkuhler-Matthews step of overdamped Langevin,
+    u <- (1 - b) u + sqrt(b / 2) (xi_prev + xi_new),
+whose noise is shared by consecutive steps (each draw enters two steps with half weight). Its
+stationary variance is exact for every linear force and every stable step 0 < b < 2, which the
+frozen-force steps above are not once the force depends on the state (see lm_step).
 """
 import math
 from dataclasses import dataclass
@@ -89,3 +95,32 @@ def sho_step(u: torch.Tensor, v: torch.Tensor, t, xi_u: torch.Tensor, xi_v: torc
 
 def ou_step(u: torch.Tensor, t, xi: torch.Tensor) -> torch.Tensor:
     return t.e11 * u + t.l11 * xi
+
+
+@dataclass(frozen=True)
+class LeimkuhlerMatthewsStep:
+    """u <- decay * u + half * (xi_prev + xi_new)."""
+
+    decay: float
+    half: float
+
+
+def lm_euler(b: float) -> LeimkuhlerMatthewsStep:
+    """Euler drift over b units of 1/A (stable for 0 < b < 2)."""
+    return LeimkuhlerMatthewsStep(1 - b, math.sqrt(b / 2))
+
+
+def lm_exponential(a: float) -> LeimkuhlerMatthewsStep:
+    """Exact drift of the frozen force over a (effective Euler step b = 1 - e^{-a} < 1); for stiff regions."""
+    b = -math.expm1(-a)
+    return LeimkuhlerMatthewsStep(1 - b, math.sqrt(b / 2))
+
+
+def lm_step(u: torch.Tensor, t, xi_prev: torch.Tensor, xi_new: torch.Tensor) -> torch.Tensor:
+    """One LM step in scaled variables, u = sqrt(A) (z - C/A) with C frozen at u's own state.
+
+    For a linear score with curvature p A (0 < p <= 1) the chain is u_{n+1} = m u_n + s (xi_n +
+    xi_{n+1}) with m = 1 - b p, s^2 = b / 2, whose stationary variance is 2 s^2 / (1 - m) = 1 / p:
+    exact, whatever b and p. The frozen-force OU step instead has (1 + e^{-a}) / (2 - b p) / p.
+    """
+    return t.decay * u + t.half * (xi_prev + xi_new)

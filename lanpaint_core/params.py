@@ -1,7 +1,8 @@
 """The method's knobs: tuned defaults and documented ranges, checked in one place."""
 from dataclasses import dataclass, fields
 
-SCHEMES = ("sho", "ou")
+SCHEMES = ("sho", "ou", "lm")
+LM_MAX_STEP = 2.0  # the lm scheme's Euler step is stable below this
 
 # name: (low, high) inclusive; the documented range of each knob.
 RANGES = {
@@ -18,20 +19,22 @@ class LanPaintParams:
     """Knobs of the Langevin inner loop.
 
     lam:        BiG strength lambda; 0 turns BiG off (plain guidance toward the known values).
-    step_size:  eta; inner step h = eta * (1 - abar) for the unknown region.
+    step_size:  eta; inner step h = eta * (1 - abar) for the unknown region (below 2 for "lm").
     friction:   gamma; friction Gamma = gamma^2 / (1 - abar) (constant discriminant over time).
     beta:       known/unknown step ratio; the known region steps beta * h.
     early_stop: no inner iterations for the last `early_stop` diffusion steps.
-    scheme:     "sho" (Fast Langevin Dynamics, exact oscillator step) or
-                "ou" (overdamped, exact Ornstein-Uhlenbeck step).
+    scheme:     "lm" (overdamped Langevin, Leimkuhler-Matthews step: noise shared by consecutive
+                steps, exact stationary variance for Gaussian data at any stable step),
+                "sho" (Fast Langevin Dynamics, exact oscillator step with frozen force and
+                midpoint kick) or "ou" (overdamped, exact Ornstein-Uhlenbeck step, frozen force).
     """
 
     lam: float = 8.0
-    step_size: float = 1.0
+    step_size: float = 1.5
     friction: float = 15.0
     beta: float = 1.0
     early_stop: int = 0
-    scheme: str = "sho"
+    scheme: str = "lm"
 
     def __post_init__(self):
         for f in fields(self):
@@ -48,3 +51,6 @@ class LanPaintParams:
                 raise ValueError(f"LanPaint {f.name} must be a number, got {value!r}")
             if not low <= value <= high:  # also rejects NaN
                 raise ValueError(f"LanPaint {f.name}={value!r} is outside its range [{low}, {high}]")
+        if self.scheme == "lm" and not self.step_size < LM_MAX_STEP:
+            raise ValueError(f"LanPaint step_size={self.step_size!r} must be below {LM_MAX_STEP} with "
+                             f"scheme 'lm' (its step is unstable from there); use 'sho' or 'ou' for larger steps")

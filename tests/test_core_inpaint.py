@@ -3,7 +3,7 @@ import torch
 
 import lanpaint_core as lp
 from benchmarks.analytic import correlated_gaussian, gaussian_kl
-from lanpaint_core.params import RANGES
+from lanpaint_core.params import LM_MAX_STEP, RANGES, SCHEMES
 from tests.schedules import flow_times, karras_sigmas
 
 GAUSS = correlated_gaussian(rho=0.9)
@@ -60,7 +60,7 @@ def test_low_precision_latents_match_float32_closely():
     assert (outs[torch.bfloat16] - outs[torch.float32]).abs().max() < 0.3
 
 
-@pytest.mark.parametrize("scheme", ["sho", "ou"])
+@pytest.mark.parametrize("scheme", SCHEMES)
 def test_deterministic_under_fixed_generator(scheme):
     latent, mask = gaussian_problem(100)
     run = lambda seed: lp.inpaint(GAUSS.denoiser(False), latent, mask, karras_sigmas(8),  # noqa: E731
@@ -121,23 +121,30 @@ def test_parameters_at_range_ends_stay_finite(flow):
     latent, mask = gaussian_problem(64)
     sigmas = flow_times(6) if flow else karras_sigmas(6)
     names = ["lam", "step_size", "friction", "beta"]
-    for name in names:
-        for end in RANGES[name]:
-            for scheme in ("sho", "ou"):
+    lm_top = 0.995 * LM_MAX_STEP  # the lm scheme's own upper end of step_size
+
+    def ends(name, scheme):
+        low, high = RANGES[name]
+        return (low, lm_top) if scheme == "lm" and name == "step_size" else (low, high)
+
+    for scheme in SCHEMES:
+        for name in names:
+            for end in ends(name, scheme):
                 out = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, n_inner=3,
                                  generator=torch.Generator().manual_seed(0), scheme=scheme, **{name: end})
                 assert torch.isfinite(out).all(), (name, end, scheme)
-    lo = {n: RANGES[n][0] for n in names}
-    hi = {n: RANGES[n][1] for n in names}
-    for combo in (lo, hi, {**lo, "lam": hi["lam"]}, {**hi, "friction": lo["friction"]}):
-        out = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, n_inner=3,
-                         generator=torch.Generator().manual_seed(0), **combo)
-        assert torch.isfinite(out).all(), combo
+        lo = {n: ends(n, scheme)[0] for n in names}
+        hi = {n: ends(n, scheme)[1] for n in names}
+        for combo in (lo, hi, {**lo, "lam": hi["lam"]}, {**hi, "friction": lo["friction"]}):
+            out = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, n_inner=3,
+                             generator=torch.Generator().manual_seed(0), scheme=scheme, **combo)
+            assert torch.isfinite(out).all(), (scheme, combo)
 
 
 @pytest.mark.parametrize("kwargs,match", [
     ({"lam": -2.0}, "lam"), ({"step_size": 0.0}, "step_size"), ({"friction": float("nan")}, "friction"),
     ({"beta": 1e9}, "beta"), ({"early_stop": 1.5}, "early_stop"), ({"scheme": "leapfrog"}, "scheme"),
+    ({"scheme": "lm", "step_size": 2.0}, "step_size"),
     ({"n_inner": -1}, "n_inner"), ({"bogus": 1}, "bogus"),
 ])
 def test_bad_parameters_are_rejected_clearly(kwargs, match):

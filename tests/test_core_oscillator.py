@@ -3,7 +3,8 @@ import math
 import pytest
 import torch
 
-from lanpaint_core.oscillator import ou_step, ou_transition, sho_step, sho_transition
+from lanpaint_core.oscillator import (lm_euler, lm_exponential, lm_step, ou_step, ou_transition, sho_step,
+                                     sho_transition)
 
 
 def closed_form(a: float, r: float):
@@ -85,3 +86,39 @@ def test_extreme_arguments_stay_finite_and_valid(a, r):
     assert t.l11**2 <= 1 + 1e-12 and t.l21**2 + t.l22**2 <= 1 + 1e-12
     o = ou_transition(a)
     assert 0 <= o.e11 <= 1 and 0 <= o.l11 <= 1
+
+
+def _linear_force_chain(p: float, step, n_steps: int = 300, n: int = 20_000) -> float:
+    """Stationary variance x p of a chain on the score -p u (scaled units, A = 1), with the
+    force frozen at each step's start as in the refiner: centre (1 - p) u."""
+    g = torch.Generator().manual_seed(4)
+    u = torch.randn(n, generator=g, dtype=torch.float64) / math.sqrt(p)
+    xi = torch.randn(n, generator=g, dtype=torch.float64)
+    acc = []
+    for k in range(n_steps):
+        c = (1 - p) * u
+        xi_new = torch.randn(n, generator=g, dtype=torch.float64)
+        u = c + step(u - c, xi, xi_new)
+        xi = xi_new
+        if k >= n_steps // 3:
+            acc.append(u.var().item())
+    return sum(acc) / len(acc) * p
+
+
+@pytest.mark.parametrize("p", [0.05, 0.4, 1.0])
+@pytest.mark.parametrize("b", [0.3, 1.0, 1.8])
+def test_lm_stationary_variance_exact_for_linear_forces(p, b):
+    """The LM step keeps the exact variance 1/p whatever the step and the force's state dependence."""
+    t = lm_euler(b)
+    assert abs(_linear_force_chain(p, lambda u, xi, xi_new: lm_step(u, t, xi, xi_new)) - 1) < 0.02
+
+
+def test_frozen_force_ou_step_is_biased_where_lm_is_not():
+    """What LM fixes: the frozen-force exact-OU step shrinks slow directions to (1 + e^-a) / 2."""
+    a, p = 1.0, 0.05
+    ou = ou_transition(a)
+    biased = _linear_force_chain(p, lambda u, xi, xi_new: ou_step(u, ou, xi_new))
+    assert abs(biased - (1 + math.exp(-a)) / (2 - (1 - math.exp(-a)) * p)) < 0.02
+    assert biased < 0.75
+    t = lm_exponential(a)
+    assert abs(_linear_force_chain(p, lambda u, xi, xi_new: lm_step(u, t, xi, xi_new)) - 1) < 0.02
