@@ -371,7 +371,9 @@ def validate_workflow(workflow: dict, object_info: dict) -> list[str]:
         # outputs
         declared = output_types(info)
         outs = node.get("outputs") or []
-        if len(outs) != len(declared):
+        # a newer host may append outputs to a stock node (0.33.0's SaveImage returns its IMAGE): a
+        # workflow saved with the older, shorter list loads unchanged; more outputs than declared do not
+        if len(outs) > len(declared):
             p("%s: %d outputs saved, the node has %d %s" % (where, len(outs), len(declared), declared))
         for slot, out in enumerate(outs[:len(declared)]):
             if not types_match(out.get("type", "*"), declared[slot]):

@@ -1,5 +1,9 @@
 """The bundled example workflows (workflows/*.json) on a real ComfyUI server.
 
+Each workflow declares the oldest host whose nodes it needs (devtools.make_workflows.WORKFLOWS[name]
+.host, the one place): on an older host its checks are skipped with that reason; it is compared with
+the generator's output on that host, and validated, run and browser-loaded on it and newer ones.
+
 One headless server (devtools/comfy_server.py) runs with the LanPaint pack (workflows included) and
 the tiny test pack. Then: every workflow validates against the server's /object_info
 (devtools/workflow_api.validate_workflow) and matches what devtools/make_workflows.py generates;
@@ -21,10 +25,24 @@ from PIL import Image
 from devtools import make_workflows as mw
 from devtools import workflow_api as wa
 from devtools.comfy_server import PACK_NAME, REPO_ROOT
+from devtools.host import compat
 from devtools.tiny_loaders import swap_loaders
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
 NAMES = sorted(mw.WORKFLOWS)
+HOST = compat.host_version()
+AVAILABLE = sorted(mw.available(HOST))
+
+
+def needs_host(name):
+    """pytest mark: skip on a host older than the workflow's declared minimum."""
+    host = mw.WORKFLOWS[name].host
+    return compat.requires_host(compat.host_at_least(host), "the nodes of workflow %s (ComfyUI >= %s)"
+                                % (name, host))
+
+
+def per_workflow(names=NAMES):
+    return [pytest.param(name, marks=needs_host(name), id=name) for name in names]
 SIZE = 128                 # input image side (latent 16x16)
 HOLE = (40, 88)            # transparent square [40, 88) x [40, 88): the area to repaint
 OUTPAINT_RIGHT = 32        # test padding (the shipped workflow pads 256 px)
@@ -60,7 +78,7 @@ def _input_image():
 
 def _test_prompt(name, object_info):
     """The shipped workflow as the browser would queue it, on tiny models with few steps."""
-    family, kind = mw.WORKFLOWS[name][3], mw.WORKFLOWS[name][4]
+    family, kind = mw.WORKFLOWS[name].family, mw.WORKFLOWS[name].kind
     api = swap_loaders(wa.ui_to_api(_load(name), object_info), family)
     for node in api.values():
         inputs = node["inputs"]
@@ -86,8 +104,9 @@ def test_every_workflow_has_json_and_thumbnail():
 
 
 def test_bundled_workflows_validate_against_the_server(object_info):
+    assert AVAILABLE, "no bundled workflow declares a host as old as %s" % HOST
     problems = []
-    for name in NAMES:
+    for name in AVAILABLE:
         wf = _load(name)
         problems += ["%s: %s" % (name, p) for p in wa.validate_workflow(wf, object_info)]
         problems += ["%s: %s" % (name, p) for p in wa.layout_problems(wf)]
@@ -95,10 +114,13 @@ def test_bundled_workflows_validate_against_the_server(object_info):
 
 
 def test_bundled_workflows_are_generator_output(object_info):
-    """workflows/*.json is exactly what `python -m devtools.make_workflows` writes."""
-    built = mw.build_all(object_info)
-    stale = [name for name in NAMES if (WORKFLOW_DIR / (name + ".json")).read_text() != mw.dumps(built[name])]
-    assert not stale, "out of date, rerun python -m devtools.make_workflows: %s" % stale
+    """workflows/*.json is exactly what `python -m devtools.make_workflows` writes on the host each
+    workflow declares as its minimum (this one: the workflows of mw.generated_on(HOST))."""
+    built = mw.build_all(object_info, HOST)
+    mine = mw.generated_on(HOST)
+    stale = [name for name in mine if (WORKFLOW_DIR / (name + ".json")).read_text() != mw.dumps(built[name])]
+    assert not stale, "out of date, rerun python -m devtools.make_workflows on ComfyUI %s: %s" % (HOST, stale)
+    assert set(built) == set(AVAILABLE)
 
 
 def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
@@ -114,7 +136,7 @@ def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
 
 
 # ----------------------------------------------------------------------------- real runs
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", per_workflow())
 def test_workflow_runs_on_tiny_models(server, object_info, name):
     with server.explain():
         api, kind = _test_prompt(name, object_info)

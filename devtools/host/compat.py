@@ -11,7 +11,9 @@ The harness builds tiny models from the host's own model detection and config cl
   (a real text encoder gives one too), so no branch is needed.
 - Frontend (comfyui-frontend-package 1.32 on 0.3.75, 1.49.6 on 0.33.0): 1.49 restores its start-up
   workflow asynchronously after ``window.app`` is ready (a load made before that is replaced) and
-  shows a template browser on first run unless ``Comfy.TutorialCompleted``; see FRONTEND_*.
+  shows a template browser on first run unless ``Comfy.TutorialCompleted``; it reports missing node
+  types in a ``role=status`` panel ("Missing node: X") where 1.32 opens a dialog, and keeps node ids
+  as strings; see FRONTEND_*.
 - Workflows: stock node schemas grow (0.33.0's SaveImage has an IMAGE output, 0.3.75's none), so
   a workflow is generated on the host it declares as its minimum (devtools.make_workflows) and
   only validated and run on newer hosts; ``version_tuple`` orders host versions.
@@ -91,3 +93,6 @@ FRONTEND_READY_JS = """() => {
   const store = app.extensionManager && app.extensionManager.workflow;
   return !store || !("activeWorkflow" in store) || !!store.activeWorkflow;
 }"""
+# Text of a frontend notice or dialog that reports missing node types (1.32's dialog, 1.49's
+# role=status panel); 1.49 also posts notices about missing model files and inputs, which are not this.
+FRONTEND_MISSING_NODE_NOTICE = re.compile(r"missing node|nodes? (are|is) missing|isn't installed", re.I)

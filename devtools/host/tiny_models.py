@@ -699,15 +699,20 @@ def gaussian_fit_stats(samples: torch.Tensor, mean: torch.Tensor, std: torch.Ten
 # accept ``tiny_vae(family)``.
 
 TINY_FAMILIES = ("sdxl", "sd3", "flux", "hidream")
+# every family the stand-in loaders (devtools/tiny_pack) serve: the above plus the newer ones the
+# bundled workflows of newer hosts use (qwen_image also serves Qwen-Image-Edit: same model)
+LOADER_FAMILIES = TINY_FAMILIES + ("zimage", "qwen_image", "flux2")
 # token-dict keys the real tokenizer of each family returns (the family's text-encode nodes
 # read and write these)
 TEXT_KEYS = {"sdxl": ("g", "l"), "sd3": ("g", "l", "t5xxl"), "flux": ("l", "t5xxl"),
-             "hidream": ("g", "l", "t5xxl", "llama")}
+             "hidream": ("g", "l", "t5xxl", "llama"), "zimage": ("qwen3_4b",), "qwen_image": ("qwen25_7b",),
+             "flux2": ("mistral3_24b",)}
 TEXT_VOCAB = 1024       # stand-in vocabulary size (token 0 = padding)
 LLAMA_TOKENS = 5        # HiDream conditioning_llama3 tokens, as in hidream_conds
 LLAMA_LAYERS = 2        # = len(llama_layers) of tiny_hidream
 LLAMA_DIM = 48          # = caption_channels[1] of tiny_hidream
-VAE_Z_CHANNELS = {"sdxl": 4, "sd3": 16, "flux": 16, "hidream": 16}
+VAE_Z_CHANNELS = {"sdxl": 4, "sd3": 16, "flux": 16, "hidream": 16, "zimage": 16, "qwen_image": 16, "flux2": 128}
+VAE_DOWNSCALE = {"flux2": 16}   # image px per latent px (8 for the others)
 
 
 def _family_seed(family: str, seed: int) -> int:
@@ -728,7 +733,7 @@ class TinyTokenizer:
 
     def __init__(self, family: str = "sdxl", embedding_directory=None, tokenizer_data={}):
         if family not in TEXT_KEYS:
-            raise ValueError("unknown tiny text-encoder family %r (one of %s)" % (family, TINY_FAMILIES))
+            raise ValueError("unknown tiny text-encoder family %r (one of %s)" % (family, LOADER_FAMILIES))
         self.family = family
         self.keys = TEXT_KEYS[family]
 
@@ -777,7 +782,7 @@ class TinyTextEncoder(torch.nn.Module):
     def __init__(self, family: str = "sdxl", seed: int = 0, device=None, dtype=None, model_options={}):
         super().__init__()
         if family not in TEXT_KEYS:
-            raise ValueError("unknown tiny text-encoder family %r (one of %s)" % (family, TINY_FAMILIES))
+            raise ValueError("unknown tiny text-encoder family %r (one of %s)" % (family, LOADER_FAMILIES))
         self.family = family
         self.keys = TEXT_KEYS[family]
         g = _gen(_family_seed(family, seed))
@@ -857,17 +862,19 @@ def tiny_clip(family: str = "sdxl", seed: int = 0):
 
 
 def tiny_vae_config(family: str = "sdxl") -> dict:
-    """ddconfig of the tiny AutoencoderKL: SD's VAE layout (8x down/upscale) at ch 32, 1 res block."""
+    """ddconfig of the tiny AutoencoderKL: SD's VAE layout (8x down/upscale; one more level for a
+    16x family) at ch 32, 1 res block."""
+    levels = {8: [1, 2, 4, 4], 16: [1, 2, 4, 4, 4]}[VAE_DOWNSCALE.get(family, 8)]
     return {"double_z": True, "z_channels": VAE_Z_CHANNELS[family], "resolution": 256, "in_channels": 3,
-            "out_ch": 3, "ch": 32, "ch_mult": [1, 2, 4, 4], "num_res_blocks": 1, "attn_resolutions": [],
+            "out_ch": 3, "ch": 32, "ch_mult": levels, "num_res_blocks": 1, "attn_resolutions": [],
             "dropout": 0.0}
 
 
 def tiny_vae(family: str = "sdxl", seed: int = 0):
     """A real ``comfy.sd.VAE`` (AutoencoderKL architecture, tiny config, seeded weights).
 
-    Latent channels 4 (sdxl) or 16 (sd3/flux/hidream), 8x spatial compression; image sides must be
-    multiples of 8 (VAEEncode crops others, as with any SD VAE). Quality is irrelevant: the weights
+    Latent channels 4 (sdxl), 128 (flux2, 16x like Flux.2's packed latent) or 16 (the others), 8x
+    spatial compression unless VAE_DOWNSCALE says otherwise; image sides must be multiples of 8 (VAEEncode crops others, as with any SD VAE). Quality is irrelevant: the weights
     are random (init_weights), so decode(encode(x)) is an image-shaped, host-clamped [0,1] tensor,
     not a reconstruction. The mid blocks keep the architecture's single attention layer.
     """
@@ -881,8 +888,9 @@ def tiny_vae(family: str = "sdxl", seed: int = 0):
     sd = module.state_dict()
     vae = comfy.sd.VAE(sd=sd, config={"params": {"ddconfig": dict(dd), "embed_dim": z}})
     vae.latent_channels = z     # the config path leaves SD1's default of 4
+    vae.downscale_ratio = vae.upscale_ratio = VAE_DOWNSCALE.get(family, 8)
     return vae
 
 
-__all__ += ["TINY_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "TinyTokenizer", "TinyTextEncoder", "tiny_clip",
+__all__ += ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "TinyTokenizer", "TinyTextEncoder", "tiny_clip",
             "tiny_vae_config", "tiny_vae"]
