@@ -5,13 +5,13 @@ The harness builds tiny models from the host's own model detection and config cl
 
 - ``requires_host(check, reason)``: the one skip helper for tests that need a newer host's feature
   (a model class, a node, a module). The reason names the missing feature and the host version.
-- ``has_model_class`` / ``has_node`` / ``has_module``: the feature checks it takes.
+- ``has_model_class`` / ``has_module`` / ``host_at_least``: the feature checks it takes.
 - Conditioning: ComfyUI 0.3.75's Flux-derived BaseModels (Flux.2, Chroma) read ``pooled_output``
   unconditionally (``encode_adm``), 0.33.0 defaults it; the tiny conditionings always carry one
   (a real text encoder gives one too), so no branch is needed.
-- Frontend (comfyui-frontend-package 1.32 on 0.3.75, 1.49.6 on 0.33.0): 1.49 restores its start-up
-  workflow asynchronously after ``window.app`` is ready (a load made before that is replaced) and
-  shows a template browser on first run unless ``Comfy.TutorialCompleted``; it reports missing node
+- Frontend (comfyui-frontend-package 1.32 on 0.3.75, 1.49.6 on 0.33.0): 1.49 puts its start-up
+  workflow in place a moment after ``window.app`` exists (the test waits for it) and shows a
+  template browser on first run unless ``Comfy.TutorialCompleted``; it reports missing node
   types in a ``role=status`` panel ("Missing node: X") where 1.32 opens a dialog, and keeps node ids
   as strings; see FRONTEND_*.
 - Workflows: stock node schemas grow (0.33.0's SaveImage has an IMAGE output, 0.3.75's none), so
@@ -49,17 +49,8 @@ def has_model_class(name: str) -> bool:
     return hasattr(load_comfy().supported_models, name)
 
 
-def has_node(name: str) -> bool:
-    """The host registers a node class ``name`` (core nodes and comfy_extras, as the server does)."""
-    env = load_comfy()
-    if name in env.nodes.NODE_CLASS_MAPPINGS:
-        return True
-    from devtools.workflow_api import host_object_info
-    return name in host_object_info()
-
-
 def has_module(name: str) -> bool:
-    """The host has module ``name`` (e.g. comfy.nested_tensor)."""
+    """The host has module ``name`` (e.g. comfy.nested_tensor, LTX-2's audio+video latents)."""
     load_comfy()
     try:
         importlib.import_module(name)
@@ -84,8 +75,8 @@ def requires_host(check: bool, reason: str):
 FRONTEND_SETTINGS = {"Comfy.TutorialCompleted": True, "Comfy.Notification.ShowVersionUpdates": False,
                      "Comfy.Minimap.Visible": False}
 # The frontend has finished start-up: the app, its canvas and LiteGraph exist and the start-up
-# workflow is in place (1.49 restores it after window.app is ready and would replace an earlier
-# load; 1.32's workflow store has no activeWorkflow before that either, or none at all).
+# workflow is in place (the workflow store's activeWorkflow; 1.49 sets it after window.app exists,
+# so a workflow loaded before then would race the start-up one).
 FRONTEND_READY_JS = """() => {
   const app = window.app;
   if (!(app && app.graph && app.canvas && window.LiteGraph && window.comfyAPI && window.comfyAPI.app
