@@ -43,6 +43,8 @@ PACK_DISPLAY_NAME = _PYPROJECT["tool"]["comfy"]["DisplayName"]  # heads the thum
 OLDEST_HOST = "0.3.75"            # the pinned PyPI host: the minimum of the original workflows
 NEWER_HOST = "0.33.0"             # the host whose nodes the newer-family workflows need
 EXAMPLE_IMAGE = "example.png"     # ComfyUI ships input/example.png; users pick their own image
+EXAMPLE_VIDEO = "video.mp4"       # the user's video (4k + 1 frames)
+EXAMPLE_MASK_VIDEO = "mask.mp4"   # same size and length: white = repaint, per frame
 
 # ----------------------------------------------------------------------------- model files
 HF = "https://huggingface.co/"
@@ -88,6 +90,14 @@ MODELS = {
     "mistral_3_small_flux2_fp8.safetensors": (HF + "Comfy-Org/flux2-dev/resolve/main/split_files/text_encoders/"
                                               "mistral_3_small_flux2_fp8.safetensors", "text_encoders"),
     "flux2-vae.safetensors": (HF + "Comfy-Org/flux2-dev/resolve/main/split_files/vae/flux2-vae.safetensors", "vae"),
+    "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/"
+                                                         "split_files/diffusion_models/"
+                                                         "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors",
+                                                         "diffusion_models"),
+    "umt5_xxl_fp8_e4m3fn_scaled.safetensors": (HF + "Comfy-Org/Wan_2.1_ComfyUI_repackaged/resolve/main/split_files/"
+                                               "text_encoders/umt5_xxl_fp8_e4m3fn_scaled.safetensors", "text_encoders"),
+    "wan_2.1_vae.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/split_files/vae/"
+                                "wan_2.1_vae.safetensors", "vae"),
 }
 
 POSITIVE_COLOR = ("#232", "#353")
@@ -635,6 +645,68 @@ Needs a ComfyUI with FLUX.2 support (tested on 0.33.0).""" + TUNING)
     return g
 
 
+def wan22_video_inpaint(info):
+    g = Graph(info)
+    _note(g, 0, """
+# LanPaint · Wan 2.2 video inpainting (per-frame mask)
+Repaints a region of a video that may move from frame to frame: the mask is a second video of the
+same size and length (white = repaint). Its frames become a per-frame mask, which ComfyUI spreads
+over Wan's latent frames; LanPaint keeps everything outside it. Wan 2.2 T2V 14B low-noise model,
+shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames (e.g. 33 or 81).
+
+## Models
+""" + _files_md(["wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                 "wan_2.1_vae.safetensors"]) + """
+
+Needs a ComfyUI with Wan 2.2 and the video nodes (tested on 0.33.0).""" + TUNING)
+    unet, clip, vae = _unet_clip_vae(g, "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors",
+                                     "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "wan_2.1_vae.safetensors")
+    shift = g.add("ModelSamplingSD3", 1, shift=8.0)
+    g.link(unet, "MODEL", shift, "model")
+    pos, neg = _prompts(g, 1, clip, "a red vintage bicycle, smooth camera motion, detailed video",
+                        SDXL_NEGATIVE + ", flicker")
+    video = g.add("LoadVideo", 1, title="Load Video", file=EXAMPLE_VIDEO)
+    frames = g.add("GetVideoComponents", 2, title="Video frames")
+    g.link(video, "VIDEO", frames, "video")
+    mask_video = g.add("LoadVideo", 1, title="Load Mask Video (white = repaint)", file=EXAMPLE_MASK_VIDEO)
+    mask_frames = g.add("GetVideoComponents", 2, title="Mask frames")
+    g.link(mask_video, "VIDEO", mask_frames, "video")
+    mask = g.add("ImageToMask", 2, title="Per-frame mask", channel="red")
+    g.link(mask_frames, "images", mask, "image")
+    enc = g.add("VAEEncode", 2)
+    g.link(frames, "images", enc, "pixels")
+    g.link(vae, "VAE", enc, "vae")
+    masked = g.add("SetLatentNoiseMask", 2)
+    g.link(enc, "LATENT", masked, "samples")
+    g.link(mask, "MASK", masked, "mask")
+    noise = g.add("RandomNoise", 3, noise_seed=0)
+    guider = g.add("CFGGuider", 3, cfg=5.0)
+    g.link(shift, "MODEL", guider, "model")
+    g.link(pos, "CONDITIONING", guider, "positive")
+    g.link(neg, "CONDITIONING", guider, "negative")
+    sampler = g.add("LanPaintSampler", 3, color=LANPAINT_COLOR, sampler_name="euler", thinking_steps=5,
+                    prompt_mode="Image First")
+    sched = g.add("BasicScheduler", 3, scheduler="simple", steps=20, denoise=1.0)
+    g.link(shift, "MODEL", sched, "model")
+    sca = g.add("SamplerCustomAdvanced", 4)
+    g.link(noise, "NOISE", sca, "noise")
+    g.link(guider, "GUIDER", sca, "guider")
+    g.link(sampler, "SAMPLER", sca, "sampler")
+    g.link(sched, "SIGMAS", sca, "sigmas")
+    g.link(masked, "LATENT", sca, "latent_image")
+    dec = g.add("VAEDecode", 5)
+    g.link(sca, "output", dec, "samples")
+    g.link(vae, "VAE", dec, "vae")
+    blend = g.add("LanPaintMaskBlend", 5, color=LANPAINT_COLOR, feather=9)
+    g.link(frames, "images", blend, "original")
+    g.link(dec, "IMAGE", blend, "inpainted")
+    g.link(mask, "MASK", blend, "mask")
+    save = g.add("SaveAnimatedWEBP", 6, filename_prefix="LanPaint/wan22_video_inpaint", fps=16.0, lossless=True,
+                 quality=90, method="default")
+    g.link(blend, "IMAGE", save, "images")
+    return g
+
+
 class Workflow(NamedTuple):
     """One bundled workflow. ``host``: the oldest ComfyUI whose nodes it needs; it is generated
     against that host's /object_info and validated, run and browser-loaded on it and newer ones."""
@@ -642,7 +714,7 @@ class Workflow(NamedTuple):
     title: str
     subtitle: str
     family: str        # tiny stand-in family the tests run it with (tiny_models.LOADER_FAMILIES)
-    kind: str          # "inpaint" or "outpaint"
+    kind: str          # "inpaint", "outpaint" or "video"
     host: str
 
 
@@ -668,6 +740,9 @@ WORKFLOWS = {
                                                  NEWER_HOST),
     "lanpaint_flux2_inpaint": Workflow(flux2_inpaint, "FLUX.2 dev inpainting", "Flux Guidance 4, cfg 1", "flux2",
                                        "inpaint", NEWER_HOST),
+    "lanpaint_wan22_video_inpaint": Workflow(wan22_video_inpaint, "Wan 2.2 video inpainting",
+                                             "per-frame mask video, LanPaint Sampler", "wan22_t2v", "video",
+                                             NEWER_HOST),
 }
 
 

@@ -17,7 +17,7 @@ tiny stand-in (CLIP vision, unCLIP, style/control/upscale models, ...) raise Val
 
 Family rule (family=None): the file names and ``type`` widgets of the loader nodes, lower-cased,
 are searched in this order: "hidream" -> hidream; "flux2" / "flux.2" -> flux2; "z_image" -> zimage;
-"qwen_image" -> qwen_image; "flux" -> flux; "sd3" / "sd 3" / "sd_3" /
+"qwen_image" -> qwen_image; "wan2..." -> wan22_t2v; "flux" -> flux; "sd3" / "sd 3" / "sd_3" /
 "sd-3" / "sd.3" / "stable diffusion 3" (any separators) -> sd3. Failing that, a
 QuadrupleCLIPLoader means hidream and a TripleCLIPLoader sd3; otherwise sdxl. (HiDream is tested
 first because HiDream workflows load the Flux VAE, often named after Flux.)
@@ -73,7 +73,7 @@ UNSUPPORTED = ("unCLIPCheckpointLoader", "ImageOnlyCheckpointLoader", "CLIPVisio
 _SD3 = re.compile(r"sd[-_ .]?3|stable[-_ .]?diffusion[-_ .]?3")
 # newer families, tested after hidream and before flux (Flux.2 file names contain "flux")
 _NEWER = (("flux2", re.compile(r"flux[-_ .]?2")), ("zimage", re.compile(r"z[-_ .]?image")),
-          ("qwen_image", re.compile(r"qwen[-_ .]?image")))
+          ("qwen_image", re.compile(r"qwen[-_ .]?image")), ("wan22_t2v", re.compile(r"wan[-_ .]?2")))
 
 
 def _is_link(value) -> bool:

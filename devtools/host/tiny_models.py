@@ -364,6 +364,9 @@ def builder_for(name: str):
         return TINY_BUILDERS[name]
     if name in NEWER_FAMILIES:
         return NEWER_FAMILIES[name][0]
+    from . import video_models
+    if name in video_models.WAN_BUILDERS:
+        return video_models.WAN_BUILDERS[name]
     raise ValueError("unknown tiny family %r (one of %s)" % (name, ", ".join(list(TINY_BUILDERS) + list(NEWER_FAMILIES))))
 
 
@@ -701,12 +704,12 @@ def gaussian_fit_stats(samples: torch.Tensor, mean: torch.Tensor, std: torch.Ten
 TINY_FAMILIES = ("sdxl", "sd3", "flux", "hidream")
 # every family the stand-in loaders (devtools/tiny_pack) serve: the above plus the newer ones the
 # bundled workflows of newer hosts use (qwen_image also serves Qwen-Image-Edit: same model)
-LOADER_FAMILIES = TINY_FAMILIES + ("zimage", "qwen_image", "flux2")
+LOADER_FAMILIES = TINY_FAMILIES + ("zimage", "qwen_image", "flux2", "wan22_t2v")
 # token-dict keys the real tokenizer of each family returns (the family's text-encode nodes
 # read and write these)
 TEXT_KEYS = {"sdxl": ("g", "l"), "sd3": ("g", "l", "t5xxl"), "flux": ("l", "t5xxl"),
              "hidream": ("g", "l", "t5xxl", "llama"), "zimage": ("qwen3_4b",), "qwen_image": ("qwen25_7b",),
-             "flux2": ("mistral3_24b",)}
+             "flux2": ("mistral3_24b",), "wan22_t2v": ("umt5xxl",)}
 TEXT_VOCAB = 1024       # stand-in vocabulary size (token 0 = padding)
 LLAMA_TOKENS = 5        # HiDream conditioning_llama3 tokens, as in hidream_conds
 LLAMA_LAYERS = 2        # = len(llama_layers) of tiny_hidream
@@ -870,6 +873,22 @@ def tiny_vae_config(family: str = "sdxl") -> dict:
             "dropout": 0.0}
 
 
+def tiny_video_vae(seed: int = 0, dim: int = 8):
+    """A real ``comfy.sd.VAE`` around a tiny seeded Wan 2.1 video VAE (the VAE of Wan 2.1 and of the
+    Wan 2.2 14B models): the host detects it from the state dict like a real file. Images [F,H,W,3]
+    with F = 4k + 1 frames encode to [1,16,k+1,H/8,W/8]."""
+    load_comfy()
+    import comfy.sd
+    from comfy.ldm.wan.vae import WanVAE
+    module = WanVAE(dim=dim, z_dim=16, dim_mult=[1, 2, 4, 4], num_res_blocks=2, attn_scales=[],
+                    temperal_downsample=[False, True, True], dropout=0.0)
+    init_weights(module, seed=_family_seed("wan_vae", seed))
+    return comfy.sd.VAE(sd=module.state_dict())
+
+
+VIDEO_FAMILIES = ("wan22_t2v",)   # loader families whose VAE is the video VAE above
+
+
 def tiny_vae(family: str = "sdxl", seed: int = 0):
     """A real ``comfy.sd.VAE`` (AutoencoderKL architecture, tiny config, seeded weights).
 
@@ -878,6 +897,8 @@ def tiny_vae(family: str = "sdxl", seed: int = 0):
     are random (init_weights), so decode(encode(x)) is an image-shaped, host-clamped [0,1] tensor,
     not a reconstruction. The mid blocks keep the architecture's single attention layer.
     """
+    if family in VIDEO_FAMILIES:
+        return tiny_video_vae(seed)
     load_comfy()
     import comfy.sd
     from comfy.ldm.models.autoencoder import AutoencoderKL
@@ -893,4 +914,4 @@ def tiny_vae(family: str = "sdxl", seed: int = 0):
 
 
 __all__ += ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "TinyTokenizer", "TinyTextEncoder", "tiny_clip",
-            "tiny_vae_config", "tiny_vae"]
+            "tiny_vae_config", "tiny_vae", "tiny_video_vae", "VIDEO_FAMILIES"]
