@@ -14,6 +14,8 @@ The harness builds tiny models from the host's own model detection and config cl
   template browser on first run unless ``Comfy.TutorialCompleted``; it reports missing node
   types in a ``role=status`` panel ("Missing node: X") where 1.32 opens a dialog, and keeps node ids
   as strings; see FRONTEND_*.
+- Progress: 0.33.0's ProgressBar throttles hook calls (at most one per 100 ms unless first, final or
+  with a preview); a test hook may not see every value there.
 - Workflows: stock node schemas grow (0.33.0's SaveImage has an IMAGE output, 0.3.75's none), so
   a workflow is generated on the host it declares as its minimum (devtools.make_workflows) and
   only validated and run on newer hosts; ``version_tuple`` orders host versions.

@@ -371,11 +371,21 @@ def builder_for(name: str):
 
 
 def conds_for(name: str, seed: int = 1):
-    """(positive, negative) conditioning for a TINY_BUILDERS / NEWER_FAMILIES key."""
-    return _CONDS[name](seed)
+    """(positive, negative) conditioning for a TINY_BUILDERS / NEWER_FAMILIES / Wan key."""
+    if name in _CONDS:
+        return _CONDS[name](seed)
+    from . import video_models
+    if name in video_models.WAN_BUILDERS:
+        return video_models.wan_conds(seed)
+    raise ValueError("no tiny conditioning for family %r" % name)
 
 
 def latent_shape_for(name: str, batch: int = 1, h: Optional[int] = None, w: Optional[int] = None):
+    """[B,C,h,w] latent shape of a family; Wan keys give [B,C,3,h,w] (video_models.wan_latent_shape)."""
+    if name not in _SHAPES:
+        from . import video_models
+        if name in video_models.WAN_BUILDERS:
+            return video_models.wan_latent_shape(name, batch, h=h or 8, w=w or 8)
     c, dh, dw = _SHAPES[name]
     return (batch, c, h or dh, w or dw)
 
