@@ -1,7 +1,13 @@
 """Generate the pack's example workflows (UI format) and their thumbnails into workflows/.
 
-    python -m devtools.make_workflows            # from the repo root
-    python -m devtools.make_workflows [--object-info FILE_OR_URL] [--out DIR] [--check]
+    python -m devtools.make_workflows            # from the repo root, once per host (see below)
+    python -m devtools.make_workflows [--object-info FILE_OR_URL --host-version V] [--out DIR] [--check]
+
+Each workflow declares the oldest host whose nodes it needs (``WORKFLOWS[name].host``, the one place
+the tests read it from). It is generated against that host's schemas -- stock node schemas grow
+between hosts (0.33.0's SaveImage gained an output), so a file generated on a newer host would differ
+-- and newer hosts only validate and run it. Run the generator under each host's venv
+(``COMFYUI_PATH=... python -m devtools.make_workflows``); it writes the workflows of that host.
 
 Node schemas come from the real host in-process (ComfyUI core + comfy_extras + this pack, see
 workflow_api.host_object_info) or from a saved /object_info JSON / a running server's URL.
@@ -23,6 +29,7 @@ import json
 import sys
 import tomllib
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 from devtools import workflow_api as wa
 
@@ -33,8 +40,11 @@ PACK_NODES = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler",
 _PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 PACK_CNR_ID = _PYPROJECT["project"]["name"]                 # registry id, saved with our nodes
 PACK_DISPLAY_NAME = _PYPROJECT["tool"]["comfy"]["DisplayName"]  # heads the thumbnails
-CORE_VERSION = "0.3.75"           # the host the workflows are checked against
+OLDEST_HOST = "0.3.75"            # the pinned PyPI host: the minimum of the original workflows
+NEWER_HOST = "0.33.0"             # the host whose nodes the newer-family workflows need
 EXAMPLE_IMAGE = "example.png"     # ComfyUI ships input/example.png; users pick their own image
+EXAMPLE_VIDEO = "video.mp4"       # the user's video (4k + 1 frames)
+EXAMPLE_MASK_VIDEO = "mask.mp4"   # same size and length: white = repaint, per frame
 
 # ----------------------------------------------------------------------------- model files
 HF = "https://huggingface.co/"
@@ -63,6 +73,31 @@ MODELS = {
     "llama_3.1_8b_instruct_fp8_scaled.safetensors": (HF + "Comfy-Org/HiDream-I1_ComfyUI/resolve/main/split_files/"
                                                      "text_encoders/llama_3.1_8b_instruct_fp8_scaled.safetensors",
                                                      "text_encoders"),
+    # newer families (URLs as in ComfyUI's own workflow templates)
+    "z_image_turbo_bf16.safetensors": (HF + "Comfy-Org/z_image_turbo/resolve/main/split_files/diffusion_models/"
+                                       "z_image_turbo_bf16.safetensors", "diffusion_models"),
+    "qwen_3_4b.safetensors": (HF + "Comfy-Org/z_image_turbo/resolve/main/split_files/text_encoders/"
+                              "qwen_3_4b.safetensors", "text_encoders"),
+    "qwen_image_edit_2509_fp8_e4m3fn.safetensors": (HF + "Comfy-Org/Qwen-Image-Edit_ComfyUI/resolve/main/split_files/"
+                                                    "diffusion_models/qwen_image_edit_2509_fp8_e4m3fn.safetensors",
+                                                    "diffusion_models"),
+    "qwen_2.5_vl_7b_fp8_scaled.safetensors": (HF + "Comfy-Org/Qwen-Image_ComfyUI/resolve/main/split_files/"
+                                              "text_encoders/qwen_2.5_vl_7b_fp8_scaled.safetensors", "text_encoders"),
+    "qwen_image_vae.safetensors": (HF + "Comfy-Org/Qwen-Image_ComfyUI/resolve/main/split_files/vae/"
+                                   "qwen_image_vae.safetensors", "vae"),
+    "flux2_dev_fp8mixed.safetensors": (HF + "Comfy-Org/flux2-dev/resolve/main/split_files/diffusion_models/"
+                                       "flux2_dev_fp8mixed.safetensors", "diffusion_models"),
+    "mistral_3_small_flux2_fp8.safetensors": (HF + "Comfy-Org/flux2-dev/resolve/main/split_files/text_encoders/"
+                                              "mistral_3_small_flux2_fp8.safetensors", "text_encoders"),
+    "flux2-vae.safetensors": (HF + "Comfy-Org/flux2-dev/resolve/main/split_files/vae/flux2-vae.safetensors", "vae"),
+    "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/"
+                                                         "split_files/diffusion_models/"
+                                                         "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors",
+                                                         "diffusion_models"),
+    "umt5_xxl_fp8_e4m3fn_scaled.safetensors": (HF + "Comfy-Org/Wan_2.1_ComfyUI_repackaged/resolve/main/split_files/"
+                                               "text_encoders/umt5_xxl_fp8_e4m3fn_scaled.safetensors", "text_encoders"),
+    "wan_2.1_vae.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/split_files/vae/"
+                                "wan_2.1_vae.safetensors", "vae"),
 }
 
 POSITIVE_COLOR = ("#232", "#353")
@@ -201,7 +236,7 @@ class Graph:
                 done.add(i)
         return order
 
-    def to_json(self, extra_info: dict | None = None) -> dict:
+    def to_json(self, core_version: str = OLDEST_HOST, extra_info: dict | None = None) -> dict:
         x = X0
         pos, sizes = {}, {}
         for column in self.columns:
@@ -220,7 +255,7 @@ class Graph:
             if node.type in PACK_NODES:
                 props.update({"cnr_id": PACK_CNR_ID})
             elif node.info is not None:
-                props.update({"cnr_id": "comfy-core", "ver": CORE_VERSION})
+                props.update({"cnr_id": "comfy-core", "ver": core_version})
             models = [{"name": v, "url": MODELS[v][0], "directory": MODELS[v][1]}
                       for v in node.widgets if isinstance(v, str) and v in MODELS]
             if models:
@@ -511,29 +546,227 @@ node between the model and the sampler.
     return g
 
 
-# name -> (builder, thumbnail title, subtitle, tiny family used by the tests, kind)
+def _unet_clip_vae(g: Graph, unet: str, clip: str, clip_type: str, vae: str):
+    u = g.add("UNETLoader", 0, unet_name=unet, weight_dtype="default")
+    c = g.add("CLIPLoader", 0, clip_name=clip, type=clip_type, device="default")
+    v = g.add("VAELoader", 0, vae_name=vae)
+    return u, c, v
+
+
+def zimage_inpaint(info):
+    g = Graph(info)
+    _note(g, 0, """
+# LanPaint · Z-Image Turbo inpainting
+Z-Image Turbo with its Qwen3 4B text encoder and the Flux VAE, shift 3 (Model Sampling AuraFlow) and
+cfg 1 as in the official settings: Turbo is distilled for ~9 steps, so the negative prompt is zeroed.
+
+## Models
+""" + _files_md(["z_image_turbo_bf16.safetensors", "qwen_3_4b.safetensors", "ae.safetensors"]) + """
+
+Needs a ComfyUI with Z-Image support (tested on 0.33.0).""" + TUNING)
+    unet, clip, vae = _unet_clip_vae(g, "z_image_turbo_bf16.safetensors", "qwen_3_4b.safetensors", "lumina2",
+                                     "ae.safetensors")
+    shift = g.add("ModelSamplingAuraFlow", 1, shift=3.0)
+    g.link(unet, "MODEL", shift, "model")
+    pos, _ = _prompts(g, 1, clip, SDXL_POSITIVE, None)
+    zero = g.add("ConditioningZeroOut", 2, title="Negative (zeroed)")
+    g.link(pos, "CONDITIONING", zero, "conditioning")
+    load, masked = _image_mask_chain(g, 1, 2, vae)
+    ks = _lanpaint_ksampler(g, 3, (shift, "MODEL"), (pos, 0), (zero, 0), masked, seed=0, steps=9, cfg=1.0,
+                            sampler_name="euler", scheduler="simple", denoise=1.0, thinking_steps=5,
+                            prompt_mode="Image First")
+    _decode_blend_save(g, 4, ks, "LATENT", vae, load, "IMAGE", load, "MASK", "LanPaint/zimage_inpaint")
+    return g
+
+
+def qwen_image_edit_inpaint(info):
+    g = Graph(info)
+    _note(g, 0, """
+# LanPaint · Qwen-Image-Edit inpainting
+Qwen-Image-Edit (2509) reads the picture twice: the text encoder sees it with the instruction (Text
+Encode Qwen Image Edit Plus) and the model gets its latent as the reference (Reference Latent, at the
+working size); the instruction says what to change. LanPaint repaints only the masked part and keeps
+the rest. Shift 3 (Model Sampling AuraFlow), cfg 2.5.
+
+## Models
+""" + _files_md(["qwen_image_edit_2509_fp8_e4m3fn.safetensors", "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+                 "qwen_image_vae.safetensors"]) + """
+
+Needs a ComfyUI with Qwen-Image-Edit support (tested on 0.33.0).""" + TUNING)
+    unet, clip, vae = _unet_clip_vae(g, "qwen_image_edit_2509_fp8_e4m3fn.safetensors",
+                                     "qwen_2.5_vl_7b_fp8_scaled.safetensors", "qwen_image",
+                                     "qwen_image_vae.safetensors")
+    shift = g.add("ModelSamplingAuraFlow", 1, shift=3.0)
+    g.link(unet, "MODEL", shift, "model")
+    load, masked = _image_mask_chain(g, 1, 2, vae)
+    (encoded,) = [n for n in g.nodes if n.type == "VAEEncode"]
+    refs = []
+    for title, color, prompt in (("Instruction (what goes in the mask)", POSITIVE_COLOR, "put " + SDXL_POSITIVE),
+                                 ("Negative prompt", NEGATIVE_COLOR, "")):
+        enc = g.add("TextEncodeQwenImageEditPlus", 2, title=title, color=color, prompt=prompt)
+        g.link(clip, "CLIP", enc, "clip")
+        g.link(load, "IMAGE", enc, "image1")
+        ref = g.add("ReferenceLatent", 3, title="Reference: the picture")
+        g.link(enc, "CONDITIONING", ref, "conditioning")
+        g.link(encoded, "LATENT", ref, "latent")
+        refs.append(ref)
+    pos, neg = refs
+    ks = _lanpaint_ksampler(g, 4, (shift, "MODEL"), (pos, 0), (neg, 0), masked, seed=0, steps=20, cfg=2.5,
+                            sampler_name="euler", scheduler="simple", denoise=1.0, thinking_steps=5,
+                            prompt_mode="Image First")
+    _decode_blend_save(g, 5, ks, "LATENT", vae, load, "IMAGE", load, "MASK", "LanPaint/qwen_image_edit_inpaint")
+    return g
+
+
+def flux2_inpaint(info):
+    g = Graph(info)
+    _note(g, 0, """
+# LanPaint · FLUX.2 [dev] inpainting
+FLUX.2 dev with its Mistral text encoder and VAE. Like FLUX.1 dev it is guidance-distilled: the prompt
+strength is **Flux Guidance** (4), the sampler's **cfg stays 1** and the negative prompt is zeroed.
+
+## Models
+""" + _files_md(["flux2_dev_fp8mixed.safetensors", "mistral_3_small_flux2_fp8.safetensors",
+                 "flux2-vae.safetensors"]) + """
+
+Needs a ComfyUI with FLUX.2 support (tested on 0.33.0).""" + TUNING)
+    unet, clip, vae = _unet_clip_vae(g, "flux2_dev_fp8mixed.safetensors", "mistral_3_small_flux2_fp8.safetensors",
+                                     "flux2", "flux2-vae.safetensors")
+    pos, _ = _prompts(g, 1, clip, SDXL_POSITIVE, None)
+    guid = g.add("FluxGuidance", 2, guidance=4.0)
+    g.link(pos, "CONDITIONING", guid, "conditioning")
+    zero = g.add("ConditioningZeroOut", 2, title="Negative (zeroed)")
+    g.link(pos, "CONDITIONING", zero, "conditioning")
+    load, masked = _image_mask_chain(g, 1, 2, vae)
+    ks = _lanpaint_ksampler(g, 3, (unet, "MODEL"), (guid, 0), (zero, 0), masked, seed=0, steps=20, cfg=1.0,
+                            sampler_name="euler", scheduler="simple", denoise=1.0, thinking_steps=5,
+                            prompt_mode="Image First")
+    _decode_blend_save(g, 4, ks, "LATENT", vae, load, "IMAGE", load, "MASK", "LanPaint/flux2_inpaint")
+    return g
+
+
+def wan22_video_inpaint(info):
+    g = Graph(info)
+    _note(g, 0, """
+# LanPaint · Wan 2.2 video inpainting (per-frame mask)
+Repaints a region of a video that may move from frame to frame: the mask is a second video of the
+same size and length (white = repaint). Its frames become a per-frame mask, which ComfyUI spreads
+over Wan's latent frames; LanPaint keeps everything outside it. Wan 2.2 T2V 14B low-noise model,
+shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames (e.g. 33 or 81).
+
+## Models
+""" + _files_md(["wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                 "wan_2.1_vae.safetensors"]) + """
+
+Needs a ComfyUI with Wan 2.2 and the video nodes (tested on 0.33.0).""" + TUNING)
+    unet, clip, vae = _unet_clip_vae(g, "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors",
+                                     "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "wan_2.1_vae.safetensors")
+    shift = g.add("ModelSamplingSD3", 1, shift=8.0)
+    g.link(unet, "MODEL", shift, "model")
+    pos, neg = _prompts(g, 1, clip, "a red vintage bicycle, smooth camera motion, detailed video",
+                        SDXL_NEGATIVE + ", flicker")
+    video = g.add("LoadVideo", 1, title="Load Video", file=EXAMPLE_VIDEO)
+    frames = g.add("GetVideoComponents", 2, title="Video frames")
+    g.link(video, "VIDEO", frames, "video")
+    mask_video = g.add("LoadVideo", 1, title="Load Mask Video (white = repaint)", file=EXAMPLE_MASK_VIDEO)
+    mask_frames = g.add("GetVideoComponents", 2, title="Mask frames")
+    g.link(mask_video, "VIDEO", mask_frames, "video")
+    mask = g.add("ImageToMask", 2, title="Per-frame mask", channel="red")
+    g.link(mask_frames, "images", mask, "image")
+    enc = g.add("VAEEncode", 2)
+    g.link(frames, "images", enc, "pixels")
+    g.link(vae, "VAE", enc, "vae")
+    masked = g.add("SetLatentNoiseMask", 2)
+    g.link(enc, "LATENT", masked, "samples")
+    g.link(mask, "MASK", masked, "mask")
+    noise = g.add("RandomNoise", 3, noise_seed=0)
+    guider = g.add("CFGGuider", 3, cfg=5.0)
+    g.link(shift, "MODEL", guider, "model")
+    g.link(pos, "CONDITIONING", guider, "positive")
+    g.link(neg, "CONDITIONING", guider, "negative")
+    sampler = g.add("LanPaintSampler", 3, color=LANPAINT_COLOR, sampler_name="euler", thinking_steps=5,
+                    prompt_mode="Image First")
+    sched = g.add("BasicScheduler", 3, scheduler="simple", steps=20, denoise=1.0)
+    g.link(shift, "MODEL", sched, "model")
+    sca = g.add("SamplerCustomAdvanced", 4)
+    g.link(noise, "NOISE", sca, "noise")
+    g.link(guider, "GUIDER", sca, "guider")
+    g.link(sampler, "SAMPLER", sca, "sampler")
+    g.link(sched, "SIGMAS", sca, "sigmas")
+    g.link(masked, "LATENT", sca, "latent_image")
+    dec = g.add("VAEDecode", 5)
+    g.link(sca, "output", dec, "samples")
+    g.link(vae, "VAE", dec, "vae")
+    blend = g.add("LanPaintMaskBlend", 5, color=LANPAINT_COLOR, feather=9)
+    g.link(frames, "images", blend, "original")
+    g.link(dec, "IMAGE", blend, "inpainted")
+    g.link(mask, "MASK", blend, "mask")
+    save = g.add("SaveAnimatedWEBP", 6, filename_prefix="LanPaint/wan22_video_inpaint", fps=16.0, lossless=True,
+                 quality=90, method="default")
+    g.link(blend, "IMAGE", save, "images")
+    return g
+
+
+class Workflow(NamedTuple):
+    """One bundled workflow. ``host``: the oldest ComfyUI whose nodes it needs; it is generated
+    against that host's /object_info and validated, run and browser-loaded on it and newer ones."""
+    builder: Callable
+    title: str
+    subtitle: str
+    family: str        # tiny stand-in family the tests run it with (tiny_models.LOADER_FAMILIES)
+    kind: str          # "inpaint", "outpaint" or "video"
+    host: str
+
+
 WORKFLOWS = {
-    "lanpaint_sdxl_inpaint": (sdxl_inpaint, "SD XL inpainting", "LanPaint FLD KSampler + Mask Blend", "sdxl",
-                              "inpaint"),
-    "lanpaint_sd35_inpaint": (sd35_inpaint, "SD 3.5 Large inpainting", "Checkpoint + Triple CLIP", "sd3",
-                              "inpaint"),
-    "lanpaint_flux_dev_inpaint": (flux_dev_inpaint, "FLUX.1 dev inpainting", "Flux Guidance 3.5, cfg 1", "flux",
-                                  "inpaint"),
-    "lanpaint_hidream_inpaint": (hidream_inpaint, "HiDream-I1 Dev inpainting", "Quadruple CLIP, shift 6",
-                                 "hidream", "inpaint"),
-    "lanpaint_sdxl_outpaint": (sdxl_outpaint, "SD XL outpainting", "Pad for Outpainting + LanPaint", "sdxl",
-                               "outpaint"),
-    "lanpaint_sampler_custom_advanced": (sampler_custom_advanced, "LanPaint FLD Sampler",
-                                         "SamplerCustomAdvanced", "sdxl", "inpaint"),
-    "lanpaint_apply_with_ksampler": (apply_with_ksampler, "Apply LanPaint FLD", "stock KSampler", "sdxl", "inpaint"),
+    "lanpaint_sdxl_inpaint": Workflow(sdxl_inpaint, "SD XL inpainting", "LanPaint FLD KSampler + Mask Blend", "sdxl",
+                                      "inpaint", OLDEST_HOST),
+    "lanpaint_sd35_inpaint": Workflow(sd35_inpaint, "SD 3.5 Large inpainting", "Checkpoint + Triple CLIP", "sd3",
+                                      "inpaint", OLDEST_HOST),
+    "lanpaint_flux_dev_inpaint": Workflow(flux_dev_inpaint, "FLUX.1 dev inpainting", "Flux Guidance 3.5, cfg 1",
+                                          "flux", "inpaint", OLDEST_HOST),
+    "lanpaint_hidream_inpaint": Workflow(hidream_inpaint, "HiDream-I1 Dev inpainting", "Quadruple CLIP, shift 6",
+                                         "hidream", "inpaint", OLDEST_HOST),
+    "lanpaint_sdxl_outpaint": Workflow(sdxl_outpaint, "SD XL outpainting", "Pad for Outpainting + LanPaint", "sdxl",
+                                       "outpaint", OLDEST_HOST),
+    "lanpaint_sampler_custom_advanced": Workflow(sampler_custom_advanced, "LanPaint FLD Sampler",
+                                                 "SamplerCustomAdvanced", "sdxl", "inpaint", OLDEST_HOST),
+    "lanpaint_apply_with_ksampler": Workflow(apply_with_ksampler, "Apply LanPaint FLD", "stock KSampler", "sdxl",
+                                             "inpaint", OLDEST_HOST),
+    "lanpaint_zimage_inpaint": Workflow(zimage_inpaint, "Z-Image Turbo inpainting", "shift 3, cfg 1, 9 steps",
+                                        "zimage", "inpaint", NEWER_HOST),
+    "lanpaint_qwen_image_edit_inpaint": Workflow(qwen_image_edit_inpaint, "Qwen-Image-Edit inpainting",
+                                                 "reference image + instruction", "qwen_image", "inpaint",
+                                                 NEWER_HOST),
+    "lanpaint_flux2_inpaint": Workflow(flux2_inpaint, "FLUX.2 dev inpainting", "Flux Guidance 4, cfg 1", "flux2",
+                                       "inpaint", NEWER_HOST),
+    "lanpaint_wan22_video_inpaint": Workflow(wan22_video_inpaint, "Wan 2.2 video inpainting",
+                                             "per-frame mask video, LanPaint Sampler", "wan22_t2v", "video",
+                                             NEWER_HOST),
 }
 
 
-def build_all(object_info: dict) -> dict[str, dict]:
-    """name -> UI-format workflow; raises if any fails validation or layout checks."""
+def _version(v: str) -> tuple:
+    from devtools.host.compat import version_tuple
+    return version_tuple(v)
+
+
+def available(host_version: str) -> list[str]:
+    """The workflows whose nodes a host of this version has (its declared minimum is not newer)."""
+    return [n for n, w in WORKFLOWS.items() if _version(w.host) <= _version(host_version)]
+
+
+def generated_on(host_version: str) -> list[str]:
+    """The workflows generated against this host version (it is their declared minimum)."""
+    return [n for n, w in WORKFLOWS.items() if _version(w.host) == _version(host_version)]
+
+
+def build_all(object_info: dict, host_version: str) -> dict[str, dict]:
+    """name -> UI-format workflow for every workflow this host has the nodes of; raises if any fails
+    validation or layout checks."""
     out, problems = {}, []
-    for name, (builder, *_rest) in WORKFLOWS.items():
-        wf = builder(object_info).to_json()
+    for name in available(host_version):
+        wf = WORKFLOWS[name].builder(object_info).to_json(WORKFLOWS[name].host)
         problems += ["%s: %s" % (name, p) for p in wa.validate_workflow(wf, object_info)]
         problems += ["%s: %s" % (name, p) for p in wa.layout_problems(wf)]
         wa.ui_to_api(wf, object_info)  # must convert
@@ -656,9 +889,18 @@ def main(argv=None):
     ap.add_argument("--object-info", help="a saved /object_info JSON file or a server URL (default: in-process)")
     ap.add_argument("--out", default=str(OUT_DIR), help="output folder (default: workflows/)")
     ap.add_argument("--check", action="store_true", help="write nothing; fail if workflows/ is out of date")
+    ap.add_argument("--host-version", help="version of the host the object_info comes from (default: the "
+                                           "in-process host's)")
     args = ap.parse_args(argv)
     info = load_object_info(args.object_info)
-    built = build_all(info)
+    if args.host_version:
+        version = args.host_version
+    else:
+        from devtools.host.compat import host_version
+        version = host_version()
+    # each workflow is written from the host it declares as its minimum (run this on each host)
+    built = {n: wf for n, wf in build_all(info, version).items() if n in generated_on(version)}
+    print("ComfyUI %s: generating %s" % (version, ", ".join(built) or "nothing (no workflow declares this host)"))
     out = Path(args.out)
     stale = []
     if not args.check:
@@ -671,8 +913,8 @@ def main(argv=None):
                 stale.append(str(path))
             continue
         path.write_text(text)
-        _, title, subtitle, _, kind = WORKFLOWS[name]
-        draw_thumbnail(out / (name + ".jpg"), title, subtitle, kind)
+        w = WORKFLOWS[name]
+        draw_thumbnail(out / (name + ".jpg"), w.title, w.subtitle, w.kind)
         print("wrote", path, "and", path.with_suffix(".jpg").name)
     if stale:
         print("out of date (run python -m devtools.make_workflows):\n  " + "\n  ".join(stale))

@@ -16,7 +16,8 @@ CLIP inputs and the node is dropped): there is no LoRA file for a tiny model. Lo
 tiny stand-in (CLIP vision, unCLIP, style/control/upscale models, ...) raise ValueError.
 
 Family rule (family=None): the file names and ``type`` widgets of the loader nodes, lower-cased,
-are searched in this order: "hidream" -> hidream; "flux" -> flux; "sd3" / "sd 3" / "sd_3" /
+are searched in this order: "hidream" -> hidream; "flux2" / "flux.2" -> flux2; "z_image" -> zimage;
+"qwen_image" -> qwen_image; "wan2..." -> wan22_t2v; "flux" -> flux; "sd3" / "sd 3" / "sd_3" /
 "sd-3" / "sd.3" / "stable diffusion 3" (any separators) -> sd3. Failing that, a
 QuadrupleCLIPLoader means hidream and a TripleCLIPLoader sd3; otherwise sdxl. (HiDream is tested
 first because HiDream workflows load the Flux VAE, often named after Flux.)
@@ -32,7 +33,7 @@ import importlib
 import re
 from pathlib import Path
 
-from devtools.host.tiny_models import TINY_FAMILIES as FAMILIES
+from devtools.host.tiny_models import LOADER_FAMILIES as FAMILIES
 
 TINY_PACK_NAME = "lanpaint_test_models"
 
@@ -70,6 +71,9 @@ UNSUPPORTED = ("unCLIPCheckpointLoader", "ImageOnlyCheckpointLoader", "CLIPVisio
                "HypernetworkLoader", "PhotoMakerLoader", "ModelPatchLoader")
 
 _SD3 = re.compile(r"sd[-_ .]?3|stable[-_ .]?diffusion[-_ .]?3")
+# newer families, tested after hidream and before flux (Flux.2 file names contain "flux")
+_NEWER = (("flux2", re.compile(r"flux[-_ .]?2")), ("zimage", re.compile(r"z[-_ .]?image")),
+          ("qwen_image", re.compile(r"qwen[-_ .]?image")), ("wan22_t2v", re.compile(r"wan[-_ .]?2")))
 
 
 def _is_link(value) -> bool:
@@ -90,6 +94,9 @@ def infer_family(api_prompt: dict) -> str:
     text = " ".join(loader_names(api_prompt)).lower()
     if "hidream" in text:
         return "hidream"
+    for family, pattern in _NEWER:
+        if pattern.search(text):
+            return family
     if "flux" in text:
         return "flux"
     if _SD3.search(text):

@@ -44,6 +44,7 @@ UPLOAD_FLAGS = ("image_upload", "video_upload", "animated_image_upload")
 # accepted when it is a plain file name with one of these extensions (no path tricks).
 MODEL_FILE_EXTS = (".safetensors", ".sft", ".ckpt", ".pt", ".pt2", ".pth", ".bin", ".gguf", ".pkl")
 IMAGE_FILE_EXTS = (".png", ".jpg", ".jpeg", ".webp")
+VIDEO_FILE_EXTS = (".mp4", ".webm", ".mov", ".mkv", ".gif", ".webp")
 _FILE_INPUT = re.compile(r"^(ckpt|unet|clip|clip\d|vae|lora|control_net|style_model|clip_vision|"
                          r"upscale_model|model|gligen|hypernetwork)_name\d*$")
 
@@ -239,7 +240,7 @@ def ui_to_api(workflow: dict, object_info: dict) -> dict:
 def is_file_name_combo(node_type: str, input_name: str) -> bool:
     """A loader's file-name combo (choices depend on the host's folders)."""
     loader = "Loader" in node_type or node_type.startswith("Load")
-    return loader and (bool(_FILE_INPUT.match(input_name)) or input_name == "image")
+    return loader and (bool(_FILE_INPUT.match(input_name)) or input_name in ("image", "file"))
 
 
 def _plain_file_name(value, exts) -> bool:
@@ -283,7 +284,7 @@ def check_widget_value(node_type: str, w: WidgetSpec, value) -> str | None:
         if value in choices:
             return None
         if is_file_name_combo(node_type, w.name):
-            exts = IMAGE_FILE_EXTS if w.name == "image" else MODEL_FILE_EXTS
+            exts = {"image": IMAGE_FILE_EXTS, "file": VIDEO_FILE_EXTS}.get(w.name, MODEL_FILE_EXTS)
             if _plain_file_name(value, exts):
                 return None
             return "file name %r is not a plain %s file name" % (value, "/".join(exts))
@@ -371,7 +372,9 @@ def validate_workflow(workflow: dict, object_info: dict) -> list[str]:
         # outputs
         declared = output_types(info)
         outs = node.get("outputs") or []
-        if len(outs) != len(declared):
+        # a newer host may append outputs to a stock node (0.33.0's SaveImage returns its IMAGE): a
+        # workflow saved with the older, shorter list loads unchanged; more outputs than declared do not
+        if len(outs) > len(declared):
             p("%s: %d outputs saved, the node has %d %s" % (where, len(outs), len(declared), declared))
         for slot, out in enumerate(outs[:len(declared)]):
             if not types_match(out.get("type", "*"), declared[slot]):

@@ -5,11 +5,12 @@ Starts a ComfyUI server with this pack and the test-only tiny-model pack
 /usr/bin/chromium: no browser download) and, for every ``workflows/*.json`` plus one workflow
 generated here that holds all five LanPaint nodes:
 
-- loads it the way the UI does, ``app.loadGraphData(workflow)`` (``window.app`` of the 1.32.x
-  frontend, also ``window.comfyAPI.app.app``);
+- waits for the frontend's start-up to finish (compat.FRONTEND_READY_JS: frontend 1.49 restores its
+  start-up workflow after ``window.app`` exists), then loads it the way the UI does,
+  ``app.loadGraphData(workflow)`` (``window.app``, also ``window.comfyAPI.app.app``, on 1.32 and 1.49);
 - asserts that nothing reported a missing node type: the frontend's ``afterConfigureGraph`` hook
-  (recorded by an extension this test registers) gets an empty list, no "missing nodes" dialog
-  is open, and every node type of the workflow is in ``LiteGraph.registered_node_types``;
+  (recorded by an extension this test registers) gets an empty list, no dialog is open and no
+  missing-node notice is shown (1.32: a dialog; 1.49: a ``role=status`` panel, see compat), and every node type of the workflow is in ``LiteGraph.registered_node_types``;
 - asserts that every LanPaint node of the workflow is in ``app.graph`` with the widgets its
   ``INPUT_TYPES`` declares (read from the server's /object_info) and the workflow's values;
 - saves a screenshot to tests/artifacts/screenshots/<workflow>.png.
@@ -28,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools import make_workflows as mw
+from devtools.host import compat
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
@@ -47,11 +50,10 @@ LANPAINT_NODES = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampl
                   "LanPaintMaskBlend")
 PACK_MODULE = "custom_nodes.LanPaint"  # /object_info's python_module for the pack's nodes
 WIDGET_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
-# Frontend settings that would cover the graph: the first-run template browser (shown while
-# Comfy.TutorialCompleted is unset) and release notes; the warnings under test stay on.
+# Frontend settings: those that keep a fresh profile's graph clear (compat.FRONTEND_SETTINGS: the
+# first-run template browser, release notes), text at any zoom; the warnings under test stay on.
 # The bundled workflows list their model files, which the test server lacks: that dialog is off.
-SETTINGS = {"Comfy.TutorialCompleted": True, "Comfy.Notification.ShowVersionUpdates": False,
-            "Comfy.Minimap.Visible": False, "LiteGraph.Canvas.MinFontSizeForLOD": 0,  # text at any zoom
+SETTINGS = {**compat.FRONTEND_SETTINGS, "LiteGraph.Canvas.MinFontSizeForLOD": 0,
             "Comfy.Workflow.ShowMissingNodesWarning": True,
             "Comfy.Workflow.ShowMissingModelsWarning": False}
 # Per-origin flags read from localStorage: the "Nodes 2.0" banner over the canvas.
@@ -88,6 +90,7 @@ LOAD_JS = """async ([workflow, name, timeoutMs]) => {
     hookMissing: probe.missing,
     unregistered: types.filter(t => !(t in window.LiteGraph.registered_node_types)),
     dialogs: [...document.querySelectorAll("[role=dialog]")].map(d => d.innerText),
+    notices: [...document.querySelectorAll("[role=status]")].map(d => d.innerText),
     nodes: app.graph.nodes.map(n => ({
       id: n.id, type: n.type, title: n.title, hasErrors: !!n.has_errors,
       widgets: (n.widgets || []).map(w => ({name: w.name, value: w.value, type: w.type})),
@@ -97,6 +100,7 @@ LOAD_JS = """async ([workflow, name, timeoutMs]) => {
 }"""
 
 CLOSE_DIALOGS_JS = """async () => {
+  for (const close of document.querySelectorAll("[role=status] button[aria-label=Close]")) close.click();
   for (let i = 0; i < 5 && document.querySelector("[role=dialog]"); i++) {
     const close = document.querySelector("[role=dialog] button[aria-label=Close], [role=dialog] .p-dialog-close-button");
     if (close) close.click(); else document.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape"}));
@@ -296,10 +300,7 @@ def ui(server):
                 page.on("pageerror", lambda e: console.append("[pageerror] %s" % str(e)[:300]))
                 with server.explain():
                     page.goto(server.url, timeout=PAGE_TIMEOUT_MS, wait_until="load")
-                    page.wait_for_function(
-                        "() => window.app && window.app.graph && window.app.canvas && window.LiteGraph"
-                        " && window.comfyAPI && window.comfyAPI.app && window.comfyAPI.app.app === window.app",
-                        timeout=PAGE_TIMEOUT_MS)
+                    page.wait_for_function(compat.FRONTEND_READY_JS, timeout=PAGE_TIMEOUT_MS)
                     page.evaluate(REGISTER_PROBE_JS)
                 print("frontend ready in %.1f s" % (time.monotonic() - t0))
                 yield UI(page, server, info, console)
@@ -312,7 +313,15 @@ def ui(server):
 # ---------------------------------------------------------------------------- checks
 
 def _workflow_cases():
-    return [pytest.param(None, id=GENERATED)] + [pytest.param(p, id=p.stem) for p in bundled_workflows()]
+    """The generated all-nodes workflow, then every bundled one, skipped on a host older than the
+    one it declares (devtools.make_workflows.WORKFLOWS[name].host)."""
+    cases = [pytest.param(None, id=GENERATED)]
+    for path in bundled_workflows():
+        declared = mw.WORKFLOWS.get(path.stem)
+        marks = () if declared is None else compat.requires_host(
+            compat.host_at_least(declared.host), "the nodes of workflow %s (ComfyUI >= %s)" % (path.stem, declared.host))
+        cases.append(pytest.param(path, id=path.stem, marks=marks))
+    return cases
 
 
 def _values_match(got, want):
@@ -331,12 +340,14 @@ def check_loaded(ui, workflow, name, result):
     assert result["unregistered"] == [], "node types not registered in LiteGraph: %s in %s" % (
         result["unregistered"], ctx)
     assert result["dialogs"] == [], "dialog(s) open after loading %s: %s" % (ctx, result["dialogs"])
-    graph = {n["id"]: n for n in result["nodes"]}
+    missing = [t for t in result["notices"] if compat.FRONTEND_MISSING_NODE_NOTICE.search(t)]
+    assert missing == [], "missing-node notice(s) after loading %s: %s" % (ctx, missing)
+    graph = {str(n["id"]): n for n in result["nodes"]}   # frontend 1.49 keeps node ids as strings
     assert len(graph) == len(workflow["nodes"]), (len(graph), len(workflow["nodes"]), ctx)
     assert result["linkCount"] == len(workflow.get("links", [])), (result["linkCount"], ctx)
     lanpaint = [n for n in workflow["nodes"] if n["type"] in ui.pack_nodes]
     for wnode in lanpaint:
-        node = graph.get(wnode["id"])
+        node = graph.get(str(wnode["id"]))
         assert node is not None, "LanPaint node %s #%s not in app.graph (%s)" % (wnode["type"], wnode["id"], ctx)
         assert node["type"] == wnode["type"] and not node["hasErrors"], (node, ctx)
         want = expected_widgets(ui.info[wnode["type"]])
@@ -383,8 +394,9 @@ def test_unknown_node_type_is_reported_missing(ui):
         result = ui.load(copy.deepcopy(workflow), "unknown_node.json")
         assert result["hookMissing"] == [UNKNOWN_TYPE], result["hookMissing"]
         assert result["unregistered"] == [UNKNOWN_TYPE], result["unregistered"]
-        assert any(UNKNOWN_TYPE in d for d in result["dialogs"]), \
-            "no missing-nodes dialog naming %s; dialogs: %s" % (UNKNOWN_TYPE, result["dialogs"])
+        assert any(UNKNOWN_TYPE in d for d in result["dialogs"] + result["notices"]), \
+            "no missing-nodes dialog or notice naming %s; dialogs: %s, notices: %s" % (
+                UNKNOWN_TYPE, result["dialogs"], result["notices"])
         with pytest.raises(AssertionError, match="missing node types"):
             check_loaded(ui, workflow, "unknown_node", result)
         shot = ui.screenshot("_negative_unknown_node")

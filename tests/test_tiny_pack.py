@@ -266,6 +266,12 @@ def test_family_inference_rule():
     assert tl.infer_family(p("CheckpointLoaderSimple", ckpt_name="Stable-Diffusion-3-large.safetensors")) == "sd3"
     assert tl.infer_family(p("UNETLoader", unet_name="flux1-dev-fp8.safetensors", weight_dtype="default")) == "flux"
     assert tl.infer_family(p("DualCLIPLoader", clip_name1="a", clip_name2="b", type="flux")) == "flux"
+    # newer families: Flux.2 before Flux, Z-Image, Qwen-Image (and -Edit)
+    assert tl.infer_family(p("UNETLoader", unet_name="flux2_dev_fp8mixed.safetensors", weight_dtype="default")) == "flux2"
+    assert tl.infer_family(p("CLIPLoader", clip_name="mistral.safetensors", type="flux2", device="default")) == "flux2"
+    assert tl.infer_family(p("UNETLoader", unet_name="z_image_turbo_bf16.safetensors", weight_dtype="default")) == "zimage"
+    assert tl.infer_family(p("CLIPLoader", clip_name="qwen_2.5_vl_7b.safetensors", type="qwen_image",
+                             device="default")) == "qwen_image"
     # HiDream workflows load the Flux VAE: hidream wins over flux
     both = {**p("UNETLoader", unet_name="HiDream-I1-Fast.safetensors", weight_dtype="default"),
             "2": {"class_type": "VAELoader", "inputs": {"vae_name": "flux_ae.safetensors"}}}

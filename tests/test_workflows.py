@@ -1,5 +1,9 @@
 """The bundled example workflows (workflows/*.json) on a real ComfyUI server.
 
+Each workflow declares the oldest host whose nodes it needs (devtools.make_workflows.WORKFLOWS[name]
+.host, the one place): on an older host its checks are skipped with that reason; it is compared with
+the generator's output on that host, and validated, run and browser-loaded on it and newer ones.
+
 One headless server (devtools/comfy_server.py) runs with the LanPaint pack (workflows included) and
 the tiny test pack. Then: every workflow validates against the server's /object_info
 (devtools/workflow_api.validate_workflow) and matches what devtools/make_workflows.py generates;
@@ -21,10 +25,24 @@ from PIL import Image
 from devtools import make_workflows as mw
 from devtools import workflow_api as wa
 from devtools.comfy_server import PACK_NAME, REPO_ROOT
+from devtools.host import compat
 from devtools.tiny_loaders import swap_loaders
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
 NAMES = sorted(mw.WORKFLOWS)
+HOST = compat.host_version()
+AVAILABLE = sorted(mw.available(HOST))
+
+
+def needs_host(name):
+    """pytest mark: skip on a host older than the workflow's declared minimum."""
+    host = mw.WORKFLOWS[name].host
+    return compat.requires_host(compat.host_at_least(host), "the nodes of workflow %s (ComfyUI >= %s)"
+                                % (name, host))
+
+
+def per_workflow(names=NAMES):
+    return [pytest.param(name, marks=needs_host(name), id=name) for name in names]
 SIZE = 128                 # input image side (latent 16x16)
 HOLE = (40, 88)            # transparent square [40, 88) x [40, 88): the area to repaint
 OUTPAINT_RIGHT = 32        # test padding (the shipped workflow pads 256 px)
@@ -58,9 +76,41 @@ def _input_image():
     return np.dstack([rgb, alpha])
 
 
+FRAMES = 5                 # video workflows: 4k + 1 frames (Wan's VAE: latent frames k + 1)
+
+
+def _write_video(path, frames):
+    """frames [F,H,W,3] uint8 -> a lossless RGB H.264 file (PyAV; RGB, so no YUV conversion can differ
+    between this test's decoder and ComfyUI's)."""
+    import av
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264rgb", rate=8, options={"crf": "0", "preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "rgb24"
+        for frame in frames:
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
+        container.mux(stream.encode())
+
+
+def _read_video(path):
+    import av
+    with av.open(str(path)) as container:
+        return np.stack([f.to_ndarray(format="rgb24") for f in container.decode(video=0)])
+
+
+def _video_inputs():
+    """(frames [F,S,S,3], per-frame boolean holes [F,S,S]): the pattern drifts and the hole moves
+    8 px right per frame."""
+    rgb = _input_image()[..., :3]
+    frames = np.stack([np.roll(rgb, 4 * i, axis=1) for i in range(FRAMES)])
+    holes = np.zeros((FRAMES, SIZE, SIZE), bool)
+    for i in range(FRAMES):
+        holes[i, HOLE[0]:HOLE[1], HOLE[0] - 16 + 8 * i:HOLE[1] - 16 + 8 * i] = True
+    return frames, holes
+
+
 def _test_prompt(name, object_info):
     """The shipped workflow as the browser would queue it, on tiny models with few steps."""
-    family, kind = mw.WORKFLOWS[name][3], mw.WORKFLOWS[name][4]
+    family, kind = mw.WORKFLOWS[name].family, mw.WORKFLOWS[name].kind
     api = swap_loaders(wa.ui_to_api(_load(name), object_info), family)
     for node in api.values():
         inputs = node["inputs"]
@@ -86,8 +136,9 @@ def test_every_workflow_has_json_and_thumbnail():
 
 
 def test_bundled_workflows_validate_against_the_server(object_info):
+    assert AVAILABLE, "no bundled workflow declares a host as old as %s" % HOST
     problems = []
-    for name in NAMES:
+    for name in AVAILABLE:
         wf = _load(name)
         problems += ["%s: %s" % (name, p) for p in wa.validate_workflow(wf, object_info)]
         problems += ["%s: %s" % (name, p) for p in wa.layout_problems(wf)]
@@ -95,10 +146,13 @@ def test_bundled_workflows_validate_against_the_server(object_info):
 
 
 def test_bundled_workflows_are_generator_output(object_info):
-    """workflows/*.json is exactly what `python -m devtools.make_workflows` writes."""
-    built = mw.build_all(object_info)
-    stale = [name for name in NAMES if (WORKFLOW_DIR / (name + ".json")).read_text() != mw.dumps(built[name])]
-    assert not stale, "out of date, rerun python -m devtools.make_workflows: %s" % stale
+    """workflows/*.json is exactly what `python -m devtools.make_workflows` writes on the host each
+    workflow declares as its minimum (this one: the workflows of mw.generated_on(HOST))."""
+    built = mw.build_all(object_info, HOST)
+    mine = mw.generated_on(HOST)
+    stale = [name for name in mine if (WORKFLOW_DIR / (name + ".json")).read_text() != mw.dumps(built[name])]
+    assert not stale, "out of date, rerun python -m devtools.make_workflows on ComfyUI %s: %s" % (HOST, stale)
+    assert set(built) == set(AVAILABLE)
 
 
 def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
@@ -114,21 +168,32 @@ def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
 
 
 # ----------------------------------------------------------------------------- real runs
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", per_workflow())
 def test_workflow_runs_on_tiny_models(server, object_info, name):
     with server.explain():
         api, kind = _test_prompt(name, object_info)
-        loads = [n["inputs"]["image"] for n in api.values() if n["class_type"] == "LoadImage"]
-        assert loads, "%s has no LoadImage" % name
-        rgba = _input_image()
         (server.base / "input").mkdir(exist_ok=True)
+        loads = [n["inputs"]["image"] for n in api.values() if n["class_type"] == "LoadImage"]
+        videos = [n["inputs"]["file"] for n in api.values() if n["class_type"] == "LoadVideo"]
+        assert loads or videos, "%s loads no image or video" % name
+        rgba = _input_image()
         for file_name in loads:
             Image.fromarray(rgba, "RGBA").save(server.base / "input" / file_name)
+        if kind == "video":
+            assert videos == [mw.EXAMPLE_VIDEO, mw.EXAMPLE_MASK_VIDEO], videos
+            frames, holes = _video_inputs()
+            _write_video(server.base / "input" / mw.EXAMPLE_VIDEO, frames)
+            _write_video(server.base / "input" / mw.EXAMPLE_MASK_VIDEO,
+                         np.repeat(holes[..., None], 3, -1).astype(np.uint8) * 255)
+            source = _read_video(server.base / "input" / mw.EXAMPLE_VIDEO)   # what LoadVideo gives
         status, body = server.request("/prompt", {"prompt": api, "client_id": "lanpaint-workflow-test"})
         assert status == 200 and not body.get("node_errors"), body
         entry = server.wait_history(body["prompt_id"], timeout=RUN_TIMEOUT_S)
         st = entry["status"]
         assert st.get("status_str") == "success" and st.get("completed") is True, st
+        if kind == "video":
+            _check_video_output(server, api, entry, source, holes)
+            return
         saves = [i for i, n in api.items() if n["class_type"] == "SaveImage"]
         assert saves
         for node_id in saves:
@@ -154,6 +219,26 @@ def test_workflow_runs_on_tiny_models(server, object_info, name):
                 assert inside.mean() > 2.0, "the masked area was not repainted (mean diff %.2f)" % inside.mean()
             # Mask Blend pastes the original back outside the mask (8-bit PNG round trip: +-1)
             assert keep.max() <= 1, "pixels outside the mask changed by up to %d" % keep.max()
+
+
+def _check_video_output(server, api, entry, source, holes):
+    """Every frame equals the source outside its own (moving) hole, and differs inside it."""
+    from PIL import ImageSequence
+    (node_id,) = [i for i, n in api.items() if n["class_type"] == "SaveAnimatedWEBP"]
+    (f,) = entry["outputs"][node_id]["images"]
+    with Image.open(server.base / "output" / f["subfolder"] / f["filename"]) as im:
+        out = np.stack([np.asarray(fr.convert("RGB")).astype(int) for fr in ImageSequence.Iterator(im)])
+    assert out.shape == source.shape == (FRAMES, SIZE, SIZE, 3), (out.shape, source.shape)
+    for i in range(FRAMES):
+        ys, xs = np.nonzero(holes[i])
+        far = np.ones((SIZE, SIZE), bool)        # farther than the feather (9 px) from this frame's hole
+        far[max(ys.min() - 12, 0):ys.max() + 13, max(xs.min() - 12, 0):xs.max() + 13] = False
+        keep = np.abs(out[i][far] - source[i][far].astype(int))
+        # +-2: ComfyUI decodes video to float planes and SaveAnimatedWEBP truncates x*255 (two 8-bit
+        # roundings); a region that was not kept differs by far more
+        assert keep.max() <= 2, "frame %d: pixels outside its mask changed by up to %d" % (i, keep.max())
+        inside = np.abs(out[i][holes[i]] - source[i][holes[i]].astype(int))
+        assert inside.mean() > 2.0, "frame %d: the masked area was not repainted (%.2f)" % (i, inside.mean())
 
 
 # ----------------------------------------------------------------------------- validation catches breakage

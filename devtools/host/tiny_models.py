@@ -30,7 +30,9 @@ from .comfy_env import load_comfy
 
 __all__ = [
     "init_weights", "make_patcher",
-    "tiny_sdxl", "tiny_sdxl_vpred", "tiny_sd3", "tiny_flux", "tiny_hidream",
+    "tiny_sdxl", "tiny_sdxl_vpred", "tiny_sd3", "tiny_flux", "tiny_hidream", "detected_config",
+    "tiny_flux2", "tiny_chroma", "tiny_hunyuan_image", "tiny_qwen_image", "tiny_zimage",
+    "NEWER_FAMILIES", "builder_for", "flux2_conds", "qwen_image_edit_conds", "reference_latent",
     "sdxl_conds", "sd3_conds", "flux_conds", "hidream_conds", "conds_for", "latent_shape_for",
     "GaussianData", "GaussianConditional", "correlated_covariance",
     "analytic_gaussian_model", "analytic_conds", "analytic_data", "TINY_BUILDERS",
@@ -88,11 +90,7 @@ def _build(config_cls, unet_config: dict, seed: int, state_dict: Optional[dict] 
     cfg = config_cls(unet_config)
     if post_config is not None:
         post_config(cfg)
-    cfg.set_inference_dtype(torch.float32, None)
-    model = cfg.get_model(state_dict or {}, "")
-    init_weights(model.diffusion_model, seed=seed, gain=gain)
-    model.eval()
-    return make_patcher(model)
+    return _build_config(cfg, seed, state_dict, gain)
 
 
 # ----------------------------------------------------------------------------- SDXL
@@ -139,17 +137,63 @@ def tiny_sd3(seed: int = 0):
     return _build(env.supported_models.SD3, unet_config, seed)
 
 
+# ----------------------------------------------------------------------------- host detection
+def _meta(*shape):
+    return torch.empty(*shape, device="meta")
+
+
+def detected_config(signature: dict, **tiny):
+    """The host's own model config for a checkpoint shaped like ``signature``, at tiny sizes.
+
+    ``signature`` holds the state-dict keys (meta tensors: shapes only) that the host's model
+    detection (comfy.model_detection.model_config_from_unet, what checkpoint loading runs) reads for
+    the family; the host fills in every field its architecture needs -- including fields that do
+    not exist on other host versions (e.g. Flux's txt_ids_dims on 0.33.0) -- and picks the
+    supported-model class. ``tiny`` then overrides what detection hard-codes for the full-size
+    model (head counts, rope axes, ...).
+    """
+    load_comfy()
+    from comfy import model_detection
+    cfg = model_detection.model_config_from_unet(dict(signature), "")
+    if cfg is None:
+        raise RuntimeError("the host's model detection does not recognise the tiny %s signature"
+                           % sorted(signature))
+    cfg.unet_config.update(tiny)
+    return cfg
+
+
+def _build_config(cfg, seed: int, state_dict: Optional[dict] = None, gain: float = 1.0):
+    cfg.set_inference_dtype(torch.float32, None)
+    model = cfg.get_model(state_dict or {}, "")
+    init_weights(model.diffusion_model, seed=seed, gain=gain)
+    model.eval()
+    return make_patcher(model)
+
+
+def _flux_signature(in_channels=16, patch=2, hidden=64, context=CONTEXT_DIM, vec=POOLED_DIM,
+                    guidance=True, flux2=False, chroma=False):
+    """Keys the host's detection reads for the Flux / Flux.2 / Chroma branch (one shared branch)."""
+    sd = {"double_blocks.0.img_attn.norm.key_norm.scale": _meta(32),
+          "double_blocks.0.img_attn.qkv.weight": _meta(3 * hidden, hidden),
+          "single_blocks.0.linear1.weight": _meta(hidden, hidden),
+          "img_in.weight": _meta(hidden, in_channels * patch * patch),
+          "txt_in.weight": _meta(hidden, context)}
+    if vec:
+        sd["vector_in.in_layer.weight"] = _meta(hidden, vec)
+    if guidance:
+        sd["guidance_in.in_layer.weight"] = _meta(hidden, 256)
+    if flux2:
+        sd["double_stream_modulation_img.lin.weight"] = _meta(6 * hidden, hidden)
+    if chroma:
+        sd["distilled_guidance_layer.norms.0.scale"] = _meta(hidden)
+    return sd
+
+
 # ----------------------------------------------------------------------------- Flux
 def tiny_flux(seed: int = 0):
     """Tiny Flux dev (FLUX type, CONST sampling, guidance_embed). Latent [B,16,H,W]."""
-    env = load_comfy()
-    unet_config = {
-        "image_model": "flux", "guidance_embed": True, "in_channels": 16, "out_channels": 16,
-        "vec_in_dim": POOLED_DIM, "context_in_dim": CONTEXT_DIM, "hidden_size": 64,
-        "mlp_ratio": 4.0, "num_heads": 2, "depth": 1, "depth_single_blocks": 1,
-        "axes_dim": [8, 12, 12], "theta": 10000, "patch_size": 2, "qkv_bias": True,
-    }
-    return _build(env.supported_models.Flux, unet_config, seed)
+    cfg = detected_config(_flux_signature(), axes_dim=[8, 12, 12], num_heads=2)
+    return _build_config(cfg, seed)
 
 
 # ----------------------------------------------------------------------------- HiDream
@@ -164,6 +208,65 @@ def tiny_hidream(seed: int = 0):
         "max_resolution": [64, 64], "llama_layers": [0, 1],
     }
     return _build(env.supported_models.HiDream, unet_config, seed)
+
+
+# ----------------------------------------------------------------------------- newer families
+# Built from the host's detection (Flux branch, Hunyuan branch) or, where the architecture's
+# constructor has defaults for everything, from the host's supported-model class directly.
+def _hunyuan_signature(in_channels=64, out_channels=64, patch=(1, 1), hidden=64, context=CONTEXT_DIM,
+                       guidance=True):
+    """Keys the host's detection reads for the Hunyuan Video / HunyuanImage 2.1 branch."""
+    sd = {"txt_in.individual_token_refiner.blocks.0.norm1.weight": _meta(hidden),
+          "img_in.proj.weight": _meta(hidden, in_channels, *patch),
+          "final_layer.linear.weight": _meta(out_channels * math.prod(patch), hidden),
+          "txt_in.input_embedder.weight": _meta(hidden, context),
+          "double_blocks.0.img_attn_qkv.weight": _meta(3 * hidden, hidden),
+          "single_blocks.0.linear1.weight": _meta(hidden, hidden)}
+    if guidance:
+        sd["guidance_in.in_layer.weight"] = _meta(hidden, 256)
+    return sd
+
+
+def tiny_flux2(seed: int = 0):
+    """Tiny Flux.2 dev (guidance embedding, Mistral-style context). Latent [B,128,H,W] (16x VAE)."""
+    cfg = detected_config(_flux_signature(in_channels=128, patch=1, vec=None, flux2=True),
+                          axes_dim=[8, 8, 8, 8], num_heads=2)
+    return _build_config(cfg, seed)
+
+
+def tiny_chroma(seed: int = 0):
+    """Tiny Chroma (Flux without pooled/vector input; modulations from its approximator). Latent [B,16,H,W]."""
+    cfg = detected_config(_flux_signature(vec=None, guidance=False, chroma=True),
+                          axes_dim=[8, 12, 12], num_heads=2, out_dim=64, hidden_dim=64, n_layers=1)
+    return _build_config(cfg, seed)
+
+
+def tiny_hunyuan_image(seed: int = 0):
+    """Tiny HunyuanImage 2.1 (FLOW, 2-D patches). Latent [B,64,H,W] (32x VAE)."""
+    cfg = detected_config(_hunyuan_signature(), axes_dim=[16, 16], num_heads=2)
+    return _build_config(cfg, seed)
+
+
+def _qwen_image_config():
+    return {"image_model": "qwen_image", "patch_size": 2, "in_channels": 64, "out_channels": 16,
+            "num_layers": 1, "attention_head_dim": 32, "num_attention_heads": 2,
+            "joint_attention_dim": CONTEXT_DIM, "axes_dims_rope": (8, 12, 12)}
+
+
+def tiny_qwen_image(seed: int = 0):
+    """Tiny Qwen-Image (and Qwen-Image-Edit: same model, reference latents in the conditioning).
+    Latent [B,16,H,W]; the host hands back [B,16,1,H,W] (its Wan-VAE latent format is 3-D)."""
+    return _build(load_comfy().supported_models.QwenImage, _qwen_image_config(), seed)
+
+
+def tiny_zimage(seed: int = 0):
+    """Tiny Z-Image (Lumina 2 NextDiT with Z-Image modulation, time scale 1000). Latent [B,16,H,W]."""
+    unet_config = {"image_model": "lumina2", "patch_size": 2, "in_channels": 16, "dim": 256, "n_layers": 1,
+                   "n_refiner_layers": 1, "n_heads": 2, "n_kv_heads": 2, "cap_feat_dim": CONTEXT_DIM,
+                   "axes_dims": [32, 48, 48], "axes_lens": [64, 64, 64], "qk_norm": True,
+                   "z_image_modulation": True, "time_scale": 1000.0, "pad_tokens_multiple": 32,
+                   "ffn_dim_multiplier": 1.0, "multiple_of": 32}
+    return _build(load_comfy().supported_models.ZImage, unet_config, seed)
 
 
 # ----------------------------------------------------------------------------- conditioning
@@ -213,20 +316,76 @@ def hidream_conds(seed: int = 1):
     return out[0], out[1]
 
 
+def _plain_conds(seed: int = 1, **extra):
+    """[[tokens [1,7,64], {"pooled_output": [1,32], **extra}]] for positive and negative (a pooled
+    output as any real text encoder gives; see compat for why it is always there)."""
+    out = []
+    for s in (seed, seed + 1000):
+        t, p = _tokens_pooled(s)
+        out.append([[t, {"pooled_output": p, **extra}]])
+    return out[0], out[1]
+
+
+def flux2_conds(seed: int = 1, guidance: float = 4.0):
+    return _plain_conds(seed, guidance=guidance)
+
+
+def reference_latent(shape=(1, 16, 1, 16, 16), seed: int = 9):
+    """A reference image latent as Qwen-Image-Edit's VAE gives it ([B,16,1,h,w])."""
+    return torch.randn(shape, generator=_gen(seed))
+
+
+def qwen_image_edit_conds(seed: int = 1):
+    """Qwen-Image-Edit: the edited image rides along as ``reference_latents`` (ReferenceLatent node)."""
+    ref = reference_latent()
+    return _plain_conds(seed, reference_latents=[ref])
+
+
 _CONDS = {"sdxl": sdxl_conds, "sdxl_vpred": sdxl_conds, "sd3": sd3_conds,
-          "flux": flux_conds, "hidream": hidream_conds}
+          "flux": flux_conds, "hidream": hidream_conds,
+          "flux2": flux2_conds, "chroma": _plain_conds, "hunyuan_image": _plain_conds,
+          "qwen_image": _plain_conds, "qwen_image_edit": qwen_image_edit_conds, "zimage": _plain_conds}
 _SHAPES = {"sdxl": (4, 16, 16), "sdxl_vpred": (4, 16, 16), "sd3": (16, 16, 16),
-           "flux": (16, 16, 16), "hidream": (16, 16, 16)}
+           "flux": (16, 16, 16), "hidream": (16, 16, 16),
+           "flux2": (128, 8, 8), "chroma": (16, 16, 16), "hunyuan_image": (64, 8, 8),
+           "qwen_image": (16, 16, 16), "qwen_image_edit": (16, 16, 16), "zimage": (16, 16, 16)}
 TINY_BUILDERS = {"sdxl": tiny_sdxl, "sdxl_vpred": tiny_sdxl_vpred, "sd3": tiny_sd3,
                  "flux": tiny_flux, "hidream": tiny_hidream}
+# Newer families (tests/test_families.py): family -> (builder, supported_models class it needs)
+NEWER_FAMILIES = {"flux2": (tiny_flux2, "Flux2"), "chroma": (tiny_chroma, "Chroma"),
+                  "hunyuan_image": (tiny_hunyuan_image, "HunyuanImage21"),
+                  "qwen_image": (tiny_qwen_image, "QwenImage"), "qwen_image_edit": (tiny_qwen_image, "QwenImage"),
+                  "zimage": (tiny_zimage, "ZImage")}
+
+
+def builder_for(name: str):
+    """The tiny-model builder of any family (TINY_BUILDERS or NEWER_FAMILIES)."""
+    if name in TINY_BUILDERS:
+        return TINY_BUILDERS[name]
+    if name in NEWER_FAMILIES:
+        return NEWER_FAMILIES[name][0]
+    from . import video_models
+    if name in video_models.WAN_BUILDERS:
+        return video_models.WAN_BUILDERS[name]
+    raise ValueError("unknown tiny family %r (one of %s)" % (name, ", ".join(list(TINY_BUILDERS) + list(NEWER_FAMILIES))))
 
 
 def conds_for(name: str, seed: int = 1):
-    """(positive, negative) conditioning for a TINY_BUILDERS key."""
-    return _CONDS[name](seed)
+    """(positive, negative) conditioning for a TINY_BUILDERS / NEWER_FAMILIES / Wan key."""
+    if name in _CONDS:
+        return _CONDS[name](seed)
+    from . import video_models
+    if name in video_models.WAN_BUILDERS:
+        return video_models.wan_conds(seed)
+    raise ValueError("no tiny conditioning for family %r" % name)
 
 
 def latent_shape_for(name: str, batch: int = 1, h: Optional[int] = None, w: Optional[int] = None):
+    """[B,C,h,w] latent shape of a family; Wan keys give [B,C,3,h,w] (video_models.wan_latent_shape)."""
+    if name not in _SHAPES:
+        from . import video_models
+        if name in video_models.WAN_BUILDERS:
+            return video_models.wan_latent_shape(name, batch, h=h or 8, w=w or 8)
     c, dh, dw = _SHAPES[name]
     return (batch, c, h or dh, w or dw)
 
@@ -553,15 +712,20 @@ def gaussian_fit_stats(samples: torch.Tensor, mean: torch.Tensor, std: torch.Ten
 # accept ``tiny_vae(family)``.
 
 TINY_FAMILIES = ("sdxl", "sd3", "flux", "hidream")
+# every family the stand-in loaders (devtools/tiny_pack) serve: the above plus the newer ones the
+# bundled workflows of newer hosts use (qwen_image also serves Qwen-Image-Edit: same model)
+LOADER_FAMILIES = TINY_FAMILIES + ("zimage", "qwen_image", "flux2", "wan22_t2v")
 # token-dict keys the real tokenizer of each family returns (the family's text-encode nodes
 # read and write these)
 TEXT_KEYS = {"sdxl": ("g", "l"), "sd3": ("g", "l", "t5xxl"), "flux": ("l", "t5xxl"),
-             "hidream": ("g", "l", "t5xxl", "llama")}
+             "hidream": ("g", "l", "t5xxl", "llama"), "zimage": ("qwen3_4b",), "qwen_image": ("qwen25_7b",),
+             "flux2": ("mistral3_24b",), "wan22_t2v": ("umt5xxl",)}
 TEXT_VOCAB = 1024       # stand-in vocabulary size (token 0 = padding)
 LLAMA_TOKENS = 5        # HiDream conditioning_llama3 tokens, as in hidream_conds
 LLAMA_LAYERS = 2        # = len(llama_layers) of tiny_hidream
 LLAMA_DIM = 48          # = caption_channels[1] of tiny_hidream
-VAE_Z_CHANNELS = {"sdxl": 4, "sd3": 16, "flux": 16, "hidream": 16}
+VAE_Z_CHANNELS = {"sdxl": 4, "sd3": 16, "flux": 16, "hidream": 16, "zimage": 16, "qwen_image": 16, "flux2": 128}
+VAE_DOWNSCALE = {"flux2": 16}   # image px per latent px (8 for the others)
 
 
 def _family_seed(family: str, seed: int) -> int:
@@ -582,7 +746,7 @@ class TinyTokenizer:
 
     def __init__(self, family: str = "sdxl", embedding_directory=None, tokenizer_data={}):
         if family not in TEXT_KEYS:
-            raise ValueError("unknown tiny text-encoder family %r (one of %s)" % (family, TINY_FAMILIES))
+            raise ValueError("unknown tiny text-encoder family %r (one of %s)" % (family, LOADER_FAMILIES))
         self.family = family
         self.keys = TEXT_KEYS[family]
 
@@ -631,7 +795,7 @@ class TinyTextEncoder(torch.nn.Module):
     def __init__(self, family: str = "sdxl", seed: int = 0, device=None, dtype=None, model_options={}):
         super().__init__()
         if family not in TEXT_KEYS:
-            raise ValueError("unknown tiny text-encoder family %r (one of %s)" % (family, TINY_FAMILIES))
+            raise ValueError("unknown tiny text-encoder family %r (one of %s)" % (family, LOADER_FAMILIES))
         self.family = family
         self.keys = TEXT_KEYS[family]
         g = _gen(_family_seed(family, seed))
@@ -711,20 +875,40 @@ def tiny_clip(family: str = "sdxl", seed: int = 0):
 
 
 def tiny_vae_config(family: str = "sdxl") -> dict:
-    """ddconfig of the tiny AutoencoderKL: SD's VAE layout (8x down/upscale) at ch 32, 1 res block."""
+    """ddconfig of the tiny AutoencoderKL: SD's VAE layout (8x down/upscale; one more level for a
+    16x family) at ch 32, 1 res block."""
+    levels = {8: [1, 2, 4, 4], 16: [1, 2, 4, 4, 4]}[VAE_DOWNSCALE.get(family, 8)]
     return {"double_z": True, "z_channels": VAE_Z_CHANNELS[family], "resolution": 256, "in_channels": 3,
-            "out_ch": 3, "ch": 32, "ch_mult": [1, 2, 4, 4], "num_res_blocks": 1, "attn_resolutions": [],
+            "out_ch": 3, "ch": 32, "ch_mult": levels, "num_res_blocks": 1, "attn_resolutions": [],
             "dropout": 0.0}
+
+
+def tiny_video_vae(seed: int = 0, dim: int = 8):
+    """A real ``comfy.sd.VAE`` around a tiny seeded Wan 2.1 video VAE (the VAE of Wan 2.1 and of the
+    Wan 2.2 14B models): the host detects it from the state dict like a real file. Images [F,H,W,3]
+    with F = 4k + 1 frames encode to [1,16,k+1,H/8,W/8]."""
+    load_comfy()
+    import comfy.sd
+    from comfy.ldm.wan.vae import WanVAE
+    module = WanVAE(dim=dim, z_dim=16, dim_mult=[1, 2, 4, 4], num_res_blocks=2, attn_scales=[],
+                    temperal_downsample=[False, True, True], dropout=0.0)
+    init_weights(module, seed=_family_seed("wan_vae", seed))
+    return comfy.sd.VAE(sd=module.state_dict())
+
+
+VIDEO_FAMILIES = ("wan22_t2v",)   # loader families whose VAE is the video VAE above
 
 
 def tiny_vae(family: str = "sdxl", seed: int = 0):
     """A real ``comfy.sd.VAE`` (AutoencoderKL architecture, tiny config, seeded weights).
 
-    Latent channels 4 (sdxl) or 16 (sd3/flux/hidream), 8x spatial compression; image sides must be
-    multiples of 8 (VAEEncode crops others, as with any SD VAE). Quality is irrelevant: the weights
+    Latent channels 4 (sdxl), 128 (flux2, 16x like Flux.2's packed latent) or 16 (the others), 8x
+    spatial compression unless VAE_DOWNSCALE says otherwise; image sides must be multiples of 8 (VAEEncode crops others, as with any SD VAE). Quality is irrelevant: the weights
     are random (init_weights), so decode(encode(x)) is an image-shaped, host-clamped [0,1] tensor,
     not a reconstruction. The mid blocks keep the architecture's single attention layer.
     """
+    if family in VIDEO_FAMILIES:
+        return tiny_video_vae(seed)
     load_comfy()
     import comfy.sd
     from comfy.ldm.models.autoencoder import AutoencoderKL
@@ -735,8 +919,9 @@ def tiny_vae(family: str = "sdxl", seed: int = 0):
     sd = module.state_dict()
     vae = comfy.sd.VAE(sd=sd, config={"params": {"ddconfig": dict(dd), "embed_dim": z}})
     vae.latent_channels = z     # the config path leaves SD1's default of 4
+    vae.downscale_ratio = vae.upscale_ratio = VAE_DOWNSCALE.get(family, 8)
     return vae
 
 
-__all__ += ["TINY_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "TinyTokenizer", "TinyTextEncoder", "tiny_clip",
-            "tiny_vae_config", "tiny_vae"]
+__all__ += ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "TinyTokenizer", "TinyTextEncoder", "tiny_clip",
+            "tiny_vae_config", "tiny_vae", "tiny_video_vae", "VIDEO_FAMILIES"]

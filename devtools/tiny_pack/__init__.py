@@ -8,7 +8,7 @@ with the repository root on PYTHONPATH). It builds everything with the repo's te
 Loader stand-ins (same output slots as the stock loaders, so ``tiny_loaders.swap_loaders`` can put
 them in place of a workflow's loaders): LanPaintTinyCheckpointLoader (MODEL, CLIP, VAE),
 LanPaintTinyUNETLoader (MODEL), LanPaintTinyCLIPLoader (CLIP), LanPaintTinyVAELoader (VAE); each
-takes ``family`` (sdxl / sd3 / flux / hidream) and a weight ``seed``. The CLIP is a real comfy CLIP
+takes ``family`` (tiny_models.LOADER_FAMILIES) and a weight ``seed``. The CLIP is a real comfy CLIP
 around a stand-in text encoder (seeded embedding tables, not CLIP/T5/Llama); the VAE a real comfy
 VAE with a tiny randomly initialised AutoencoderKL. Nothing here is meant to look good, except
 LanPaintDemoModelLoader: the project's small trained model (MODEL, CLIP, VAE) from devtools.demo_model.
@@ -16,7 +16,7 @@ LanPaintDemoModelLoader: the project's small trained model (MODEL, CLIP, VAE) fr
 import os
 import sys
 
-from devtools.host.tiny_models import TINY_FAMILIES as FAMILIES
+from devtools.host.tiny_models import LOADER_FAMILIES as FAMILIES
 
 SHIM = ("# Installed by devtools.tiny_loaders.install_tiny_pack: the test pack lives in the LanPaint\n"
         "# repository's devtools package (the server runs with the repository root on PYTHONPATH).\n"
@@ -66,7 +66,7 @@ class LanPaintTestTinyModel:
                                               "tooltip": "Weight seed."})}}
 
     def build(self, family, seed):
-        return (_tiny_models().TINY_BUILDERS[family](seed=seed),)
+        return (_tiny_models().builder_for(family)(seed=seed),)
 
 
 class LanPaintTestConditioning:
@@ -132,7 +132,7 @@ class LanPaintTinyCheckpointLoader(_TinyLoader):
 
     def load(self, family, seed):
         tm = _tiny_models()
-        return tm.TINY_BUILDERS[family](seed=seed), tm.tiny_clip(family, seed), tm.tiny_vae(family, seed)
+        return tm.builder_for(family)(seed=seed), tm.tiny_clip(family, seed), tm.tiny_vae(family, seed)
 
 
 class LanPaintTinyUNETLoader(_TinyLoader):
@@ -141,7 +141,7 @@ class LanPaintTinyUNETLoader(_TinyLoader):
     WHAT = "diffusion model"
 
     def load(self, family, seed):
-        return (_tiny_models().TINY_BUILDERS[family](seed=seed),)
+        return (_tiny_models().builder_for(family)(seed=seed),)
 
 
 class LanPaintTinyCLIPLoader(_TinyLoader):
@@ -157,7 +157,7 @@ class LanPaintTinyCLIPLoader(_TinyLoader):
 
 class LanPaintTinyVAELoader(_TinyLoader):
     DESCRIPTION = ("Test stand-in for Load VAE: a real comfy VAE with a tiny randomly initialised "
-                   "AutoencoderKL (8x, 4 latent channels for sdxl, 16 otherwise).")
+                   "AutoencoderKL (tiny_models.tiny_vae: the family's latent channels and compression).")
     RETURN_TYPES = ("VAE",)
     WHAT = "VAE"
 
