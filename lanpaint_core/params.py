@@ -23,18 +23,19 @@ class LanPaintParams:
     friction:   gamma; friction Gamma = gamma^2 / (1 - abar) (constant discriminant over time).
     beta:       known/unknown step ratio; the known region steps beta * h.
     early_stop: no inner iterations for the last `early_stop` diffusion steps.
-    scheme:     "lm" (overdamped Langevin, Leimkuhler-Matthews step: noise shared by consecutive
-                steps, exact stationary variance for Gaussian data at any stable step),
-                "sho" (Fast Langevin Dynamics, exact oscillator step with frozen force and
-                midpoint kick) or "ou" (overdamped, exact Ornstein-Uhlenbeck step, frozen force).
+    scheme:     "sho" (Fast Langevin Dynamics, exact oscillator step with frozen force and
+                midpoint kick), "ou" (overdamped, exact Ornstein-Uhlenbeck step, frozen force) or
+                "lm" (overdamped Langevin, Leimkuhler-Matthews step: noise shared by consecutive
+                steps, exact stationary variance for Gaussian data at any stable step; opt-in, see
+                README "How exact is it?").
     """
 
     lam: float = 8.0
-    step_size: float = 1.5
+    step_size: float = 1.0
     friction: float = 15.0
     beta: float = 1.0
     early_stop: int = 0
-    scheme: str = "lm"
+    scheme: str = "sho"
 
     def __post_init__(self):
         for f in fields(self):
