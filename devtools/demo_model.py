@@ -114,8 +114,8 @@ def load_unet(path: Path | None = None):
 def load():
     """(MODEL, CLIP, VAE) of the trained demo model; ComfyUI must be importable (load_comfy())."""
     from devtools.host.tiny_models import tiny_clip
-    from devtools.tiny_pack import _match_running_host
-    _match_running_host()    # ComfyUI imported by its own main.py or a checker: use that tree
+    from devtools.host.comfy_env import match_running_host
+    match_running_host()    # ComfyUI imported by its own main.py or a checker: use that tree
     return load_unet(), tiny_clip("sdxl", 0), load_vae()
 
 

@@ -11,15 +11,11 @@ import torch
 
 from devtools.host import video_models as vm
 from devtools.host.comfy_env import load_comfy
+from devtools.host.compat import has_model_class, requires_host
 from tests.node_runner import NODE_PATHS, counting_clone, run, run_stock
 
 
-def requires_host(check: bool, reason: str):
-    """Skip unless the host has the feature (the coordinator unifies this with devtools.host.compat)."""
-    return pytest.mark.skipif(not check, reason=f"needs a ComfyUI host with {reason}")
-
-
-pytestmark = requires_host(vm.has_nested_latents(), "audio+video NestedTensor latents (the LTXAV model class)")
+pytestmark = requires_host(has_model_class("LTXAV"), "audio+video NestedTensor latents (the LTXAV model class)")
 
 STEPS, THINKING = 3, 2
 VIDEO, AUDIO = (4, 3, 4, 4), (2, 5, 4)     # [C,T,h,w] and [C,t,f]

@@ -41,6 +41,26 @@ def _want_cpu() -> bool:
     return os.environ.get("LANPAINT_TEST_DEVICE", "cpu").strip().lower() != "gpu"
 
 
+def match_running_host():
+    """Inside a running ComfyUI, make the harness's load_comfy() take that host's tree and device.
+
+    load_comfy() defaults to the repo's cached ComfyUI and forces the CPU (test defaults); a server
+    started on a GPU without LANPAINT_TEST_DEVICE would otherwise be switched to the CPU by the first
+    tiny node it runs, and a server from another ComfyUI tree would be refused.
+    """
+    nodes_module = sys.modules.get("nodes")
+    mm = sys.modules.get("comfy.model_management")
+    if mm is None or nodes_module is None or not getattr(nodes_module, "__file__", None):
+        return
+    root = os.path.dirname(os.path.abspath(nodes_module.__file__))
+    if os.path.isfile(os.path.join(root, "comfy", "model_management.py")):
+        os.environ.setdefault("COMFYUI_PATH", root)
+    if "LANPAINT_TEST_DEVICE" not in os.environ and mm.cpu_state != mm.CPUState.CPU:
+        import torch
+        if torch.cuda.is_available():
+            os.environ["LANPAINT_TEST_DEVICE"] = "gpu"
+
+
 def load_comfy() -> types.SimpleNamespace:
     """Import the ComfyUI host and return a namespace of its modules.
 

@@ -250,10 +250,4 @@ def analytic_ltxav_model(video_mean, video_std, audio_mean, audio_std, shift: fl
     return make_patcher(model)
 
 
-def has_nested_latents() -> bool:
-    """Whether the host samples audio+video NestedTensor latents (the LTXAV model class, ComfyUI 0.7+)."""
-    env = load_comfy()
-    return hasattr(env.model_base, "LTXAV") and hasattr(env.supported_models, "LTXAV")
-
-
-__all__ += ["NestedGaussianNet", "analytic_ltxav_model", "has_nested_latents"]
+__all__ += ["NestedGaussianNet", "analytic_ltxav_model"]

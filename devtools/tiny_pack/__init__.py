@@ -13,9 +13,6 @@ around a stand-in text encoder (seeded embedding tables, not CLIP/T5/Llama); the
 VAE with a tiny randomly initialised AutoencoderKL. Nothing here is meant to look good, except
 LanPaintDemoModelLoader: the project's small trained model (MODEL, CLIP, VAE) from devtools.demo_model.
 """
-import os
-import sys
-
 from devtools.host.tiny_models import LOADER_FAMILIES as FAMILIES
 
 SHIM = ("# Installed by devtools.tiny_loaders.install_tiny_pack: the test pack lives in the LanPaint\n"
@@ -23,29 +20,9 @@ SHIM = ("# Installed by devtools.tiny_loaders.install_tiny_pack: the test pack l
         "from devtools.tiny_pack import NODE_CLASS_MAPPINGS, NODE_DISPLAY_NAME_MAPPINGS  # noqa: F401\n")
 
 
-def _match_running_host():
-    """Inside a running ComfyUI, make the harness's load_comfy() take that host's tree and device.
-
-    load_comfy() defaults to the repo's cached ComfyUI and forces the CPU (test defaults); a server
-    started on a GPU without LANPAINT_TEST_DEVICE would otherwise be switched to the CPU by the first
-    tiny node it runs, and a server from another ComfyUI tree would be refused.
-    """
-    nodes_module = sys.modules.get("nodes")
-    mm = sys.modules.get("comfy.model_management")
-    if mm is None or nodes_module is None or not getattr(nodes_module, "__file__", None):
-        return
-    root = os.path.dirname(os.path.abspath(nodes_module.__file__))
-    if os.path.isfile(os.path.join(root, "comfy", "model_management.py")):
-        os.environ.setdefault("COMFYUI_PATH", root)
-    if "LANPAINT_TEST_DEVICE" not in os.environ and mm.cpu_state != mm.CPUState.CPU:
-        import torch
-        if torch.cuda.is_available():
-            os.environ["LANPAINT_TEST_DEVICE"] = "gpu"
-
-
 def _tiny_models():
     from devtools.host import comfy_env, tiny_models
-    _match_running_host()
+    comfy_env.match_running_host()
     comfy_env.load_comfy()
     return tiny_models
 
