@@ -141,10 +141,10 @@ def main(argv=None):
     print(f"Ran workflows/{args.workflow}.json on a real ComfyUI server with the small trained model.")
     for name, path in paths.items():
         print(f"  {name:12s} {path}")
-    print("\nFor real work, install the pack into your ComfyUI (ComfyUI-Manager: search LanPaint), or:\n"
-          "  git clone <this repository> /path/to/ComfyUI/custom_nodes/LanPaint\n"
+    print("\nFor real work, install the pack into your ComfyUI (ComfyUI-Manager: search LanPaint FLD), or:\n"
+          "  git clone <this repository> /path/to/ComfyUI/custom_nodes/lanpaint-fld\n"
           f"  (or copy {', '.join(n for n in PACK_SOURCES if n != 'pyproject.toml')} from {REPO_ROOT} there)\n"
-          "then start ComfyUI, open http://127.0.0.1:8188 and load a LanPaint template from\n"
+          "then start ComfyUI, open http://127.0.0.1:8188 and load a LanPaint FLD template from\n"
           "Workflow > Browse Templates (or drag a file from workflows/ onto the canvas).")
     return 0
 
