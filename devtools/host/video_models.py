@@ -138,16 +138,13 @@ class TokenTimestepGaussianNet(torch.nn.Module):
         return ((den - a) / b).to(xc.dtype)
 
 
-def analytic_wan22_model(mean, cov, shift: float = 8.0):
-    """ModelPatcher of the host's WAN22 BaseModel (Wan 2.2 TI2V 5B's class) with an exact Gaussian
-    denoiser (TokenTimestepGaussianNet) for x0 ~ N(mean, cov), mean [C,T,h,w]. Identity latent
-    format, FLOW sampling with `shift`. Conditioning: analytic_video_conds()."""
+def _analytic_video_config(channels: int, shift: float):
+    """A model config for mounting an analytic net in a video BaseModel: identity 3-D latent format
+    of `channels`, no network of the host's own, float32, sampling shift `shift`."""
     env = load_comfy()
-    data = GaussianData(mean, cov=cov)
-    C = data.shape[0]
 
     class _Latent(env.latent_formats.LatentFormat):
-        latent_channels = C
+        latent_channels = channels
         latent_dimensions = 3
 
     class _Config(env.supported_models_base.BASE):
@@ -157,9 +154,18 @@ def analytic_wan22_model(mean, cov, shift: float = 8.0):
         sampling_settings = {"shift": shift}
         memory_usage_factor = 1.0
 
-    config = _Config({"disable_unet_model_creation": True, "in_channels": C})
+    config = _Config({"disable_unet_model_creation": True, "in_channels": channels})
     config.set_inference_dtype(torch.float32, None)
-    model = env.model_base.WAN22(config, image_to_video=True)
+    return config
+
+
+def analytic_wan22_model(mean, cov, shift: float = 8.0):
+    """ModelPatcher of the host's WAN22 BaseModel (Wan 2.2 TI2V 5B's class) with an exact Gaussian
+    denoiser (TokenTimestepGaussianNet) for x0 ~ N(mean, cov), mean [C,T,h,w]. Identity latent
+    format, FLOW sampling with `shift`. Conditioning: analytic_video_conds()."""
+    env = load_comfy()
+    data = GaussianData(mean, cov=cov)
+    model = env.model_base.WAN22(_analytic_video_config(data.shape[0], shift), image_to_video=True)
     net = TokenTimestepGaussianNet(data)
     model.diffusion_model = net
     net._owner.append(model)
@@ -226,21 +232,7 @@ def analytic_ltxav_model(video_mean, video_std, audio_mean, audio_std, shift: fl
     independent per element. Identity latent format; the host's FLUX-type CONST sampling with
     `shift`. Latents are comfy.nested_tensor.NestedTensor([video [B,...], audio [B,...]])."""
     env = load_comfy()
-
-    class _Latent(env.latent_formats.LatentFormat):
-        latent_channels = video_mean.shape[0]
-        latent_dimensions = 3
-
-    class _Config(env.supported_models_base.BASE):
-        unet_config = {"disable_unet_model_creation": True}
-        unet_extra_config = {}
-        latent_format = _Latent
-        sampling_settings = {"shift": shift}
-        memory_usage_factor = 1.0
-
-    config = _Config({"disable_unet_model_creation": True, "in_channels": video_mean.shape[0]})
-    config.set_inference_dtype(torch.float32, None)
-    model = env.model_base.LTXAV(config)
+    model = env.model_base.LTXAV(_analytic_video_config(video_mean.shape[0], shift))
     parts = [(torch.as_tensor(m), torch.as_tensor(s).expand(torch.as_tensor(m).shape))
              for m, s in ((video_mean, video_std), (audio_mean, audio_std))]
     net = NestedGaussianNet(parts)
