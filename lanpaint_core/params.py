@@ -11,7 +11,16 @@ RANGES = {
     "friction": (2.0, 100.0),  # below ~2 large steps with the midpoint kick go unstable
     "beta": (0.05, 10.0),
     "early_stop": (0, 10_000),
+    "n_inner": (0, 100),  # thinking steps per diffusion step (each costs one model call)
 }
+
+
+def check_thinking_steps(n_inner) -> int:
+    """The number of thinking steps, checked against its one range; returns it."""
+    low, high = RANGES["n_inner"]
+    if isinstance(n_inner, bool) or not isinstance(n_inner, int) or not low <= n_inner <= high:
+        raise ValueError(f"LanPaint thinking steps (n_inner) must be an integer in [{low}, {high}], got {n_inner!r}")
+    return n_inner
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,10 @@ class LanPaintParams:
     beta: float = 1.0
     early_stop: int = 0
     scheme: str = "sho"
+
+    def thinking_steps(self, n_inner: int, step: int, steps: int) -> int:
+        """Thinking steps before diffusion step `step` of `steps`: none in the early-stop tail."""
+        return n_inner if step < steps - self.early_stop else 0
 
     def __post_init__(self):
         for f in fields(self):

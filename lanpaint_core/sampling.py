@@ -5,7 +5,7 @@ import torch
 
 from .coordinates import add_noise
 from .langevin import Denoiser, LangevinRefiner, binarize_mask
-from .params import LanPaintParams
+from .params import LanPaintParams, check_thinking_steps
 
 
 def check_inputs(latent: torch.Tensor, mask: torch.Tensor, sigmas: torch.Tensor, flow: bool) -> list[float]:
@@ -51,8 +51,7 @@ def inpaint(denoise: Denoiser, latent: torch.Tensor, mask: torch.Tensor, sigmas:
     Returns a latent of latent's dtype whose kept region equals `latent` exactly.
     """
     p = LanPaintParams(**params)
-    if isinstance(n_inner, bool) or not isinstance(n_inner, int) or not 0 <= n_inner <= 1000:
-        raise ValueError(f"n_inner must be an integer in [0, 1000], got {n_inner!r}")
+    check_thinking_steps(n_inner)
     values = check_inputs(latent, mask, sigmas, flow)
     regen = binarize_mask(mask.to(latent.device))
     y = latent.float()
@@ -69,7 +68,6 @@ def inpaint(denoise: Denoiser, latent: torch.Tensor, mask: torch.Tensor, sigmas:
     x = add_noise(y, noise.float(), sig[0], flow)
     steps = len(values) - 1
     for i in range(steps):
-        inner = n_inner if i < steps - p.early_stop else 0
-        x, x0 = refine(x, sig[i].expand(batch), inner)
+        x, x0 = refine(x, sig[i].expand(batch), p.thinking_steps(n_inner, i, steps))
         x = euler_step(x, x0, sig[i], sig[i + 1])
     return torch.where(regen, x, y).to(latent.dtype)

@@ -8,8 +8,8 @@ from .guidance import with_big_cfg
 
 
 def thinking_steps(settings, step: int, steps: int) -> int:
-    """Inner iterations before diffusion step `step` of `steps` (none in the early-stop tail)."""
-    return settings.n_inner if step < steps - settings.params.early_stop else 0
+    """Inner iterations before diffusion step `step` of `steps` (the core's rule)."""
+    return settings.params.thinking_steps(settings.n_inner, step, steps)
 
 
 def continue_from(x: torch.Tensor, refined: torch.Tensor):

@@ -3,6 +3,8 @@ import math
 
 import torch
 
+from ..lanpaint_core import binarize_mask
+
 # A mask is resized to the latent by interpolation; stretching it by more than this relative
 # difference between the height and width factors would silently misplace the inpainted region.
 MAX_ASPECT_MISMATCH = 0.05
@@ -59,7 +61,7 @@ def check_mask_shape(mask: torch.Tensor, latent_shape):
     whatever its shape: nothing is regenerated, so the input comes back unchanged (LoadImage gives
     a 64x64 zero mask when no mask was drawn).
     """
-    if not bool((mask >= 0.5).any()):
+    if not bool(binarize_mask(mask).any()):
         return
     mask_shape, batch = tuple(mask.shape), latent_shape[0]
     found = mask_batch(mask_shape, latent_shape)

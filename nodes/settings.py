@@ -5,11 +5,12 @@ Input specifications (ranges, defaults, tooltips) live here once and every node 
 from dataclasses import dataclass, field
 
 from ..lanpaint_core import RANGES, SCHEMES, LanPaintParams
+from ..lanpaint_core.params import check_thinking_steps
 from .inputs import check_finite_inputs
 
 PROMPT_MODES = ("Image First", "Prompt First")
 PROMPT_FIRST_BIG_CFG = -0.5  # the method's "prompt first" BiG scale (METHOD.md §3)
-MAX_THINKING_STEPS = 100
+BIG_CFG_AUTO = -101.0  # big_cfg widget value meaning "auto": the sampler's cfg (or Prompt First's scale)
 
 _DEFAULTS = LanPaintParams()
 
@@ -21,10 +22,7 @@ class LanPaintSettings:
     big_cfg: float | None = None  # CFG scale of the known-region estimate; None: the sampler's cfg
 
     def __post_init__(self):
-        if isinstance(self.n_inner, bool) or not isinstance(self.n_inner, int) \
-                or not 0 <= self.n_inner <= MAX_THINKING_STEPS:
-            raise ValueError(f"LanPaint thinking steps must be an integer in [0, {MAX_THINKING_STEPS}], "
-                             f"got {self.n_inner!r}")
+        check_thinking_steps(self.n_inner)
         if self.big_cfg is not None and not -100.0 <= self.big_cfg <= 100.0:
             raise ValueError(f"LanPaint BiG CFG scale must lie in [-100, 100], got {self.big_cfg!r}")
 
@@ -38,7 +36,8 @@ class LanPaintSettings:
 
 
 def thinking_steps_input():
-    return ("INT", {"default": 5, "min": 0, "max": MAX_THINKING_STEPS,
+    low, high = RANGES["n_inner"]
+    return ("INT", {"default": 5, "min": low, "max": high,
                     "tooltip": "LanPaint thinking steps: Langevin iterations before each diffusion step. "
                                "Each costs one model call; 5 is a good balance, 0 is ComfyUI's plain "
                                "masked sampling."})
@@ -73,7 +72,7 @@ def method_inputs():
                                          "tooltip": "sho: Fast Langevin Dynamics with the exact oscillator "
                                                     "step (recommended). ou: overdamped exact "
                                                     "Ornstein-Uhlenbeck step."}),
-        "big_cfg": ("FLOAT", {"default": -101.0, "min": -101.0, "max": 100.0, "step": 0.1,
+        "big_cfg": ("FLOAT", {"default": BIG_CFG_AUTO, "min": BIG_CFG_AUTO, "max": 100.0, "step": 0.1,
                               "tooltip": "CFG scale of the model estimate that drives the known region "
                                          "(taken from the same batched model call). -101 = auto: the "
                                          "sampler's cfg, or -0.5 in Prompt First mode."}),
@@ -84,6 +83,6 @@ def settings_from_method_inputs(thinking_steps, prompt_mode, lambda_, step_size,
                                 early_stop, inner_scheme, big_cfg):
     check_finite_inputs(lambda_=lambda_, step_size=step_size, friction=friction, beta=beta, big_cfg=big_cfg)
     return LanPaintSettings.from_inputs(
-        thinking_steps, prompt_mode, None if big_cfg <= -101.0 else big_cfg,
+        thinking_steps, prompt_mode, None if big_cfg <= BIG_CFG_AUTO else big_cfg,
         lam=lambda_, step_size=step_size, friction=friction, beta=beta,
         early_stop=early_stop, scheme=inner_scheme)

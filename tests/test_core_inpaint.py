@@ -145,7 +145,7 @@ def test_parameters_at_range_ends_stay_finite(flow):
     ({"lam": -2.0}, "lam"), ({"step_size": 0.0}, "step_size"), ({"friction": float("nan")}, "friction"),
     ({"beta": 1e9}, "beta"), ({"early_stop": 1.5}, "early_stop"), ({"scheme": "leapfrog"}, "scheme"),
     ({"scheme": "lm", "step_size": 2.0}, "step_size"),
-    ({"n_inner": -1}, "n_inner"), ({"bogus": 1}, "bogus"),
+    ({"n_inner": -1}, "n_inner"), ({"n_inner": 101}, "n_inner"), ({"bogus": 1}, "bogus"),
 ])
 def test_bad_parameters_are_rejected_clearly(kwargs, match):
     latent, mask = gaussian_problem(4)
