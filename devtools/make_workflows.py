@@ -417,10 +417,7 @@ a lower Flux Guidance (2-3) often blends better.""" + TUNING)
                  type="flux", device="default")
     vae = g.add("VAELoader", 0, vae_name="ae.safetensors")
     pos, _ = _prompts(g, 1, clip, SDXL_POSITIVE, None)
-    guid = g.add("FluxGuidance", 2, guidance=3.5)
-    g.link(pos, "CONDITIONING", guid, "conditioning")
-    zero = g.add("ConditioningZeroOut", 2, title="Negative (zeroed)")
-    g.link(pos, "CONDITIONING", zero, "conditioning")
+    guid, zero = _flux_guidance_and_zero_negative(g, pos, guidance=3.5)
     load, masked = _image_mask_chain(g, 1, 2, vae)
     ks = _lanpaint_ksampler(g, 3, (unet, "MODEL"), (guid, 0), (zero, 0), masked, seed=0, steps=20, cfg=1.0,
                             sampler_name="euler", scheduler="simple", denoise=1.0, thinking_steps=5,
@@ -487,6 +484,37 @@ picture; Mask Blend pastes the original back. Outpainting is a large hole: 10 th
     return g
 
 
+def _flux_guidance_and_zero_negative(g, pos, guidance):
+    """Guidance-distilled models (Flux dev, FLUX.2 dev): FluxGuidance on the prompt and a zeroed
+    negative (cfg stays 1); returns (guided positive, zeroed negative) in column 2."""
+    guid = g.add("FluxGuidance", 2, guidance=guidance)
+    g.link(pos, "CONDITIONING", guid, "conditioning")
+    zero = g.add("ConditioningZeroOut", 2, title="Negative (zeroed)")
+    g.link(pos, "CONDITIONING", zero, "conditioning")
+    return guid, zero
+
+
+def _lanpaint_custom_advanced(g, model, pos, neg, masked, scheduler, steps):
+    """RandomNoise + CFGGuider + LanPaint Sampler + BasicScheduler into SamplerCustomAdvanced
+    (columns 3-4); returns the SamplerCustomAdvanced node."""
+    noise = g.add("RandomNoise", 3, noise_seed=0)
+    guider = g.add("CFGGuider", 3, cfg=5.0)
+    g.link(model, "MODEL", guider, "model")
+    g.link(pos, "CONDITIONING", guider, "positive")
+    g.link(neg, "CONDITIONING", guider, "negative")
+    sampler = g.add("LanPaintSampler", 3, color=LANPAINT_COLOR, sampler_name="euler", thinking_steps=5,
+                    prompt_mode="Image First")
+    sched = g.add("BasicScheduler", 3, scheduler=scheduler, steps=steps, denoise=1.0)
+    g.link(model, "MODEL", sched, "model")
+    sca = g.add("SamplerCustomAdvanced", 4)
+    g.link(noise, "NOISE", sca, "noise")
+    g.link(guider, "GUIDER", sca, "guider")
+    g.link(sampler, "SAMPLER", sca, "sampler")
+    g.link(sched, "SIGMAS", sca, "sigmas")
+    g.link(masked, "LATENT", sca, "latent_image")
+    return sca
+
+
 def sampler_custom_advanced(info):
     g = Graph(info)
     _note(g, 0, """
@@ -502,21 +530,7 @@ big_cfg (-101 = auto).
     ckpt = g.add("CheckpointLoaderSimple", 0, ckpt_name="sd_xl_base_1.0.safetensors")
     pos, neg = _prompts(g, 1, ckpt, SDXL_POSITIVE, SDXL_NEGATIVE)
     load, masked = _image_mask_chain(g, 1, 2, ckpt)
-    noise = g.add("RandomNoise", 3, noise_seed=0)
-    guider = g.add("CFGGuider", 3, cfg=5.0)
-    g.link(ckpt, "MODEL", guider, "model")
-    g.link(pos, "CONDITIONING", guider, "positive")
-    g.link(neg, "CONDITIONING", guider, "negative")
-    sampler = g.add("LanPaintSampler", 3, color=LANPAINT_COLOR, sampler_name="euler", thinking_steps=5,
-                    prompt_mode="Image First")
-    sched = g.add("BasicScheduler", 3, scheduler="karras", steps=30, denoise=1.0)
-    g.link(ckpt, "MODEL", sched, "model")
-    sca = g.add("SamplerCustomAdvanced", 4)
-    g.link(noise, "NOISE", sca, "noise")
-    g.link(guider, "GUIDER", sca, "guider")
-    g.link(sampler, "SAMPLER", sca, "sampler")
-    g.link(sched, "SIGMAS", sca, "sigmas")
-    g.link(masked, "LATENT", sca, "latent_image")
+    sca = _lanpaint_custom_advanced(g, ckpt, pos, neg, masked, scheduler="karras", steps=30)
     _decode_blend_save(g, 5, sca, "output", ckpt, load, "IMAGE", load, "MASK", "LanPaint/sampler_custom_advanced")
     return g
 
@@ -633,10 +647,7 @@ Needs a ComfyUI with FLUX.2 support (tested on 0.33.0).""" + TUNING)
     unet, clip, vae = _unet_clip_vae(g, "flux2_dev_fp8mixed.safetensors", "mistral_3_small_flux2_fp8.safetensors",
                                      "flux2", "flux2-vae.safetensors")
     pos, _ = _prompts(g, 1, clip, SDXL_POSITIVE, None)
-    guid = g.add("FluxGuidance", 2, guidance=4.0)
-    g.link(pos, "CONDITIONING", guid, "conditioning")
-    zero = g.add("ConditioningZeroOut", 2, title="Negative (zeroed)")
-    g.link(pos, "CONDITIONING", zero, "conditioning")
+    guid, zero = _flux_guidance_and_zero_negative(g, pos, guidance=4.0)
     load, masked = _image_mask_chain(g, 1, 2, vae)
     ks = _lanpaint_ksampler(g, 3, (unet, "MODEL"), (guid, 0), (zero, 0), masked, seed=0, steps=20, cfg=1.0,
                             sampler_name="euler", scheduler="simple", denoise=1.0, thinking_steps=5,
@@ -679,21 +690,7 @@ Needs a ComfyUI with Wan 2.2 and the video nodes (tested on 0.33.0).""" + TUNING
     masked = g.add("SetLatentNoiseMask", 2)
     g.link(enc, "LATENT", masked, "samples")
     g.link(mask, "MASK", masked, "mask")
-    noise = g.add("RandomNoise", 3, noise_seed=0)
-    guider = g.add("CFGGuider", 3, cfg=5.0)
-    g.link(shift, "MODEL", guider, "model")
-    g.link(pos, "CONDITIONING", guider, "positive")
-    g.link(neg, "CONDITIONING", guider, "negative")
-    sampler = g.add("LanPaintSampler", 3, color=LANPAINT_COLOR, sampler_name="euler", thinking_steps=5,
-                    prompt_mode="Image First")
-    sched = g.add("BasicScheduler", 3, scheduler="simple", steps=20, denoise=1.0)
-    g.link(shift, "MODEL", sched, "model")
-    sca = g.add("SamplerCustomAdvanced", 4)
-    g.link(noise, "NOISE", sca, "noise")
-    g.link(guider, "GUIDER", sca, "guider")
-    g.link(sampler, "SAMPLER", sca, "sampler")
-    g.link(sched, "SIGMAS", sca, "sigmas")
-    g.link(masked, "LATENT", sca, "latent_image")
+    sca = _lanpaint_custom_advanced(g, shift, pos, neg, masked, scheduler="simple", steps=20)
     dec = g.add("VAEDecode", 5)
     g.link(sca, "output", dec, "samples")
     g.link(vae, "VAE", dec, "vae")
