@@ -2,11 +2,13 @@
 import comfy.samplers
 
 from .sampling import LanPaintKSAMPLER, with_lanpaint
-from .settings import method_inputs, prompt_mode_input, settings_from_method_inputs, thinking_steps_input
+from .settings import (crop_padding_input, method_inputs, prompt_mode_input, settings_from_method_inputs,
+                       thinking_steps_input)
 
 
 def _lanpaint_inputs():
-    return {"thinking_steps": thinking_steps_input(), "prompt_mode": prompt_mode_input(), **method_inputs()}
+    return {"thinking_steps": thinking_steps_input(), "prompt_mode": prompt_mode_input(), **method_inputs(),
+            "crop_padding": crop_padding_input()}
 
 
 class LanPaintSampler:

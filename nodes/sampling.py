@@ -8,6 +8,7 @@ sampler function. It serves three entry points: a SAMPLER_SAMPLE wrapper on a cl
 SamplerCustomAdvanced (LanPaint Sampler).
 """
 import logging
+from typing import NamedTuple
 
 import comfy.model_base
 import comfy.model_sampling
@@ -17,6 +18,8 @@ import torch
 
 from ..lanpaint_core import binarize_mask
 from ..lanpaint_core.coordinates import add_noise
+from ..lanpaint_core.crop import crop, paste
+from .crop_region import crop_plan, full_size_callback
 from .denoiser import LanPaintDenoiser, thinking_steps
 from .inputs import check_finite_inputs, check_latent_values, check_mask_shape, check_mask_values
 from .progress import CallProgress
@@ -78,7 +81,6 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
     check_mask_values(denoise_mask)
     model_sampling = guider.inner_model.model_sampling
     flow = isinstance(model_sampling, comfy.model_sampling.CONST)
-    extra_args = dict(extra_args, denoise_mask=denoise_mask)
     replace_noise = _replace_noise(ksampler, noise, extra_args)
     final_sigma = sigmas[-1]
     if float(final_sigma) == float(torch.tensor(UNIPC_FINAL_SIGMA, dtype=sigmas.dtype)):
@@ -92,18 +94,46 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
         log.info("LanPaint: the noise mask is empty; returning the input latent without sampling.")
         return model_sampling.inverse_noise_scaling(final_sigma, kept.clone())
 
+    region = Region(noise, latent_image, denoise_mask, replace_noise, kept)
+    crop_box, cropped = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask)
+    if crop_box is not None:
+        full = region
+        region = full.cropped(crop_box)
+        guider, callback = cropped, full_size_callback(callback, latent_image, crop_box)
+    samples = _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar)
+    if crop_box is not None:
+        samples = paste(full.kept.to(samples.dtype), samples, crop_box)
+    return model_sampling.inverse_noise_scaling(final_sigma, samples)
+
+
+class Region(NamedTuple):
+    """The tensors of the sampled latent: the whole latent, or its crop."""
+    noise: torch.Tensor
+    latent_image: torch.Tensor
+    denoise_mask: torch.Tensor
+    replace_noise: torch.Tensor
+    kept: torch.Tensor  # the output's kept region (the latent, noised to the last sigma)
+
+    def cropped(self, box):
+        return Region(*(crop(t, box) for t in self))
+
+
+def _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar):
+    """The sampler's run over `region` (before the model's inverse noise scaling)."""
+    model_sampling = guider.inner_model.model_sampling
+    extra_args = dict(extra_args, denoise_mask=region.denoise_mask)
     steps = len(sigmas) - 1
     progress = CallProgress(callback, [thinking_steps(settings, i, steps) + 1 for i in range(steps)])
-    x = model_sampling.noise_scaling(sigmas[0], noise, latent_image, ksampler.max_denoise(guider, sigmas))
-    kept_input = host_kept_input(guider.inner_model, x, sigmas[0], replace_noise, latent_image, denoise_mask)
-    model_k = LanPaintDenoiser(guider, sigmas, latent_image, replace_noise, settings, flow=flow,
+    x = model_sampling.noise_scaling(sigmas[0], region.noise, region.latent_image, ksampler.max_denoise(guider, sigmas))
+    kept_input = host_kept_input(guider.inner_model, x, sigmas[0], region.replace_noise, region.latent_image,
+                                 region.denoise_mask)
+    model_k = LanPaintDenoiser(guider, sigmas, region.latent_image, region.replace_noise, settings, flow=flow,
                                progress=progress, seed=extra_args.get("seed"), kept_input=kept_input)
     samples = ksampler.sampler_function(model_k, x, sigmas, extra_args=extra_args,
                                         callback=progress.step_done if callback else None,
                                         disable=disable_pbar, **ksampler.extra_options)
     # The kept region is exact whatever the sampler's last step did (ancestral noise, rounding).
-    samples = torch.where(model_k.final_regen(denoise_mask), samples, kept.to(samples.dtype))
-    return model_sampling.inverse_noise_scaling(final_sigma, samples)
+    return torch.where(model_k.final_regen(region.denoise_mask), samples, region.kept.to(samples.dtype))
 
 
 def sampler_sample_wrapper(settings):
