@@ -1,0 +1,329 @@
+"""Big pictures: what crop_padding buys in time and what it costs in exactness, on the real host.
+
+    python -m benchmarks.crop [--part speed|exactness|all] [--quick] [--out DIR]
+
+Every run goes through the LanPaint KSampler node in-process (ComfyUI's own sampler, guider and
+model wrappers), with crop_padding -1 (the whole latent) or N image pixels.
+
+Speed (--part speed): tiny seeded SD XL (EPS, UNet) and tiny Flux (flow, 2x2 patches) on the latents
+of 1024^2 and 2048^2 pictures (latent 128^2 and 256^2), noise masks at picture resolution: an
+offset disc (centre at 40 % of the height and 60 % of the width) covering 3 %, 10 % and 30 % of the
+picture. Euler, `--steps` diffusion steps x `--thinking` thinking steps (default 2 x 5: 12 model
+calls), cfg 1 (one model call per evaluation; cfg > 1 doubles every call's batch, whole and cropped
+alike). Per run: wall seconds, model calls and the latent pixels they processed (sum over calls of
+batch x h x w, read from a model_function_wrapper), seconds inside the model, and the peak resident
+memory above the resident memory before the run (VmHWM, reset through /proc/self/clear_refs; the
+process runs with glibc's mmap threshold fixed at 128 KiB, so freed tensors go back to the system
+and each run's peak is its own). The whole-latent run does not depend on the mask (same calls, same
+sizes), so it runs once per model and size and is every mask's reference. Attention: PyTorch's
+scaled_dot_product_attention (ComfyUI's --use-pytorch-cross-attention, what it picks on NVIDIA
+GPUs); --host-attention keeps the host's CPU default (sub-quadratic attention, ~6x slower on the
+2048^2 latent, which makes the crop's gain larger still).
+
+Exactness (--part exactness): devtools/host/analytic_field.py -- a Gaussian random field over a
+one-channel 40 x 40 latent (separable squared-exponential correlation of length l latent pixels,
+nugget 0.05) mounted in a real EPS BaseModel with a denoiser that is exact for whatever window it
+is shown, so cropped LanPaint meets the exact denoiser of the crop and loses only the far context.
+A 4 x 4 block in the middle is regenerated, everything else is known (one draw of the field);
+4000 latents in one batch, 20 Euler (karras) steps x 5 thinking steps. Metric: the moment-fitted
+Gaussian KL(fit of the 16 regenerated pixels || exact conditional given ALL known pixels), and its
+mean part (m - mu)^T S^-1 (m - mu) / 2. The floor is the same estimator on the same number of exact
+conditional samples. "window" is the closed-form KL of the exact conditional given only the known
+pixels inside the crop (what a perfect sampler on the crop would reach) -- the crop's own cost, with
+no sampling noise.
+"""
+import argparse
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RESULTS = REPO_ROOT / "benchmarks" / "results"
+
+# glibc keeps freed blocks below a dynamic mmap threshold (up to 32 MiB) for reuse, which would hide
+# a later run's peak inside an earlier run's leftovers; fixed thresholds make each run's peak its own.
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"}
+
+SPEED_MODELS = ("sdxl", "flux")
+SPEED_PICTURES = (1024, 2048)
+MASK_AREAS = (0.03, 0.10, 0.30)
+SPEED_PADDINGS = (32, 64, 128)
+MASK_CENTRE = (0.4, 0.6)        # disc centre, fractions of height and width
+BAR_AREA, BAR_PICTURE, BAR_RATIO = 0.10, 2048, 4.0   # the issue's bar: >= 4x less time
+
+FIELD_SIZE = 40                 # latent side of the exactness problem
+FIELD_REGEN = 4                 # side of the regenerated block in its middle
+FIELD_NUGGET = 0.05
+FIELD_LENGTHS = (2.0, 4.0, 8.0)
+EXACT_PADDINGS = (0, 8, 16, 32, 64, 128)
+SEED = 0
+
+
+# ----------------------------------------------------------------------------- host
+def load_host(host_attention: bool):
+    """The host, its tiny models and the LanPaint pack; PyTorch attention unless host_attention."""
+    import torch
+    torch.set_num_threads(1)
+    from devtools.host.comfy_env import comfy_path, load_comfy
+    if not host_attention:
+        # the effect of ComfyUI's --use-pytorch-cross-attention flag: set before model_management reads it
+        sys.path.insert(0, str(comfy_path()))
+        import comfy.options
+        comfy.options.args_parsing = False
+        import comfy.cli_args
+        comfy.cli_args.args.use_pytorch_cross_attention = True
+    env = load_comfy()
+    from devtools.lanpaint_pack import load_pack
+    return env, load_pack()
+
+
+class CallCounter:
+    """model_function_wrapper: model calls, latent pixels they processed, seconds inside them."""
+
+    def __init__(self):
+        self.reset()
+
+    def __deepcopy__(self, memo):
+        return self  # ModelPatcher.clone deep-copies model_options; keep counting here
+
+    def reset(self):
+        self.calls, self.pixels, self.seconds, self.sizes = 0, 0, 0.0, set()
+
+    def __call__(self, apply_model, args):
+        x = args["input"]
+        t = time.perf_counter()
+        out = apply_model(x, args["timestep"], **args["c"])
+        self.seconds += time.perf_counter() - t
+        self.calls += 1
+        self.pixels += int(x.shape[0]) * int(x.shape[-2]) * int(x.shape[-1])
+        self.sizes.add(tuple(int(s) for s in x.shape[-2:]))
+        return out
+
+
+def counting(model):
+    clone = model.clone()
+    counter = CallCounter()
+    clone.set_model_unet_function_wrapper(counter)
+    return clone, counter
+
+
+def lanpaint_ksampler(pack, model, conds, latent, *, seed, steps, cfg, thinking, scheduler, crop_padding):
+    pos, neg = conds
+    node = pack.NODE_CLASS_MAPPINGS["LanPaintKSampler"]()
+    (out,) = node.sample(model, seed, steps, cfg, "euler", scheduler, pos, neg, latent, 1.0, thinking,
+                         "Image First", crop_padding)
+    return out["samples"]
+
+
+# ----------------------------------------------------------------------------- memory
+def _status_kib(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def reset_peak_rss() -> int:
+    """Reset the peak resident size to the current one; returns the current one (KiB)."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    return _status_kib("VmRSS")
+
+
+def peak_rss_since(before_kib: int) -> float:
+    return (_status_kib("VmHWM") - before_kib) / 1024
+
+
+# ----------------------------------------------------------------------------- speed
+def disc_mask(side: int, area: float):
+    """[1, 1, side, side] picture-resolution noise mask: a disc of `area` x side^2 pixels, offset."""
+    import torch
+    r = side * math.sqrt(area / math.pi)
+    yy, xx = torch.meshgrid(torch.arange(side) + 0.5, torch.arange(side) + 0.5, indexing="ij")
+    cy, cx = MASK_CENTRE[0] * side, MASK_CENTRE[1] * side
+    return (((yy - cy) ** 2 + (xx - cx) ** 2) <= r * r).float()[None, None]
+
+
+def speed(emit, args, env, pack):
+    import torch
+    from devtools.host import tiny_models as tm
+    pictures = (BAR_PICTURE,) if args.quick else SPEED_PICTURES
+    areas = (BAR_AREA,) if args.quick else MASK_AREAS
+    paddings = (64,) if args.quick else SPEED_PADDINGS
+    models = SPEED_MODELS[:1] if args.quick else SPEED_MODELS
+    emit(f"== speed: LanPaint KSampler, euler, {args.steps} steps x {args.thinking} thinking, cfg 1, "
+         f"offset disc masks, torch threads {torch.get_num_threads()}, attention "
+         f"{'host default' if args.host_attention else 'PyTorch SDPA'} ==")
+    emit("whole: crop_padding -1 (one run per model and picture: it does not depend on the mask). "
+         "Mpx = latent pixels through the model, summed over calls (x batch). peak: resident MiB above "
+         "the start of the run. x: whole / cropped.")
+    emit(f"{'model':<5} {'picture':>7} {'mask':>4} {'pad':>5} {'window':>9} {'calls':>5} {'Mpx':>7} "
+         f"{'wall s':>8} {'model s':>8} {'peak MiB':>8} {'x time':>7} {'x Mpx':>6} {'x peak':>6}")
+    table = {}
+    for family in models:
+        base = tm.builder_for(family)(seed=0)
+        model, counter = counting(base)
+        conds = tm.conds_for(family)
+        channels = tm.latent_shape_for(family)[1]
+        for picture in pictures:
+            side = picture // 8
+            latent = torch.randn((1, channels, side, side), generator=torch.Generator().manual_seed(1))
+
+            def one(mask, pad):
+                counter.reset()
+                before = reset_peak_rss()
+                t = time.perf_counter()
+                lanpaint_ksampler(pack, model, conds, {"samples": latent, "noise_mask": mask}, seed=SEED,
+                                  steps=args.steps, cfg=1.0, thinking=args.thinking, scheduler="normal",
+                                  crop_padding=pad)
+                wall = time.perf_counter() - t
+                (h, w), = counter.sizes
+                return dict(wall=wall, calls=counter.calls, mpx=counter.pixels / 1e6, model_s=counter.seconds,
+                            peak=peak_rss_since(before), window=f"{h}x{w}")
+
+            whole = one(disc_mask(picture, areas[0]), -1)
+            table[(family, picture, None, -1)] = whole
+            emit(_speed_row(family, picture, "any", -1, whole, None))
+            for area in areas:
+                mask = disc_mask(picture, area)
+                for pad in paddings:
+                    row = one(mask, pad)
+                    table[(family, picture, area, pad)] = row
+                    emit(_speed_row(family, picture, f"{area:.0%}", pad, row, whole))
+    return table
+
+
+def _speed_row(family, picture, mask, pad, row, whole):
+    ratios = ("", "", "") if whole is None else (
+        f"{whole['wall'] / row['wall']:.1f}", f"{whole['mpx'] / row['mpx']:.1f}",
+        f"{whole['peak'] / max(row['peak'], 1e-3):.1f}")
+    return (f"{family:<5} {picture:>7} {mask:>4} {pad:>5} {row['window']:>9} {row['calls']:>5} {row['mpx']:>7.2f} "
+            f"{row['wall']:>8.2f} {row['model_s']:>8.2f} {row['peak']:>8.0f} {ratios[0]:>7} {ratios[1]:>6} "
+            f"{ratios[2]:>6}")
+
+
+# ----------------------------------------------------------------------------- exactness
+def exactness(emit, args, env, pack):
+    import torch
+    from lanpaint_core.crop import regen_box
+    from benchmarks.analytic import gaussian_kl
+    from devtools.host.analytic_field import (GaussianField, analytic_field_model, exact_gaussian_kl,
+                                              field_conds, gaussian_mean_kl)
+    n = args.samples or (2000 if args.quick else 4000)
+    steps = 10 if args.quick else 20
+    lengths = (4.0,) if args.quick else FIELD_LENGTHS
+    paddings = (0, 32, 64) if args.quick else EXACT_PADDINGS
+    size, k = FIELD_SIZE, FIELD_REGEN
+    lo = (size - k) // 2
+    regen = torch.zeros(size, size, dtype=torch.bool)
+    regen[lo:lo + k, lo:lo + k] = True
+    mask = regen.float()[None, None]
+    emit(f"== exactness: Gaussian field on a 1-channel {size}x{size} latent, {k}x{k} regenerated in the "
+         f"middle, nugget {FIELD_NUGGET}, {n} samples, LanPaint KSampler {steps} steps x 5 thinking, euler / "
+         f"karras, cfg 1, EPS ==")
+    emit("KL: moment-fitted Gaussian KL of the regenerated pixels to the exact conditional given every "
+         "known pixel; mean: its mean part. window: closed-form KL of the exact conditional given only the "
+         "crop's known pixels (a perfect sampler's cost of the crop). floor: exact samples, same estimator.")
+    emit(f"{'l':>4} {'pad px':>6} {'pad/l':>6} {'window':>7} {'window KL':>10} {'KL':>8} {'mean':>8} "
+         f"{'KL-whole':>9} {'calls':>5} {'s':>6}")
+    table = {}
+    for length in lengths:
+        field = GaussianField(length, FIELD_NUGGET)
+        model, counter = counting(analytic_field_model(field))
+        known = field.sample(1, size, size, torch.Generator().manual_seed(SEED + 7))[0]
+        mean, cov = field.conditional(known, regen)
+        exact = mean + torch.randn(n, k * k, generator=torch.Generator().manual_seed(SEED + 8),
+                                   dtype=torch.float64) @ torch.linalg.cholesky(cov).T
+        floor = (gaussian_kl(exact, mean, cov), gaussian_mean_kl(exact, mean, cov))
+        table[(length, "floor")] = dict(kl=floor[0], mean=floor[1])
+        emit(f"{length:>4g} {'floor':>6} {'':>6} {'':>7} {'':>10} {floor[0]:>8.4f} {floor[1]:>8.4f}")
+        latent = torch.where(regen, torch.zeros(()), known).float()[None, None].expand(n, 1, size, size)
+        whole_kl = None
+        for pad in (-1,) + tuple(paddings):
+            counter.reset()
+            t = time.perf_counter()
+            out = lanpaint_ksampler(pack, model, field_conds(), {"samples": latent.contiguous(), "noise_mask": mask},
+                                    seed=SEED, steps=steps, cfg=1.0, thinking=5, scheduler="karras",
+                                    crop_padding=pad)
+            secs = time.perf_counter() - t
+            if not torch.equal(out[:, 0][:, ~regen], latent[:, 0][:, ~regen]):
+                raise AssertionError(f"l={length} pad={pad}: the kept region changed")
+            x = out[:, 0][:, regen].double()
+            kl, mean_kl = gaussian_kl(x, mean, cov), gaussian_mean_kl(x, mean, cov)
+            (h, w), = counter.sizes
+            if pad < 0:
+                whole_kl, window, window_kl = kl, f"{h}x{w}", 0.0
+            else:
+                box = regen_box(mask, -(-pad // 8), 1, (size, size))
+                if (box[1] - box[0], box[3] - box[2]) != (h, w):
+                    raise AssertionError(f"the model saw {h}x{w}, the box is {box}")
+                window = f"{h}x{w}"
+                window_kl = exact_gaussian_kl(*field.conditional(known, regen, window=box), mean, cov)
+            table[(length, pad)] = dict(kl=kl, mean=mean_kl, window_kl=window_kl, window=window)
+            emit(f"{length:>4g} {'whole' if pad < 0 else pad:>6} "
+                 f"{'' if pad < 0 else f'{pad / 8 / length:.2f}':>6} {window:>7} {window_kl:>10.4f} {kl:>8.4f} "
+                 f"{mean_kl:>8.4f} {kl - whole_kl:>+9.4f} {counter.calls:>5} {secs:>6.1f}")
+    return table
+
+
+# ----------------------------------------------------------------------------- main
+def _without_part(argv):
+    out, skip = [], False
+    for a in argv:
+        if not skip and not a.startswith("--part"):
+            out.append(a)
+        skip = a == "--part"
+    return out
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--part", choices=("speed", "exactness", "all"), default="all")
+    ap.add_argument("--quick", action="store_true", help="SD XL, 2048^2, 10 %% mask, padding 64; one field")
+    ap.add_argument("--steps", type=int, default=2, help="speed: diffusion steps")
+    ap.add_argument("--thinking", type=int, default=5, help="speed: thinking steps")
+    ap.add_argument("--samples", type=int, default=None, help="exactness: latents per run (default 4000)")
+    ap.add_argument("--host-attention", action="store_true", help="speed: keep the host's CPU attention")
+    ap.add_argument("--out", default=str(RESULTS))
+    args = ap.parse_args(argv)
+    malloc_fixed = all(os.environ.get(k) == v for k, v in MALLOC_ENV.items())
+    if args.part in ("speed", "all") and not malloc_fixed:
+        # the speed part measures memory: run it in a child with the fixed thresholds (which would
+        # only slow the exactness part down: every fresh tensor there is page faults, not compute)
+        subprocess.run([sys.executable, "-m", "benchmarks.crop", *_without_part(argv), "--part", "speed"],
+                       cwd=str(REPO_ROOT),
+                       env={**os.environ, **MALLOC_ENV}, check=True)
+        if args.part == "speed":
+            return
+        args.part = "exactness"
+
+    env, pack = load_host(args.host_attention)
+    os.makedirs(args.out, exist_ok=True)
+    t_start = time.perf_counter()
+    for part, run, name in (("speed", speed, "crop_speed.txt"), ("exactness", exactness, "crop_exactness.txt")):
+        if args.part not in (part, "all"):
+            continue
+        lines = []
+
+        def emit(s=""):
+            print(s, flush=True)
+            lines.append(s)
+
+        t0 = time.perf_counter()
+        run(emit, args, env, pack)
+        emit(f"({time.perf_counter() - t0:.0f} s)")
+        if not args.quick:
+            with open(os.path.join(args.out, name), "w") as f:
+                f.write("\n".join(lines) + "\n")
+            print(f"wrote {os.path.join(args.out, name)}")
+        print()
+    print(f"total {time.perf_counter() - t_start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
