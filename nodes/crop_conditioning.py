@@ -14,6 +14,12 @@ import torch
 from ..lanpaint_core.crop import crop
 
 
+# Model conds laid out in full-latent token or pixel coordinates other than a trailing (h, w):
+# Flux-family regional attention masks (token grid), LTX keyframe guides (pixel positions).
+POSITIONAL_MODEL_CONDS = {"attention_mask": "a regional attention mask", "keyframe_idxs": "LTX keyframe guides",
+                          "guide_attention_entries": "LTX guide attention"}
+
+
 class CannotCrop(Exception):
     """Conditioning the crop cannot follow; the message names it."""
 
@@ -23,6 +29,8 @@ def _spatial(t, size) -> bool:
 
 
 def _crop_model_cond(name, cond, box, size):
+    if name in POSITIONAL_MODEL_CONDS:
+        raise CannotCrop(f"{POSITIONAL_MODEL_CONDS[name]} ({name})")
     value = getattr(cond, "cond", None)
     if _spatial(value, size):
         return cond._copy_with(crop(value, box))

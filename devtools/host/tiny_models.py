@@ -122,6 +122,12 @@ def tiny_sdxl_vpred(seed: int = 0):
     return tiny_sdxl(seed, v_pred=True)
 
 
+def tiny_sdxl_inpaint(seed: int = 0):
+    """Tiny SDXL inpainting UNet (in_channels 9: the host concatenates mask and masked latent, c_concat)."""
+    env = load_comfy()
+    return _build(env.supported_models.SDXL, dict(_sdxl_unet_config(), in_channels=9), seed, post_config=_heads16)
+
+
 # ----------------------------------------------------------------------------- SD3
 def tiny_sd3(seed: int = 0):
     """Tiny SD3 MMDiT (FLOW, CONST sampling, shift 3). Latent [B,16,H,W], H,W even, <= 128."""
