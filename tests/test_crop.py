@@ -231,3 +231,41 @@ def test_reference_latent_of_the_latents_size_is_cropped_with_it(comfy):
     outside = torch.ones(H, W, dtype=torch.bool)
     outside[2:12, 10:22] = False
     assert torch.equal(cropped[..., outside], whole[..., outside])
+
+
+def hint_recorder(control):
+    """Record the hint the ControlNet's network receives (a forward pre-hook on the real module)."""
+    seen = []
+    handle = control.control_model.register_forward_pre_hook(
+        lambda module, args, kwargs: seen.append(kwargs["hint"].clone()), with_kwargs=True)
+    return seen, handle
+
+
+def test_controlnet_hints_are_cropped_with_the_latent(sdxl, comfy):
+    model, (pos, neg) = sdxl
+    first, second = tm.tiny_sdxl_controlnet(0), tm.tiny_sdxl_controlnet(1)
+    image = torch.rand(1, 160, 224, 3, generator=torch.Generator().manual_seed(5))  # not the latent's aspect
+    apply = comfy.nodes.ControlNetApplyAdvanced()
+    c_pos, c_neg = apply.apply_controlnet(pos, neg, first, image, 1.0, 0.0, 1.0)
+    c_pos, c_neg = apply.apply_controlnet(c_pos, c_neg, second, image.flip(1), 0.8, 0.0, 1.0)  # a chain of two
+    latent = latent_for("sdxl", box_mask())
+    plain = run("ksampler", model, latent, conds=(pos, neg))
+    seen, handles = zip(*(hint_recorder(c) for c in (first, second)))
+    try:
+        whole = run("ksampler", model, latent, conds=(c_pos, c_neg))
+        full_hints = [list(s) for s in seen]
+        for s in seen:
+            s.clear()
+        cropped = run("ksampler", model, latent, conds=(c_pos, c_neg), crop_padding=16)
+    finally:
+        for h in handles:
+            h.remove()
+    assert not torch.equal(whole, plain)  # the ControlNets act
+    for full, part in zip(full_hints, seen):
+        assert len(part) == len(full) > 0 and full[0].shape[-2:] == (H * 8, W * 8)
+        for f, p in zip(full, part):
+            assert torch.equal(p, f[..., 3 * 8:12 * 8, 10 * 8:21 * 8])
+    outside = torch.ones(H, W, dtype=torch.bool)
+    outside[3:12, 10:21] = False
+    assert torch.equal(cropped[..., outside], whole[..., outside])
+    assert torch.equal(run("ksampler", model, latent, conds=(c_pos, c_neg)), whole)  # the host's chain is untouched
