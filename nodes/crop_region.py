@@ -2,7 +2,7 @@
 import logging
 
 from ..lanpaint_core.crop import covers, paste, regen_box
-from .crop_conditioning import CannotCrop, cropped_guider
+from .crop_conditioning import CannotCrop, CroppedGuider
 from .host_model import latent_padding, spatial_alignment
 
 log = logging.getLogger("LanPaint")
@@ -14,11 +14,11 @@ def _whole_latent(reason):
 
 
 def crop_plan(crop_padding, guider, latent_image, denoise_mask):
-    """(box, guider for the box) to sample a crop, or (None, None) for the whole latent.
+    """(box, CroppedGuider) to sample a crop, or (None, None) for the whole latent.
 
     Whole latent when crop_padding is -1, when the box covers the latent or nothing, and (with one
     log line saying why) for latents without a plain spatial layout and conditioning that cannot
-    follow the crop.
+    follow the crop. The caller releases the CroppedGuider after sampling.
     """
     if crop_padding < 0:
         return None, None
@@ -34,7 +34,7 @@ def crop_plan(crop_padding, guider, latent_image, denoise_mask):
     if box is None or covers(box, size):
         return None, None
     try:
-        return box, cropped_guider(guider, box, size)
+        return box, CroppedGuider(guider, box, size)
     except CannotCrop as e:
         return _whole_latent(f"{e} cannot follow the crop")
 

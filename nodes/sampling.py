@@ -95,14 +95,17 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
         return model_sampling.inverse_noise_scaling(final_sigma, kept.clone())
 
     region = Region(noise, latent_image, denoise_mask, replace_noise, kept)
-    crop_box, cropped = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask)
-    if crop_box is not None:
-        full = region
-        region = full.cropped(crop_box)
-        guider, callback = cropped, full_size_callback(callback, latent_image, crop_box)
-    samples = _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar)
-    if crop_box is not None:
-        samples = paste(full.kept.to(samples.dtype), samples, crop_box)
+    box, cropped = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask)
+    if box is None:
+        samples = _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar)
+    else:
+        try:
+            part = _sample_region(ksampler, settings, cropped.guider, sigmas, extra_args,
+                                  full_size_callback(callback, latent_image, box), region.cropped(box), flow,
+                                  disable_pbar)
+        finally:
+            cropped.release()
+        samples = paste(kept.to(part.dtype), part, box)
     return model_sampling.inverse_noise_scaling(final_sigma, samples)
 
 

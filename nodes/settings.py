@@ -68,7 +68,9 @@ def _float(name, default, tooltip, step):
 
 
 def crop_padding_input():
-    return ("INT", {"default": WHOLE_LATENT, "min": WHOLE_LATENT, "max": MAX_CROP_PADDING, "step": 8,
+    # step 1: the frontend snaps INT widgets to min + k * step, so a step of 8 from -1 would allow
+    # 63 or 71 but not 64
+    return ("INT", {"default": WHOLE_LATENT, "min": WHOLE_LATENT, "max": MAX_CROP_PADDING, "step": 1,
                     "tooltip": "Big pictures: sample only the box around the masked region, grown by this "
                                "many image pixels of context, and paste it back (the rest stays exactly "
                                "the input). Much faster for a small mask in a large image; more padding "
