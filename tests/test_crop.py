@@ -141,6 +141,29 @@ def test_area_conditioning_falls_back_to_the_whole_latent_with_one_log_line(sdxl
     assert len(lines) == 1 and "area conditioning" in lines[0], lines
 
 
+def test_conditioning_mask_is_cropped_with_the_latent(sdxl, comfy):
+    model, (pos, neg) = sdxl
+    region = torch.zeros(1, H * 8, W * 8)
+    region[:, :, 100:] = 1.0  # the prompt applies to the right part only (Conditioning (Set Mask))
+    masked_pos = comfy.nodes.ConditioningSetMask().append(pos, region, "default", 1.0)[0]
+    masked_pos += pos  # and a plain prompt everywhere
+    latent = latent_for("sdxl", box_mask())
+    whole = run("ksampler", model, latent, conds=(masked_pos, neg))
+    assert not torch.equal(whole, run("ksampler", model, latent, conds=(pos, neg)))
+    cropped = run("ksampler", model, latent, conds=(masked_pos, neg), crop_padding=16)
+    outside = torch.ones(H, W, dtype=torch.bool)
+    outside[3:12, 10:21] = False
+    assert torch.equal(cropped[..., outside], whole[..., outside])
+    assert torch.isfinite(cropped).all() and not torch.equal(cropped, whole)
+    # a prompt masked to the left edge, all outside the box: in the crop it weighs nothing
+    left = torch.zeros(1, H * 8, W * 8)
+    left[:, :, :64] = 1.0
+    left_pos = comfy.nodes.ConditioningSetMask().append(pos, left, "default", 1.0)[0] + pos
+    plain = run("ksampler", model, latent, conds=(pos, neg), crop_padding=16)
+    torch.testing.assert_close(run("ksampler", model, latent, conds=(left_pos, neg), crop_padding=16), plain,
+                               rtol=1e-5, atol=1e-5)
+
+
 def cond_recorder(model, key):
     """A clone of `model` that records what the model receives as conditioning `key` (c_concat, ...)."""
     clone, seen = model.clone(), []
