@@ -22,8 +22,10 @@ def crop_plan(crop_padding, guider, latent_image, denoise_mask):
     """
     if crop_padding < 0:
         return None, None
-    if getattr(latent_image, "is_nested", False):
-        return _whole_latent("an audio+video latent (NestedTensor) has no single picture to crop")
+    packed = getattr(guider.inner_model, "latent_shapes", None)  # set by the host for NestedTensor latents
+    if getattr(latent_image, "is_nested", False) or (packed is not None and len(packed) > 1):
+        return _whole_latent("an audio+video latent (several latents packed into one) has no single picture "
+                             "to crop")
     if latent_image.ndim not in (4, 5):
         return _whole_latent(f"a latent of shape {tuple(latent_image.shape)} has no image layout to crop")
     size = tuple(latent_image.shape[-2:])

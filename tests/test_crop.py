@@ -292,3 +292,25 @@ def test_controlnet_hints_are_cropped_with_the_latent(sdxl, comfy):
     outside[3:12, 10:21] = False
     assert torch.equal(cropped[..., outside], whole[..., outside])
     assert torch.equal(run("ksampler", model, latent, conds=(c_pos, c_neg)), whole)  # the host's chain is untouched
+
+
+@requires_host(has_model_class("LTXAV"), "audio+video NestedTensor latents (the LTXAV model class)")
+def test_audio_video_latent_falls_back_to_the_whole_latent(comfy, caplog):
+    from devtools.host import video_models as vm
+    g = torch.Generator().manual_seed(0)
+    video_shape, audio_shape = (4, 3, 8, 8), (2, 5, 4)
+    model = vm.analytic_ltxav_model(torch.randn(video_shape, generator=g), 0.7,
+                                    torch.randn(audio_shape, generator=g), 0.5)
+    nested = comfy.comfy.nested_tensor.NestedTensor
+    video_mask = torch.zeros((1, 1) + video_shape[1:])
+    video_mask[..., 2:4, 2:4] = 1
+    latent = {"samples": nested([torch.randn((1,) + video_shape, generator=g), torch.randn((1,) + audio_shape,
+                                                                                          generator=g)]),
+              "noise_mask": nested([video_mask, torch.ones((1,) + audio_shape)])}
+    conds = vm.analytic_video_conds()
+    whole = run("ksampler", model, latent, conds=conds, cfg=1.0)
+    with caplog.at_level(logging.INFO, logger="LanPaint"):
+        cropped = run("ksampler", model, latent, conds=conds, cfg=1.0, crop_padding=0)
+    assert all(torch.equal(a, b) for a, b in zip(cropped.unbind(), whole.unbind()))
+    lines = [r.getMessage() for r in caplog.records if "crop_padding" in r.getMessage()]
+    assert len(lines) == 1 and "audio+video" in lines[0], lines
