@@ -118,7 +118,7 @@ class Region(NamedTuple):
     kept: torch.Tensor  # the output's kept region (the latent, noised to the last sigma)
 
     def cropped(self, box):
-        return Region(*(crop(t, box) for t in self))
+        return Region(*(crop(t, box).contiguous() for t in self))
 
 
 def _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar):
