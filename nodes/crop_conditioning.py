@@ -87,6 +87,8 @@ class ControlCopies:
             raise CannotCrop(f"a {name} hint (ControlNet / T2I-Adapter)")
         if getattr(control, "multigpu_clones", None):
             raise CannotCrop(f"a {name} hint on several GPUs")
+        if control.cond_hint_original is None:
+            raise CannotCrop(f"a {name} without a hint image")
         if any(c.shape[-2:] != (1, 1) for c in control.extra_concat_orig):
             raise CannotCrop(f"a {name} hint with an extra concatenated image (inpainting ControlNet)")
         part = control.copy()

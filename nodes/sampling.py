@@ -95,7 +95,7 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
         return model_sampling.inverse_noise_scaling(final_sigma, kept.clone())
 
     region = Region(noise, latent_image, denoise_mask, replace_noise, kept)
-    box, cropped = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask)
+    box, cropped = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask, extra_args["model_options"])
     if box is None:
         samples = _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar)
     else:

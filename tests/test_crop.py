@@ -164,6 +164,19 @@ def test_conditioning_mask_is_cropped_with_the_latent(sdxl, comfy):
                                rtol=1e-5, atol=1e-5)
 
 
+def test_a_cross_attention_patch_falls_back_to_the_whole_latent(sdxl, caplog):
+    model, conds = sdxl
+    patched = model.clone()
+    patched.set_model_attn2_replace(lambda q, k, v, extra_options: q * 0 + v.mean(1, keepdim=True), "output", 3)
+    latent = latent_for("sdxl", box_mask())
+    whole = run("ksampler", patched, latent, conds=conds)
+    with caplog.at_level(logging.INFO, logger="LanPaint"):
+        cropped = run("ksampler", patched, latent, conds=conds, crop_padding=16)
+    assert torch.equal(cropped, whole)
+    lines = [r.getMessage() for r in caplog.records if "crop_padding" in r.getMessage()]
+    assert len(lines) == 1 and "cross-attention patch" in lines[0], lines
+
+
 def cond_recorder(model, key):
     """A clone of `model` that records what the model receives as conditioning `key` (c_concat, ...)."""
     clone, seen = model.clone(), []
