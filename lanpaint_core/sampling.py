@@ -6,6 +6,7 @@ import torch
 from .coordinates import add_noise
 from .langevin import Denoiser, LangevinRefiner, binarize_mask
 from .params import LanPaintParams, check_thinking_steps
+from .validation import require_finite
 
 
 def check_inputs(latent: torch.Tensor, mask: torch.Tensor, sigmas: torch.Tensor, flow: bool) -> list[float]:
@@ -21,12 +22,13 @@ def check_inputs(latent: torch.Tensor, mask: torch.Tensor, sigmas: torch.Tensor,
     if shape != latent.shape:
         raise ValueError(f"mask of shape {tuple(mask.shape)} does not broadcast to the latent's "
                          f"shape {tuple(latent.shape)}")
-    if not bool(torch.isfinite(latent).all()):
-        raise ValueError("latent contains NaN or inf values; fix the input (e.g. the VAE encode) first")
+    require_finite("latent", latent, advice="Fix the input (e.g. the VAE encode) first.")
+    require_finite("mask", mask)
+    require_finite("sigmas", sigmas)
     values = sigmas.detach().double().cpu().tolist()
     if sigmas.dim() != 1 or len(values) < 2 or values[-1] != 0:
         raise ValueError(f"sigmas must be a 1-D descending schedule ending with 0, got {values}")
-    if any(b >= a for a, b in zip(values, values[1:])) or any(v != v for v in values):
+    if any(b >= a for a, b in zip(values, values[1:])):
         raise ValueError(f"sigmas must be strictly descending, got {values}")
     if flow and values[0] > 1:
         raise ValueError(f"flow times must lie in [0, 1], got a schedule starting at {values[0]}")

@@ -4,6 +4,7 @@ import math
 import torch
 
 from ..lanpaint_core import binarize_mask
+from ..lanpaint_core.validation import require_finite
 
 # A mask is resized to the latent by interpolation; stretching it by more than this relative
 # difference between the height and width factors would silently misplace the inpainted region.
@@ -23,16 +24,19 @@ def check_finite_inputs(**inputs):
 
 
 def check_latent_values(latent: torch.Tensor):
-    if not all(bool(torch.isfinite(part).all()) for part in parts(latent)):
-        raise ValueError("LanPaint: the input latent contains NaN or inf values. Check the VAE Encode "
-                         "input image and any node that edits the latent before sampling.")
+    require_finite("LanPaint: the input latent", *parts(latent),
+                   advice="Check the VAE Encode input image and any node that edits the latent before sampling.")
 
 
 def check_mask_values(mask):
     """A NaN anywhere in the noise mask is an error (it would otherwise read as 'keep')."""
-    if any(bool(torch.isnan(part).any()) for part in parts(mask)):
-        raise ValueError("LanPaint: the noise mask contains NaN values. Check the node that made the mask "
-                         "(Load Image alpha, mask arithmetic, Set Latent Noise Mask input).")
+    require_finite("LanPaint: the noise mask", *parts(mask),
+                   advice="Check the node that made the mask (Load Image alpha, mask arithmetic, "
+                          "Set Latent Noise Mask input).")
+
+
+def check_sigmas(sigmas):
+    require_finite("LanPaint: the sigmas", sigmas, advice=f"Check the scheduler node: {sigmas.tolist()}")
 
 
 def mask_batch(mask_shape, latent_shape):

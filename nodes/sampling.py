@@ -21,7 +21,7 @@ from ..lanpaint_core.coordinates import add_noise
 from ..lanpaint_core.crop import crop, paste
 from .crop_region import crop_plan, full_size_callback
 from .denoiser import LanPaintDenoiser, thinking_steps
-from .inputs import check_finite_inputs, check_latent_values, check_mask_shape, check_mask_values
+from .inputs import check_finite_inputs, check_latent_values, check_mask_shape, check_mask_values, check_sigmas
 from .progress import CallProgress
 
 WRAPPER_KEY = "lanpaint"
@@ -75,8 +75,7 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
                     denoise_mask, disable_pbar):
     sigmas = sigmas.clone()  # some samplers write into it (sample_unipc); the host's tensor is shared
     check_finite_inputs(cfg=float(guider.cfg))
-    if not bool(torch.isfinite(sigmas).all()):
-        raise ValueError(f"LanPaint: the sigmas contain NaN or inf values: {sigmas.tolist()}")
+    check_sigmas(sigmas)
     check_latent_values(latent_image)
     check_mask_values(denoise_mask)
     model_sampling = guider.inner_model.model_sampling

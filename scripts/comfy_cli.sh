@@ -11,6 +11,7 @@ pins="$root/scripts/comfy-cli.txt"
 venv="$cache/comfy-cli"
 
 mkdir -p "$cache"
+cache="$(cd "$cache" && pwd -P)"  # the venv's scripts record this path: never a symlinked checkout's
 exec 9> "$cache/comfy-cli.lock"
 flock 9  # one builder at a time when several checkouts share .cache
 if [ ! -x "$venv/bin/comfy" ] || ! cmp -s "$pins" "$venv/.lanpaint-stamp"; then

@@ -2,7 +2,9 @@
 
 Test modules import the harness as the package ``devtools`` (``from devtools.host import ...``;
 pytest puts the repository root on sys.path, see pyproject.toml) and take the ``comfy`` fixture
-(a namespace of host modules, see devtools.host.comfy_env.load_comfy).
+(a namespace of host modules, see devtools.host.comfy_env.load_comfy). The core tests
+(test_core_*.py) need PyTorch alone: ``python -m pytest tests/test_core_*.py`` runs them without
+ComfyUI.
 """
 import pytest
 import torch
@@ -11,10 +13,15 @@ from devtools.host.comfy_env import load_comfy
 
 torch.set_num_threads(1)
 
-# Import the host now, before collection: the pack's root __init__.py (collected by pytest as a
-# package) imports comfy.*, which only resolves once ComfyUI is on sys.path. Raises with setup
-# instructions if ComfyUI is missing -- tests never silently skip.
-load_comfy()
+CORE_TESTS = "test_core_*.py"
+
+
+def pytest_collectstart(collector):
+    """Put the host on sys.path before importing any test module but the core ones: they import
+    comfy.* and the pack's nodes at module level. Raises with setup instructions if ComfyUI is
+    missing -- tests never silently skip."""
+    if isinstance(collector, pytest.Module) and not collector.path.match(CORE_TESTS):
+        load_comfy()
 
 
 @pytest.fixture(scope="session")

@@ -158,6 +158,8 @@ def test_bad_inputs_are_rejected_clearly():
     den = GAUSS.denoiser(False)
     with pytest.raises(ValueError, match="NaN"):
         lp.inpaint(den, torch.full_like(latent, float("nan")), mask, karras_sigmas(4))
+    with pytest.raises(ValueError, match="mask contains NaN"):
+        lp.inpaint(den, latent, torch.full_like(mask, float("nan")), karras_sigmas(4))
     with pytest.raises(ValueError, match="mask of shape"):
         lp.inpaint(den, latent, torch.ones(3, 2), karras_sigmas(4))
     with pytest.raises(ValueError, match="ending with 0"):
