@@ -327,3 +327,29 @@ def test_audio_video_latent_falls_back_to_the_whole_latent(comfy, caplog):
     assert all(torch.equal(a, b) for a, b in zip(cropped.unbind(), whole.unbind()))
     lines = [r.getMessage() for r in caplog.records if "crop_padding" in r.getMessage()]
     assert len(lines) == 1 and "audio+video" in lines[0], lines
+
+
+def test_cancel_during_a_cropped_run_with_controlnet_leaves_the_host_clean(sdxl, comfy):
+    model, (pos, neg) = sdxl
+    control = tm.tiny_sdxl_controlnet(0)
+    image = torch.rand(1, H * 8, W * 8, 3, generator=torch.Generator().manual_seed(5))
+    c_pos, c_neg = comfy.nodes.ControlNetApplyAdvanced().apply_controlnet(pos, neg, control, image, 1.0, 0.0, 1.0)
+    latent = latent_for("sdxl", box_mask())
+    cropped = run("ksampler", model, latent, conds=(c_pos, c_neg), crop_padding=16, steps=4)
+    interrupting, calls = model.clone(), []
+
+    def press_cancel_at_third_call(apply_model, args):
+        calls.append(tuple(args["input"].shape[-2:]))
+        if len(calls) == 3:  # inside the first diffusion step's thinking iterations
+            comfy.model_management.interrupt_current_processing(True)
+        return apply_model(args["input"], args["timestep"], **args["c"])
+    interrupting.set_model_unet_function_wrapper(press_cancel_at_third_call)
+    try:
+        with pytest.raises(comfy.model_management.InterruptProcessingException):
+            run("ksampler", interrupting, latent, conds=(c_pos, c_neg), crop_padding=16, steps=4, thinking=5)
+    finally:
+        comfy.model_management.interrupt_current_processing(False)
+    assert calls == [(9, 11)] * 3  # stopped at the next thinking step, in the box
+    host_chain = c_pos[0][1]["control"]
+    assert host_chain.cond_hint_original.shape[-2:] == (H * 8, W * 8)  # the host's hint, not a crop
+    assert torch.equal(run("ksampler", model, latent, conds=(c_pos, c_neg), crop_padding=16, steps=4), cropped)
