@@ -5,7 +5,9 @@ mirrors a host function: same arguments, same result, the host steps listed in M
 which a test compares with the host's source) and differs only in the denoiser it hands to the
 sampler function. It serves three entry points: a SAMPLER_SAMPLE wrapper on a cloned MODEL
 (LanPaint KSampler nodes, Apply LanPaint), and a KSAMPLER subclass for SamplerCustom /
-SamplerCustomAdvanced (LanPaint Sampler).
+SamplerCustomAdvanced (LanPaint Sampler). With crop_padding it runs the same path on the box around
+the mask, with conditioning cropped to match (crop_region, crop_conditioning), and pastes the
+result into the kept latent.
 """
 import logging
 from typing import NamedTuple
