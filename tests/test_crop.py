@@ -1,4 +1,5 @@
 """crop_padding: LanPaint samples only the box around the mask, on tiny real models through every node."""
+import importlib
 import logging
 
 import pytest
@@ -353,3 +354,13 @@ def test_cancel_during_a_cropped_run_with_controlnet_leaves_the_host_clean(sdxl,
     host_chain = c_pos[0][1]["control"]
     assert host_chain.cond_hint_original.shape[-2:] == (H * 8, W * 8)  # the host's hint, not a crop
     assert torch.equal(run("ksampler", model, latent, conds=(c_pos, c_neg), crop_padding=16, steps=4), cropped)
+
+
+@pytest.mark.parametrize("name, ratio", (("SDXL", 8), ("Flux", 8), ("Wan22", 16), ("Flux2", 16), ("Wan21", 8)))
+def test_image_pixels_per_latent_pixel_on_this_host(comfy, name, ratio):
+    import types
+    from devtools.lanpaint_pack import load_pack
+    host_model = importlib.import_module(load_pack().__name__ + ".nodes.host_model")
+    fmt = getattr(comfy.latent_formats, name)()
+    assert host_model.spatial_downscale(types.SimpleNamespace(latent_format=fmt)) == ratio
+    assert host_model.latent_padding(types.SimpleNamespace(latent_format=fmt), 64) == -(-64 // ratio)
