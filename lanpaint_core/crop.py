@@ -28,7 +28,8 @@ def regen_box(mask: torch.Tensor, pad: int, align: int, size: tuple[int, int]) -
     if pad < 0 or align < 1:
         raise ValueError(f"regen_box needs pad >= 0 and align >= 1, got pad={pad}, align={align}")
     if tuple(mask.shape[-2:]) != tuple(size):
-        raise ValueError(f"regen_box: the mask's last two dims {tuple(mask.shape[-2:])} are not the latent's {tuple(size)}")
+        raise ValueError(f"regen_box: the mask's last two dims {tuple(mask.shape[-2:])} are not the latent's "
+                         f"{tuple(size)}")
     used = (mask > 0).reshape(-1, *mask.shape[-2:]).any(dim=0)
     rows, cols = used.any(dim=1), used.any(dim=0)
     if not bool(rows.any()):

@@ -37,14 +37,18 @@ def _spatial(t, size) -> bool:
     return torch.is_tensor(t) and t.ndim >= 3 and tuple(t.shape[-2:]) == tuple(size)
 
 
+def _cropped(t, box):
+    return crop(t, box).contiguous()  # models may .view() a cond; never a view into the host's tensor
+
+
 def _crop_model_cond(name, cond, box, size):
     if name in POSITIONAL_MODEL_CONDS:
         raise CannotCrop(f"{POSITIONAL_MODEL_CONDS[name]} ({name})")
     value = getattr(cond, "cond", None)
     if _spatial(value, size):
-        return cond._copy_with(crop(value, box))
+        return cond._copy_with(_cropped(value, box))
     if isinstance(value, list) and any(_spatial(v, size) for v in value):
-        return cond._copy_with([crop(v, box) if _spatial(v, size) else v for v in value])
+        return cond._copy_with([_cropped(v, box) if _spatial(v, size) else v for v in value])
     return cond
 
 
@@ -70,7 +74,7 @@ class ControlCopies:
 
     def __init__(self, box, size):
         self.box, self.size = box, size
-        self.copies = {}
+        self.copies = {}  # id(host control) -> (host control, kept alive so its id stays unique; copy)
 
     def __call__(self, control):
         if id(control) not in self.copies:
@@ -83,6 +87,8 @@ class ControlCopies:
             raise CannotCrop(f"a {name} hint (ControlNet / T2I-Adapter)")
         if getattr(control, "multigpu_clones", None):
             raise CannotCrop(f"a {name} hint on several GPUs")
+        if control.cond_hint_original is None:
+            raise CannotCrop(f"a {name} without a hint image")
         if any(c.shape[-2:] != (1, 1) for c in control.extra_concat_orig):
             raise CannotCrop(f"a {name} hint with an extra concatenated image (inpainting ControlNet)")
         part = control.copy()
@@ -104,10 +110,10 @@ def _crop_cond(cond: dict, box, size, controls) -> dict:
     out = dict(cond)
     if cond.get("control") is not None:
         out["control"] = controls(cond["control"])
-    if "mask" in cond:
+    if cond.get("mask") is not None:
         if not _spatial(cond["mask"], size):
             raise CannotCrop(f"conditioning mask of shape {tuple(cond['mask'].shape)}")
-        out["mask"] = crop(cond["mask"], box)
+        out["mask"] = _cropped(cond["mask"], box)
     out["model_conds"] = {name: _crop_model_cond(name, c, box, size)
                           for name, c in cond.get("model_conds", {}).items()}
     return out

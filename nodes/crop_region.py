@@ -13,7 +13,18 @@ def _whole_latent(reason):
     return None, None
 
 
-def crop_plan(crop_padding, guider, latent_image, denoise_mask):
+# Model patches that other packs use to apply a mask of the whole picture inside cross-attention
+# (IPAdapter attention masks, regional prompting), resized to whatever input the model gets: a crop
+# would squeeze the whole picture's mask into the box.
+CROSS_ATTENTION_PATCHES = (("patches_replace", "attn2"), ("patches", "attn2_patch"), ("patches", "attn2_output_patch"))
+
+
+def _cross_attention_patched(model_options) -> bool:
+    to = model_options.get("transformer_options", {})
+    return any(to.get(group, {}).get(name) for group, name in CROSS_ATTENTION_PATCHES)
+
+
+def crop_plan(crop_padding, guider, latent_image, denoise_mask, model_options):
     """(box, CroppedGuider) to sample a crop, or (None, None) for the whole latent.
 
     Whole latent when crop_padding is -1, when the box covers the latent or nothing, and (with one
@@ -22,8 +33,13 @@ def crop_plan(crop_padding, guider, latent_image, denoise_mask):
     """
     if crop_padding < 0:
         return None, None
-    if getattr(latent_image, "is_nested", False):
-        return _whole_latent("an audio+video latent (NestedTensor) has no single picture to crop")
+    if _cross_attention_patched(model_options):
+        return _whole_latent("a cross-attention patch (IPAdapter, regional prompting) may hold a mask of the "
+                             "whole picture")
+    packed = getattr(guider.inner_model, "latent_shapes", None)  # set by the host for NestedTensor latents
+    if getattr(latent_image, "is_nested", False) or (packed is not None and len(packed) > 1):
+        return _whole_latent("an audio+video latent (several latents packed into one) has no single picture "
+                             "to crop")
     if latent_image.ndim not in (4, 5):
         return _whole_latent(f"a latent of shape {tuple(latent_image.shape)} has no image layout to crop")
     size = tuple(latent_image.shape[-2:])

@@ -3,7 +3,7 @@ import nodes as comfy_nodes  # ComfyUI's own nodes.py
 
 from .inputs import check_finite_inputs, check_noise_mask
 from .sampling import with_lanpaint
-from .settings import (WHOLE_LATENT, LanPaintSettings, crop_padding_input, method_inputs, prompt_mode_input,
+from .settings import (WHOLE_LATENT, LanPaintSettings, crop_padding_optional, method_inputs, prompt_mode_input,
                        settings_from_method_inputs, thinking_steps_input)
 
 
@@ -57,8 +57,7 @@ class LanPaintKSampler:
         required = _stock_inputs(comfy_nodes.KSampler)
         required["thinking_steps"] = thinking_steps_input()
         required["prompt_mode"] = prompt_mode_input()
-        required["crop_padding"] = crop_padding_input()
-        return {"required": required}
+        return {"required": required, "optional": crop_padding_optional()}
 
     def sample(self, model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image,
                denoise, thinking_steps, prompt_mode, crop_padding=WHOLE_LATENT):
@@ -85,8 +84,7 @@ class LanPaintKSamplerAdvanced:
         required["thinking_steps"] = thinking_steps_input()
         required["prompt_mode"] = prompt_mode_input()
         required.update(method_inputs())
-        required["crop_padding"] = crop_padding_input()
-        return {"required": required}
+        return {"required": required, "optional": crop_padding_optional()}
 
     def sample(self, model, add_noise, noise_seed, steps, cfg, sampler_name, scheduler, positive, negative,
                latent_image, start_at_step, end_at_step, return_with_leftover_noise, thinking_steps,

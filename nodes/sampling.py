@@ -5,7 +5,9 @@ mirrors a host function: same arguments, same result, the host steps listed in M
 which a test compares with the host's source) and differs only in the denoiser it hands to the
 sampler function. It serves three entry points: a SAMPLER_SAMPLE wrapper on a cloned MODEL
 (LanPaint KSampler nodes, Apply LanPaint), and a KSAMPLER subclass for SamplerCustom /
-SamplerCustomAdvanced (LanPaint Sampler).
+SamplerCustomAdvanced (LanPaint Sampler). With crop_padding it runs the same path on the box around
+the mask, with conditioning cropped to match (crop_region, crop_conditioning), and pastes the
+result into the kept latent.
 """
 import logging
 from typing import NamedTuple
@@ -94,7 +96,7 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
         return model_sampling.inverse_noise_scaling(final_sigma, kept.clone())
 
     region = Region(noise, latent_image, denoise_mask, replace_noise, kept)
-    box, cropped = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask)
+    box, cropped = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask, extra_args["model_options"])
     if box is None:
         samples = _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar)
     else:
@@ -117,7 +119,7 @@ class Region(NamedTuple):
     kept: torch.Tensor  # the output's kept region (the latent, noised to the last sigma)
 
     def cropped(self, box):
-        return Region(*(crop(t, box) for t in self))
+        return Region(*(crop(t, box).contiguous() for t in self))
 
 
 def _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar):

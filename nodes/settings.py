@@ -67,6 +67,12 @@ def _float(name, default, tooltip, step):
     return ("FLOAT", {"default": default, "min": low, "max": high, "step": step, "tooltip": tooltip})
 
 
+def crop_padding_optional():
+    """crop_padding as the node's last input: optional, so API prompts saved before it existed still
+    validate (and sample the whole latent, as they did)."""
+    return {"crop_padding": crop_padding_input()}
+
+
 def crop_padding_input():
     # step 1: the frontend snaps INT widgets to min + k * step, so a step of 8 from -1 would allow
     # 63 or 71 but not 64

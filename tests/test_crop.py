@@ -1,4 +1,5 @@
 """crop_padding: LanPaint samples only the box around the mask, on tiny real models through every node."""
+import importlib
 import logging
 
 import pytest
@@ -141,6 +142,42 @@ def test_area_conditioning_falls_back_to_the_whole_latent_with_one_log_line(sdxl
     assert len(lines) == 1 and "area conditioning" in lines[0], lines
 
 
+def test_conditioning_mask_is_cropped_with_the_latent(sdxl, comfy):
+    model, (pos, neg) = sdxl
+    region = torch.zeros(1, H * 8, W * 8)
+    region[:, :, 100:] = 1.0  # the prompt applies to the right part only (Conditioning (Set Mask))
+    masked_pos = comfy.nodes.ConditioningSetMask().append(pos, region, "default", 1.0)[0]
+    masked_pos += pos  # and a plain prompt everywhere
+    latent = latent_for("sdxl", box_mask())
+    whole = run("ksampler", model, latent, conds=(masked_pos, neg))
+    assert not torch.equal(whole, run("ksampler", model, latent, conds=(pos, neg)))
+    cropped = run("ksampler", model, latent, conds=(masked_pos, neg), crop_padding=16)
+    outside = torch.ones(H, W, dtype=torch.bool)
+    outside[3:12, 10:21] = False
+    assert torch.equal(cropped[..., outside], whole[..., outside])
+    assert torch.isfinite(cropped).all() and not torch.equal(cropped, whole)
+    # a prompt masked to the left edge, all outside the box: in the crop it weighs nothing
+    left = torch.zeros(1, H * 8, W * 8)
+    left[:, :, :64] = 1.0
+    left_pos = comfy.nodes.ConditioningSetMask().append(pos, left, "default", 1.0)[0] + pos
+    plain = run("ksampler", model, latent, conds=(pos, neg), crop_padding=16)
+    torch.testing.assert_close(run("ksampler", model, latent, conds=(left_pos, neg), crop_padding=16), plain,
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_a_cross_attention_patch_falls_back_to_the_whole_latent(sdxl, caplog):
+    model, conds = sdxl
+    patched = model.clone()
+    patched.set_model_attn2_replace(lambda q, k, v, extra_options: q * 0 + v.mean(1, keepdim=True), "output", 3)
+    latent = latent_for("sdxl", box_mask())
+    whole = run("ksampler", patched, latent, conds=conds)
+    with caplog.at_level(logging.INFO, logger="LanPaint"):
+        cropped = run("ksampler", patched, latent, conds=conds, crop_padding=16)
+    assert torch.equal(cropped, whole)
+    lines = [r.getMessage() for r in caplog.records if "crop_padding" in r.getMessage()]
+    assert len(lines) == 1 and "cross-attention patch" in lines[0], lines
+
+
 def cond_recorder(model, key):
     """A clone of `model` that records what the model receives as conditioning `key` (c_concat, ...)."""
     clone, seen = model.clone(), []
@@ -269,3 +306,61 @@ def test_controlnet_hints_are_cropped_with_the_latent(sdxl, comfy):
     outside[3:12, 10:21] = False
     assert torch.equal(cropped[..., outside], whole[..., outside])
     assert torch.equal(run("ksampler", model, latent, conds=(c_pos, c_neg)), whole)  # the host's chain is untouched
+
+
+@requires_host(has_model_class("LTXAV"), "audio+video NestedTensor latents (the LTXAV model class)")
+def test_audio_video_latent_falls_back_to_the_whole_latent(comfy, caplog):
+    from devtools.host import video_models as vm
+    g = torch.Generator().manual_seed(0)
+    video_shape, audio_shape = (4, 3, 8, 8), (2, 5, 4)
+    model = vm.analytic_ltxav_model(torch.randn(video_shape, generator=g), 0.7,
+                                    torch.randn(audio_shape, generator=g), 0.5)
+    nested = comfy.comfy.nested_tensor.NestedTensor
+    video_mask = torch.zeros((1, 1) + video_shape[1:])
+    video_mask[..., 2:4, 2:4] = 1
+    latent = {"samples": nested([torch.randn((1,) + video_shape, generator=g), torch.randn((1,) + audio_shape,
+                                                                                          generator=g)]),
+              "noise_mask": nested([video_mask, torch.ones((1,) + audio_shape)])}
+    conds = vm.analytic_video_conds()
+    whole = run("ksampler", model, latent, conds=conds, cfg=1.0)
+    with caplog.at_level(logging.INFO, logger="LanPaint"):
+        cropped = run("ksampler", model, latent, conds=conds, cfg=1.0, crop_padding=0)
+    assert all(torch.equal(a, b) for a, b in zip(cropped.unbind(), whole.unbind()))
+    lines = [r.getMessage() for r in caplog.records if "crop_padding" in r.getMessage()]
+    assert len(lines) == 1 and "audio+video" in lines[0], lines
+
+
+def test_cancel_during_a_cropped_run_with_controlnet_leaves_the_host_clean(sdxl, comfy):
+    model, (pos, neg) = sdxl
+    control = tm.tiny_sdxl_controlnet(0)
+    image = torch.rand(1, H * 8, W * 8, 3, generator=torch.Generator().manual_seed(5))
+    c_pos, c_neg = comfy.nodes.ControlNetApplyAdvanced().apply_controlnet(pos, neg, control, image, 1.0, 0.0, 1.0)
+    latent = latent_for("sdxl", box_mask())
+    cropped = run("ksampler", model, latent, conds=(c_pos, c_neg), crop_padding=16, steps=4)
+    interrupting, calls = model.clone(), []
+
+    def press_cancel_at_third_call(apply_model, args):
+        calls.append(tuple(args["input"].shape[-2:]))
+        if len(calls) == 3:  # inside the first diffusion step's thinking iterations
+            comfy.model_management.interrupt_current_processing(True)
+        return apply_model(args["input"], args["timestep"], **args["c"])
+    interrupting.set_model_unet_function_wrapper(press_cancel_at_third_call)
+    try:
+        with pytest.raises(comfy.model_management.InterruptProcessingException):
+            run("ksampler", interrupting, latent, conds=(c_pos, c_neg), crop_padding=16, steps=4, thinking=5)
+    finally:
+        comfy.model_management.interrupt_current_processing(False)
+    assert calls == [(9, 11)] * 3  # stopped at the next thinking step, in the box
+    host_chain = c_pos[0][1]["control"]
+    assert host_chain.cond_hint_original.shape[-2:] == (H * 8, W * 8)  # the host's hint, not a crop
+    assert torch.equal(run("ksampler", model, latent, conds=(c_pos, c_neg), crop_padding=16, steps=4), cropped)
+
+
+@pytest.mark.parametrize("name, ratio", (("SDXL", 8), ("Flux", 8), ("Wan22", 16), ("Flux2", 16), ("Wan21", 8)))
+def test_image_pixels_per_latent_pixel_on_this_host(comfy, name, ratio):
+    import types
+    from devtools.lanpaint_pack import load_pack
+    host_model = importlib.import_module(load_pack().__name__ + ".nodes.host_model")
+    fmt = getattr(comfy.latent_formats, name)()
+    assert host_model.spatial_downscale(types.SimpleNamespace(latent_format=fmt)) == ratio
+    assert host_model.latent_padding(types.SimpleNamespace(latent_format=fmt), 64) == -(-64 // ratio)
