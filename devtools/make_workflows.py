@@ -45,6 +45,9 @@ NEWER_HOST = "0.33.0"             # the host whose nodes the newer-family workfl
 EXAMPLE_IMAGE = "example.png"     # ComfyUI ships input/example.png; users pick their own image
 EXAMPLE_VIDEO = "video.mp4"       # the user's video (4k + 1 frames)
 EXAMPLE_MASK_VIDEO = "mask.mp4"   # same size and length: white = repaint, per frame
+# crop_padding of the workflows made for big pictures (image pixels of context around the mask);
+# benchmarks/crop.py measures what each padding costs in time and in exactness.
+WORKFLOW_CROP_PADDING = 64
 
 # ----------------------------------------------------------------------------- model files
 HF = "https://huggingface.co/"
@@ -285,6 +288,9 @@ TUNING = """
   costs one extra model call. 5 is the sweet spot, 10 for large holes and outpainting, 0-2 for drafts.
 - **prompt_mode**: *Image First* blends the new content with the surroundings; *Prompt First*
   follows the prompt more strongly (use it when the prompt must win).
+- **crop_padding** (-1 = the whole picture): on a big picture with a small mask, LanPaint samples only
+  the box around the mask grown by this many pixels and pastes it back; far faster, the rest stays
+  exact. More padding shows the model more of the surroundings.
 - **denoise** stays 1.0 for inpainting: the masked area is regenerated from noise, the rest is kept.
 - **LanPaint FLD Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
   mask so the VAE round trip does not change the rest of the image.
@@ -353,12 +359,11 @@ SDXL_NEGATIVE = "blurry, low quality, watermark, text, deformed"
 
 
 # ----------------------------------------------------------------------------- workflows
-def sdxl_inpaint(info):
+def _sdxl_inpaint(info, title: str, about: str, prefix: str, **lanpaint_values):
     g = Graph(info)
-    _note(g, 0, """
-# LanPaint · SD XL inpainting
-Repaints the transparent / masked part of the image so it matches both the prompt and the rest of
-the picture; everything outside the mask is kept.
+    _note(g, 0, f"""
+# LanPaint · {title}
+{about.strip()}
 
 ## Model
 """ + _files_md(["sd_xl_base_1.0.safetensors"]) + "\n\nAny SD 1.5 / SD XL checkpoint works the same way." + TUNING)
@@ -367,9 +372,25 @@ the picture; everything outside the mask is kept.
     load, masked = _image_mask_chain(g, 1, 2, ckpt)
     ks = _lanpaint_ksampler(g, 3, (ckpt, "MODEL"), (pos, 0), (neg, 0), masked, seed=0, steps=30, cfg=5.0,
                             sampler_name="euler", scheduler="karras", denoise=1.0, thinking_steps=5,
-                            prompt_mode="Image First")
-    _decode_blend_save(g, 4, ks, "LATENT", ckpt, load, "IMAGE", load, "MASK", "LanPaint/sdxl_inpaint")
+                            prompt_mode="Image First", **lanpaint_values)
+    _decode_blend_save(g, 4, ks, "LATENT", ckpt, load, "IMAGE", load, "MASK", prefix)
     return g
+
+
+def sdxl_inpaint(info):
+    return _sdxl_inpaint(info, "SD XL inpainting", """
+Repaints the transparent / masked part of the image so it matches both the prompt and the rest of
+the picture; everything outside the mask is kept.
+""", "LanPaint/sdxl_inpaint")
+
+
+def sdxl_big_picture_inpaint(info):
+    return _sdxl_inpaint(info, "SD XL inpainting in a big picture", f"""
+For a small repair in a large photo (2048 × 2048 and up): **crop_padding** {WORKFLOW_CROP_PADDING}
+makes LanPaint sample only the box around the mask, grown by {WORKFLOW_CROP_PADDING} pixels of
+context, and paste it back, so it costs about what the box costs instead of the whole picture.
+Everything outside the mask is kept exactly. Set crop_padding to -1 to sample the whole picture.
+""", "LanPaint/sdxl_big_picture_inpaint", crop_padding=WORKFLOW_CROP_PADDING)
 
 
 def sd35_inpaint(info):
@@ -458,11 +479,13 @@ sampler -- both work).
 
 def sdxl_outpaint(info):
     g = Graph(info)
-    _note(g, 0, """
+    _note(g, 0, f"""
 # LanPaint · SD XL outpainting
 Pad for Outpainting grows the canvas (here 256 px to the right) and returns the mask of the new
 area (with a soft edge into the original, *feathering*). LanPaint fills it so it continues the
 picture; Mask Blend pastes the original back. Outpainting is a large hole: 10 thinking steps.
+With crop_padding {WORKFLOW_CROP_PADDING} LanPaint samples only the new strip and the
+{WORKFLOW_CROP_PADDING} pixels of the picture next to it, however large the picture is.
 
 ## Model
 """ + _files_md(["sd_xl_base_1.0.safetensors"]) + TUNING)
@@ -479,7 +502,7 @@ picture; Mask Blend pastes the original back. Outpainting is a large hole: 10 th
     g.link(pad, "MASK", masked, "mask")
     ks = _lanpaint_ksampler(g, 3, (ckpt, "MODEL"), (pos, 0), (neg, 0), masked, seed=0, steps=30, cfg=5.0,
                             sampler_name="euler", scheduler="karras", denoise=1.0, thinking_steps=10,
-                            prompt_mode="Image First")
+                            prompt_mode="Image First", crop_padding=WORKFLOW_CROP_PADDING)
     _decode_blend_save(g, 4, ks, "LATENT", ckpt, pad, "IMAGE", pad, "MASK", "LanPaint/sdxl_outpaint")
     return g
 
@@ -724,6 +747,9 @@ WORKFLOWS = {
                                           "flux", "inpaint", OLDEST_HOST),
     "lanpaint_hidream_inpaint": Workflow(hidream_inpaint, "HiDream-I1 Dev inpainting", "Quadruple CLIP, shift 6",
                                          "hidream", "inpaint", OLDEST_HOST),
+    "lanpaint_sdxl_big_picture_inpaint": Workflow(sdxl_big_picture_inpaint, "SD XL inpainting, big picture",
+                                                  "crop_padding: sample around the mask", "sdxl", "inpaint",
+                                                  OLDEST_HOST),
     "lanpaint_sdxl_outpaint": Workflow(sdxl_outpaint, "SD XL outpainting", "Pad for Outpainting + LanPaint", "sdxl",
                                        "outpaint", OLDEST_HOST),
     "lanpaint_sampler_custom_advanced": Workflow(sampler_custom_advanced, "LanPaint FLD Sampler",

@@ -5,9 +5,12 @@ mirrors a host function: same arguments, same result, the host steps listed in M
 which a test compares with the host's source) and differs only in the denoiser it hands to the
 sampler function. It serves three entry points: a SAMPLER_SAMPLE wrapper on a cloned MODEL
 (LanPaint KSampler nodes, Apply LanPaint), and a KSAMPLER subclass for SamplerCustom /
-SamplerCustomAdvanced (LanPaint Sampler).
+SamplerCustomAdvanced (LanPaint Sampler). With crop_padding it runs the same path on the box around
+the mask, with conditioning cropped to match (crop_region, crop_conditioning), and pastes the
+result into the kept latent.
 """
 import logging
+from typing import NamedTuple
 
 import comfy.model_base
 import comfy.model_sampling
@@ -17,6 +20,8 @@ import torch
 
 from ..lanpaint_core import binarize_mask
 from ..lanpaint_core.coordinates import add_noise
+from ..lanpaint_core.crop import crop, paste
+from .crop_region import crop_plan, full_size_callback
 from .denoiser import LanPaintDenoiser, thinking_steps
 from .inputs import check_finite_inputs, check_latent_values, check_mask_shape, check_mask_values, check_sigmas
 from .progress import CallProgress
@@ -77,7 +82,6 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
     check_mask_values(denoise_mask)
     model_sampling = guider.inner_model.model_sampling
     flow = isinstance(model_sampling, comfy.model_sampling.CONST)
-    extra_args = dict(extra_args, denoise_mask=denoise_mask)
     replace_noise = _replace_noise(ksampler, noise, extra_args)
     final_sigma = sigmas[-1]
     if float(final_sigma) == float(torch.tensor(UNIPC_FINAL_SIGMA, dtype=sigmas.dtype)):
@@ -91,18 +95,49 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
         log.info("LanPaint: the noise mask is empty; returning the input latent without sampling.")
         return model_sampling.inverse_noise_scaling(final_sigma, kept.clone())
 
+    region = Region(noise, latent_image, denoise_mask, replace_noise, kept)
+    box, cropped = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask, extra_args["model_options"])
+    if box is None:
+        samples = _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar)
+    else:
+        try:
+            part = _sample_region(ksampler, settings, cropped.guider, sigmas, extra_args,
+                                  full_size_callback(callback, latent_image, box), region.cropped(box), flow,
+                                  disable_pbar)
+        finally:
+            cropped.release()
+        samples = paste(kept.to(part.dtype), part, box)
+    return model_sampling.inverse_noise_scaling(final_sigma, samples)
+
+
+class Region(NamedTuple):
+    """The tensors of the sampled latent: the whole latent, or its crop."""
+    noise: torch.Tensor
+    latent_image: torch.Tensor
+    denoise_mask: torch.Tensor
+    replace_noise: torch.Tensor
+    kept: torch.Tensor  # the output's kept region (the latent, noised to the last sigma)
+
+    def cropped(self, box):
+        return Region(*(crop(t, box).contiguous() for t in self))
+
+
+def _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar):
+    """The sampler's run over `region` (before the model's inverse noise scaling)."""
+    model_sampling = guider.inner_model.model_sampling
+    extra_args = dict(extra_args, denoise_mask=region.denoise_mask)
     steps = len(sigmas) - 1
     progress = CallProgress(callback, [thinking_steps(settings, i, steps) + 1 for i in range(steps)])
-    x = model_sampling.noise_scaling(sigmas[0], noise, latent_image, ksampler.max_denoise(guider, sigmas))
-    kept_input = host_kept_input(guider.inner_model, x, sigmas[0], replace_noise, latent_image, denoise_mask)
-    model_k = LanPaintDenoiser(guider, sigmas, latent_image, replace_noise, settings, flow=flow,
+    x = model_sampling.noise_scaling(sigmas[0], region.noise, region.latent_image, ksampler.max_denoise(guider, sigmas))
+    kept_input = host_kept_input(guider.inner_model, x, sigmas[0], region.replace_noise, region.latent_image,
+                                 region.denoise_mask)
+    model_k = LanPaintDenoiser(guider, sigmas, region.latent_image, region.replace_noise, settings, flow=flow,
                                progress=progress, seed=extra_args.get("seed"), kept_input=kept_input)
     samples = ksampler.sampler_function(model_k, x, sigmas, extra_args=extra_args,
                                         callback=progress.step_done if callback else None,
                                         disable=disable_pbar, **ksampler.extra_options)
     # The kept region is exact whatever the sampler's last step did (ancestral noise, rounding).
-    samples = torch.where(model_k.final_regen(denoise_mask), samples, kept.to(samples.dtype))
-    return model_sampling.inverse_noise_scaling(final_sigma, samples)
+    return torch.where(model_k.final_regen(region.denoise_mask), samples, region.kept.to(samples.dtype))
 
 
 def sampler_sample_wrapper(settings):

@@ -11,6 +11,8 @@ from .inputs import check_finite_inputs
 PROMPT_MODES = ("Image First", "Prompt First")
 PROMPT_FIRST_BIG_CFG = -0.5  # the method's "prompt first" BiG scale (METHOD.md §3)
 BIG_CFG_AUTO = -101.0  # big_cfg widget value meaning "auto": the sampler's cfg (or Prompt First's scale)
+WHOLE_LATENT = -1  # crop_padding meaning "sample the whole latent"
+MAX_CROP_PADDING = 16384
 
 _DEFAULTS = LanPaintParams()
 
@@ -20,19 +22,29 @@ class LanPaintSettings:
     params: LanPaintParams = field(default_factory=LanPaintParams)
     n_inner: int = 5
     big_cfg: float | None = None  # CFG scale of the known-region estimate; None: the sampler's cfg
+    crop_padding: int = WHOLE_LATENT  # image pixels around the regenerated region; -1: whole latent
 
     def __post_init__(self):
         check_thinking_steps(self.n_inner)
+        check_crop_padding(self.crop_padding)
         if self.big_cfg is not None and not -100.0 <= self.big_cfg <= 100.0:
             raise ValueError(f"LanPaint BiG CFG scale must lie in [-100, 100], got {self.big_cfg!r}")
 
     @classmethod
-    def from_inputs(cls, thinking_steps, prompt_mode=PROMPT_MODES[0], big_cfg=None, **params):
+    def from_inputs(cls, thinking_steps, prompt_mode=PROMPT_MODES[0], big_cfg=None, crop_padding=WHOLE_LATENT,
+                    **params):
         if prompt_mode not in PROMPT_MODES:
             raise ValueError(f"LanPaint prompt mode must be one of {PROMPT_MODES}, got {prompt_mode!r}")
         if big_cfg is None and prompt_mode == "Prompt First":
             big_cfg = PROMPT_FIRST_BIG_CFG
-        return cls(LanPaintParams(**params), thinking_steps, big_cfg)
+        return cls(LanPaintParams(**params), thinking_steps, big_cfg, crop_padding)
+
+
+def check_crop_padding(crop_padding):
+    if isinstance(crop_padding, bool) or not isinstance(crop_padding, int) or \
+            not WHOLE_LATENT <= crop_padding <= MAX_CROP_PADDING:
+        raise ValueError(f"LanPaint: the input 'crop_padding' must be a whole number of pixels from "
+                         f"{WHOLE_LATENT} (whole latent) to {MAX_CROP_PADDING}, got {crop_padding!r}.")
 
 
 def thinking_steps_input():
@@ -53,6 +65,22 @@ def prompt_mode_input():
 def _float(name, default, tooltip, step):
     low, high = RANGES[name]
     return ("FLOAT", {"default": default, "min": low, "max": high, "step": step, "tooltip": tooltip})
+
+
+def crop_padding_optional():
+    """crop_padding as the node's last input: optional, so API prompts saved before it existed still
+    validate (and sample the whole latent, as they did)."""
+    return {"crop_padding": crop_padding_input()}
+
+
+def crop_padding_input():
+    # step 1: the frontend snaps INT widgets to min + k * step, so a step of 8 from -1 would allow
+    # 63 or 71 but not 64
+    return ("INT", {"default": WHOLE_LATENT, "min": WHOLE_LATENT, "max": MAX_CROP_PADDING, "step": 1,
+                    "tooltip": "Big pictures: sample only the box around the masked region, grown by this "
+                               "many image pixels of context, and paste it back (the rest stays exactly "
+                               "the input). Much faster for a small mask in a large image; more padding "
+                               "gives the model more surroundings to match. -1 = the whole latent."})
 
 
 def method_inputs():
@@ -84,9 +112,9 @@ def method_inputs():
 
 
 def settings_from_method_inputs(thinking_steps, prompt_mode, lambda_, step_size, friction, beta,
-                                early_stop, inner_scheme, big_cfg):
+                                early_stop, inner_scheme, big_cfg, crop_padding=WHOLE_LATENT):
     check_finite_inputs(lambda_=lambda_, step_size=step_size, friction=friction, beta=beta, big_cfg=big_cfg)
     return LanPaintSettings.from_inputs(
-        thinking_steps, prompt_mode, None if big_cfg <= BIG_CFG_AUTO else big_cfg,
+        thinking_steps, prompt_mode, None if big_cfg <= BIG_CFG_AUTO else big_cfg, crop_padding,
         lam=lambda_, step_size=step_size, friction=friction, beta=beta,
         early_stop=early_stop, scheme=inner_scheme)

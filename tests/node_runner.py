@@ -32,15 +32,15 @@ def _custom_sample(model, seed, steps, cfg, sampler, pos, neg, latent, scheduler
 
 
 def run(path, model, latent, *, sampler="euler", seed=1, steps=3, cfg=3.0, thinking=2, conds,
-        prompt_mode="Image First", scheduler="normal", **method):
+        prompt_mode="Image First", scheduler="normal", crop_padding=-1, **method):
     """Sample `latent` (a LATENT dict) through one of the four LanPaint entry points."""
     pos, neg = conds
     env = load_comfy()
     if path == "ksampler":
         assert not method, "LanPaint KSampler has no method knobs"
         return node("LanPaintKSampler").sample(model, seed, steps, cfg, sampler, scheduler, pos, neg, latent,
-                                              1.0, thinking, prompt_mode)[0]["samples"]
-    knobs = method_defaults(**method)
+                                              1.0, thinking, prompt_mode, crop_padding)[0]["samples"]
+    knobs = dict(method_defaults(**method), crop_padding=crop_padding)
     if path == "advanced":
         return node("LanPaintKSamplerAdvanced").sample(
             model, "enable", seed, steps, cfg, sampler, scheduler, pos, neg, latent, 0, 10000, "disable",

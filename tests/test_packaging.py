@@ -72,7 +72,7 @@ def test_no_symlinks_bytecode_or_eval_in_the_pack():
 
 
 def test_pack_imports_no_third_party_module():
-    allowed = {"torch", "comfy", "nodes", "math", "logging", "dataclasses", "typing", "__future__"}
+    allowed = {"torch", "comfy", "nodes", "math", "logging", "dataclasses", "typing", "__future__", "copy"}
     for path in [REPO / "__init__.py", *(REPO / "nodes").rglob("*.py"), *(REPO / "lanpaint_core").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):

@@ -31,6 +31,7 @@ from .comfy_env import load_comfy
 __all__ = [
     "init_weights", "make_patcher",
     "tiny_sdxl", "tiny_sdxl_vpred", "tiny_sd3", "tiny_flux", "tiny_hidream", "detected_config",
+    "tiny_sdxl_inpaint", "tiny_sdxl_controlnet",
     "tiny_flux2", "tiny_chroma", "tiny_hunyuan_image", "tiny_qwen_image", "tiny_zimage",
     "NEWER_FAMILIES", "builder_for", "flux2_conds", "qwen_image_edit_conds", "reference_latent",
     "sdxl_conds", "sd3_conds", "flux_conds", "hidream_conds", "conds_for", "latent_shape_for",
@@ -120,6 +121,29 @@ def tiny_sdxl(seed: int = 0, v_pred: bool = False):
 
 def tiny_sdxl_vpred(seed: int = 0):
     return tiny_sdxl(seed, v_pred=True)
+
+
+def tiny_sdxl_controlnet(seed: int = 0):
+    """Tiny ControlNet for tiny_sdxl (comfy.cldm, RGB hint), built the way the host's loader builds
+    one from a checkpoint (comfy.controlnet.load_controlnet_state_dict); seeded weights, zero
+    convolutions included, so its residuals are not zero."""
+    env = load_comfy()
+    import comfy.cldm.cldm
+    import comfy.controlnet
+    cfg = env.supported_models.SDXL(_sdxl_unet_config())
+    _heads16(cfg)
+    config = dict(cfg.unet_config, operations=env.ops.disable_weight_init, dtype=torch.float32,
+                  device=torch.device("cpu"), hint_channels=3)
+    config.pop("out_channels")
+    net = init_weights(comfy.cldm.cldm.ControlNet(**config), seed=seed).eval()
+    return comfy.controlnet.ControlNet(net, load_device=env.model_management.get_torch_device(),
+                                       manual_cast_dtype=None)
+
+
+def tiny_sdxl_inpaint(seed: int = 0):
+    """Tiny SDXL inpainting UNet (in_channels 9: the host concatenates mask and masked latent, c_concat)."""
+    env = load_comfy()
+    return _build(env.supported_models.SDXL, dict(_sdxl_unet_config(), in_channels=9), seed, post_config=_heads16)
 
 
 # ----------------------------------------------------------------------------- SD3
