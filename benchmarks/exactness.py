@@ -30,6 +30,10 @@ from the law itself, most coordinates known and a few regenerated, plus cases wh
 block is large. Reported at 20 x 5, 10 x 5 and 20 x 2 for the defaults and for LanPaint-LM
 (scheme "lm", step_size 1.5, the Leimkuhler-Matthews step): the Gaussian KL of
 the regenerated block and its variance ratio, trace of the sample covariance over the exact one.
+Beside them, per step count S, "last step S": exact samples of the state at the schedule's last
+nonzero level followed by the sampler's last Euler step (last_step_reference) -- what thinking that
+is exact at the sampler's own levels would leave; on coarse flow schedules that step alone loses
+spread.
 """
 import argparse
 import math
@@ -274,8 +278,28 @@ def gaussian_case_floor(case: GaussianCase, n_samples: int, seed: int = SEED):
     return gaussian_scores(mean + z @ torch.linalg.cholesky(cov).T, mean, cov)
 
 
+def last_step_reference(case: GaussianCase, flow: bool, steps: int, n_samples: int, seed: int = SEED):
+    """KL and variance ratio left by exact sampling at the noise levels of `steps` Euler steps.
+
+    Thinking runs at the sampler's noise levels, so at best it leaves the exact law of the state at
+    the last nonzero level: an exact conditional sample, noised there (the known coordinates too,
+    as the replace step does). The sampler's last Euler step then returns the model's x0 estimate,
+    the posterior mean, which lacks the posterior's spread. On VE schedules (sigma_min 0.03) that
+    loss is nil; flow schedules end far from 0 (shift 3: t = 0.136 at 20 steps, 0.25 at 10)."""
+    cov, x_obs, regen, mean, cond_cov = case.build()
+    g = torch.Generator().manual_seed(seed)
+    x0 = x_obs.expand(n_samples, -1).clone()
+    z = torch.randn(n_samples, case.n_regen, generator=g, dtype=torch.float64)
+    x0[:, regen] = mean + z @ torch.linalg.cholesky(cond_cov).T
+    sigma = (flow_simple_sigmas(steps) if flow else karras_sigmas(steps))[-2].double()
+    x = add_noise(x0, torch.randn(x0.shape, generator=g, dtype=torch.float64), sigma, flow)
+    denoise = gaussian_denoiser(torch.zeros(case.dim, dtype=torch.float64), cov, flow, [0])
+    return gaussian_scores(denoise(x, sigma.expand(n_samples))[:, regen], mean, cond_cov)
+
+
 def many_dims(n_samples: int, emit, overrides: dict, cases=ND_CASES, budgets=ND_BUDGETS) -> dict:
-    """Print one table per parameterisation; returns {(case, param, S, N, method): (kl, ratio)}."""
+    """Print one table per parameterisation; returns {(case, param, S, N, method): (kl, ratio)} and
+    {(case, param, S, "last step"): (kl, ratio)}."""
     res = {}
     methods = {m: dict(overrides, **kw) for m, kw in ND_METHODS.items()}
     for pname, flow, _ in PARAMETERISATIONS:
@@ -284,12 +308,22 @@ def many_dims(n_samples: int, emit, overrides: dict, cases=ND_CASES, budgets=ND_
         emit(f"== many dimensions / {pname}: KL / variance ratio ({n_samples} samples, seed {SEED}) ==")
         emit("floor: KL / ratio of exact samples of the same count; its mean is about k (k + 3) / (4 n) "
              "for k regenerated coordinates, n samples")
-        emit(f"{'case':<28} {'floor':>13} " + " ".join(
-            f"{m + f' {S}x{N}':>20}" for S, N in budgets for m in methods))
+        emit("last step S: exact samples at the last level of S steps, then the sampler's last Euler step "
+             "(exact thinking at the sampler's levels; last_step_reference)")
+        heads = []
+        for j, (S, N) in enumerate(budgets):
+            if S not in [b[0] for b in budgets[:j]]:  # one reference per step count
+                heads.append(f"last step {S}")
+            heads += [f"{m} {S}x{N}" for m in methods]
+        emit(f"{'case':<28} {'floor':>13} " + " ".join(f"{h:>20}" for h in heads))
         for case in cases:
             fl = gaussian_case_floor(case, n_samples)
             cells = []
-            for S, N in budgets:
+            for j, (S, N) in enumerate(budgets):
+                if S not in [b[0] for b in budgets[:j]]:
+                    kl, ratio = last_step_reference(case, flow, S, n_samples)
+                    res[(case.name, pname, S, "last step")] = (kl, ratio)
+                    cells.append(f"{fmt(kl)} / {ratio:.3f}")
                 for m, kw in methods.items():
                     kl, ratio, _ = run_gaussian_case(case, flow, S, N, n_samples, **kw)
                     res[(case.name, pname, S, N, m)] = (kl, ratio)

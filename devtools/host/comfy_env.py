@@ -27,7 +27,7 @@ class ComfyNotFoundError(RuntimeError):
 def comfy_path() -> Path:
     """The ComfyUI root the tests use; raises ComfyNotFoundError with a fix if missing."""
     env = os.environ.get("COMFYUI_PATH")
-    path = Path(env).expanduser().resolve() if env else DEFAULT_COMFY_DIR
+    path = (Path(env).expanduser() if env else DEFAULT_COMFY_DIR).resolve()  # .cache may be a symlink
     if not (path / "comfy" / "model_management.py").is_file() or not (path / "nodes.py").is_file():
         origin = "COMFYUI_PATH=%s" % env if env else "the default location %s" % path
         raise ComfyNotFoundError(
