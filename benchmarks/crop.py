@@ -2,7 +2,7 @@
 
     python -m benchmarks.crop [--part speed|exactness|all] [--quick] [--out DIR]
 
-About 30 minutes on 2 shared cores (speed ~7, exactness ~25); writes benchmarks/results/crop_speed.txt
+About 30 minutes on 2 shared cores (speed ~7, exactness ~20); writes benchmarks/results/crop_speed.txt
 and crop_exactness.txt. --quick (a few minutes, writes nothing): SD XL on the 2048^2 picture with the
 10 % mask at padding 64 against the whole latent; one field (l = 4), 2000 samples, 10 steps,
 paddings 0 / 32 / 64.
