@@ -47,7 +47,7 @@ EXAMPLE_VIDEO = "video.mp4"       # the user's video (4k + 1 frames)
 EXAMPLE_MASK_VIDEO = "mask.mp4"   # same size and length: white = repaint, per frame
 # crop_padding of the workflows made for big pictures (image pixels of context around the mask);
 # benchmarks/crop.py measures what each padding costs in time and in exactness.
-WORKFLOW_CROP_PADDING = 64
+WORKFLOW_CROP_PADDING = 128
 
 # ----------------------------------------------------------------------------- model files
 HF = "https://huggingface.co/"
