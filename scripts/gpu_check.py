@@ -2,7 +2,8 @@
 
 Prints: device, whether the inner loop makes any host sync (torch.cuda sync debug mode set to
 "error" around the per-step refiner), dtype/device round trip for fp16/bf16 latents, determinism
-under a CUDA generator, and the time of the Langevin arithmetic against the model calls.
+under a CUDA generator, the time of the Langevin arithmetic against the model calls, and the
+crop_padding box math on the device (inpainting a crop pasted back keeps the rest bit-exact).
 """
 import sys
 import time
@@ -10,6 +11,7 @@ import time
 import torch
 
 import lanpaint_core as lp
+from lanpaint_core.crop import crop, paste, regen_box
 from lanpaint_core.langevin import binarize_mask
 
 
@@ -78,6 +80,16 @@ def main():
     t_model = timed(lambda: den(latent, sigma))
     print(f"one step with 5 thinking steps: {t_step:.2f} ms; 6 model calls: {6 * t_model:.2f} ms; "
           f"overhead {t_step / (6 * t_model):.2f}x")
+
+    # 4. crop_padding's box on the device: inpaint the box, paste it back into the latent
+    box = regen_box(mask, 8, 2, tuple(shape[-2:]))
+    part = lp.inpaint(den, crop(latent, box).contiguous(), crop(mask, box).contiguous(), sigmas, n_inner=5,
+                      generator=torch.Generator(device=dev).manual_seed(1))
+    out = paste(latent, part, box)
+    outside = torch.ones_like(mask, dtype=torch.bool)
+    crop(outside, box).fill_(False)
+    print(f"crop box {box} of {tuple(shape[-2:])}: device {out.device.type}, "
+          f"outside the box exact {torch.equal(out[outside.expand(shape)], latent[outside.expand(shape)])}")
     return 0
 
 
