@@ -4,8 +4,9 @@
 
 About 30 minutes on 2 shared cores (speed ~7, exactness ~20); writes benchmarks/results/crop_speed.txt
 and crop_exactness.txt. --quick (a few minutes, writes nothing): SD XL on the 2048^2 picture with the
-10 % mask at padding 64 against the whole latent; one field (l = 4), 2000 samples, 10 steps,
-paddings 0 / 32 / 64.
+10 % mask at the workflows' padding (devtools.make_workflows.WORKFLOW_CROP_PADDING) against the
+whole latent; one field (l = 4), 2000 samples, 10 steps, paddings 0 / 32 / the workflows'. Both parts
+end with a line giving the workflows' padding's figure.
 
 Every run goes through the LanPaint KSampler node in-process (ComfyUI's own sampler, guider and
 model wrappers), with crop_padding -1 (the whole latent) or N image pixels.
@@ -45,6 +46,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from devtools.make_workflows import WORKFLOW_CROP_PADDING  # the padding the bundled workflows use
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = REPO_ROOT / "benchmarks" / "results"
@@ -160,7 +163,7 @@ def speed(emit, args, env, pack):
     from devtools.host import tiny_models as tm
     pictures = (BAR_PICTURE,) if args.quick else SPEED_PICTURES
     areas = (BAR_AREA,) if args.quick else MASK_AREAS
-    paddings = (64,) if args.quick else SPEED_PADDINGS
+    paddings = (WORKFLOW_CROP_PADDING,) if args.quick else SPEED_PADDINGS
     models = SPEED_MODELS[:1] if args.quick else SPEED_MODELS
     emit(f"== speed: LanPaint KSampler, euler, {args.steps} steps x {args.thinking} thinking, cfg 1, "
          f"offset disc masks, torch threads {torch.get_num_threads()}, attention "
@@ -206,6 +209,10 @@ def speed(emit, args, env, pack):
             f"{family} pad {pad}: {_ratio(table, family, pad):.1f}x "
             f"{'meets' if _ratio(table, family, pad) >= BAR_RATIO else 'MISSES'}"
             for family in models for pad in paddings))
+        if WORKFLOW_CROP_PADDING in paddings:
+            emit(f"the workflows' padding {WORKFLOW_CROP_PADDING} px: " + "; ".join(
+                f"{family} {_ratio(table, family, WORKFLOW_CROP_PADDING):.1f}x less time" for family in models)
+                + " (its exactness cost: --part exactness)")
     return table
 
 
@@ -233,7 +240,7 @@ def exactness(emit, args, env, pack):
     n = args.samples or (2000 if args.quick else 4000)
     steps = 10 if args.quick else 20
     lengths = (4.0,) if args.quick else FIELD_LENGTHS
-    paddings = (0, 32, 64) if args.quick else EXACT_PADDINGS
+    paddings = (0, 32, WORKFLOW_CROP_PADDING) if args.quick else EXACT_PADDINGS
     size, k = FIELD_SIZE, FIELD_REGEN
     lo = (size - k) // 2
     regen = torch.zeros(size, size, dtype=torch.bool)
@@ -288,6 +295,11 @@ def exactness(emit, args, env, pack):
         f"l = {length:g}: " + next((f"{p} px ({p / 8 / length:.2f} l)" for p in paddings
                                     if table[(length, p)]["window_kl"] <= NEGLIGIBLE_KL), f"above {paddings[-1]} px")
         for length in lengths))
+    if WORKFLOW_CROP_PADDING in paddings:
+        emit(f"the workflows' padding {WORKFLOW_CROP_PADDING} px costs: " + "; ".join(
+            f"l = {length:g}: window KL {table[(length, WORKFLOW_CROP_PADDING)]['window_kl']:.4f}, sampled KL "
+            f"{table[(length, WORKFLOW_CROP_PADDING)]['kl'] - table[(length, 'whole')]['kl']:+.4f} vs whole"
+            for length in lengths) + " (its speed: --part speed)")
     return table
 
 
@@ -305,7 +317,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--part", choices=("speed", "exactness", "all"), default="all")
-    ap.add_argument("--quick", action="store_true", help="SD XL, 2048^2, 10 %% mask, padding 64; one field")
+    ap.add_argument("--quick", action="store_true", help="SD XL, 2048^2, 10 %% mask, the workflows' padding; one field")
     ap.add_argument("--steps", type=int, default=2, help="speed: diffusion steps")
     ap.add_argument("--thinking", type=int, default=5, help="speed: thinking steps")
     ap.add_argument("--samples", type=int, default=None, help="exactness: latents per run (default 4000)")
