@@ -235,8 +235,8 @@ def exactness(emit, args, env, pack):
     import torch
     from lanpaint_core.crop import regen_box
     from benchmarks.analytic import gaussian_kl
-    from devtools.host.analytic_field import (GaussianField, analytic_field_model, exact_gaussian_kl,
-                                              field_conds, gaussian_mean_kl)
+    from devtools.host.analytic_field import GaussianField, analytic_field_model, exact_gaussian_kl, gaussian_mean_kl
+    from devtools.host.tiny_models import analytic_conds
     n = args.samples or (2000 if args.quick else 4000)
     steps = 10 if args.quick else 20
     lengths = (4.0,) if args.quick else FIELD_LENGTHS
@@ -271,7 +271,7 @@ def exactness(emit, args, env, pack):
         for label, pad, seed in [("whole", -1, SEED), ("seed 2", -1, SEED + 1)] + [(p, p, SEED) for p in paddings]:
             counter.reset()
             t = time.perf_counter()
-            out = lanpaint_ksampler(pack, model, field_conds(), {"samples": latent.contiguous(), "noise_mask": mask},
+            out = lanpaint_ksampler(pack, model, analytic_conds(), {"samples": latent.contiguous(), "noise_mask": mask},
                                     seed=seed, steps=steps, cfg=1.0, thinking=5, scheduler="karras",
                                     crop_padding=pad)
             secs = time.perf_counter() - t

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from devtools.host import tiny_models as tm
-from devtools.host.analytic_field import GaussianField, analytic_field_model, exact_gaussian_kl, field_conds
+from devtools.host.analytic_field import GaussianField, analytic_field_model, exact_gaussian_kl
 
 
 def _dense_posterior_mean(field, x, alpha, s):
@@ -23,7 +23,7 @@ def test_mounted_field_denoiser_is_exact_for_any_window(comfy, flow):
     field = GaussianField(length=2.5, nugget=0.05)
     model = analytic_field_model(field, flow=flow)
     ms = model.get_model_object("model_sampling")
-    pos, _ = field_conds()
+    pos, _ = tm.analytic_conds()
     g = torch.Generator().manual_seed(0)
     for h, w in ((7, 5), (4, 9)):   # windows of any size: the model is handed crops
         sigma = torch.tensor([0.3, 2.0])

@@ -23,10 +23,9 @@ from functools import lru_cache
 
 import torch
 
-from .comfy_env import load_comfy
-from .tiny_models import AnalyticGaussianNet, make_patcher
+from .tiny_models import AnalyticGaussianNet, mount_analytic_net
 
-__all__ = ["GaussianField", "analytic_field_model", "field_conds"]
+__all__ = ["GaussianField", "analytic_field_model"]
 
 
 class GaussianField:
@@ -105,33 +104,8 @@ def analytic_field_model(field: GaussianField, channels: int = 1, flow: bool = F
     """ModelPatcher of a real BaseModel (EPS with the SD1/SDXL schedule, or FLOW / CONST with
     ModelSamplingDiscreteFlow(shift) like SD3) whose prediction is exact for ``field`` on whatever
     [B, channels, h, w] latent it is given. Identity latent format (8 image px per latent px, like
-    SD), so latents are model-space values; conditioning: field_conds()."""
-    env = load_comfy()
-
-    class _Latent(env.latent_formats.LatentFormat):
-        latent_channels = channels
-
-    class _Config(env.supported_models_base.BASE):
-        unet_config = {"disable_unet_model_creation": True}
-        unet_extra_config = {}
-        latent_format = _Latent
-        sampling_settings = {"shift": shift, "multiplier": 1000.0} if flow else {}
-        memory_usage_factor = 1.0
-
-    config = _Config({"disable_unet_model_creation": True, "in_channels": channels})
-    config.set_inference_dtype(torch.float32, None)
-    ModelType = env.model_base.ModelType
-    model = env.model_base.BaseModel(config, model_type=ModelType.FLOW if flow else ModelType.EPS)
-    net = AnalyticGaussianNet(field)
-    model.diffusion_model = net
-    net._owner.append(model)
-    model.eval()
-    return make_patcher(model)
-
-
-def field_conds():
-    """(positive, negative) for the field model (its prediction ignores them)."""
-    return [[torch.zeros(1, 1, 8), {}]], [[torch.zeros(1, 1, 8), {}]]
+    SD), so latents are model-space values; conditioning: tiny_models.analytic_conds()."""
+    return mount_analytic_net(AnalyticGaussianNet(field), channels, flow=flow, shift=shift)
 
 
 def gaussian_mean_kl(samples: torch.Tensor, mean: torch.Tensor, cov: torch.Tensor) -> float:

@@ -604,13 +604,20 @@ def analytic_gaussian_model(mean, std=None, flow: bool = False, *, cov=None, shi
     Data object: ``analytic_data(patcher)`` (GaussianData with exact_conditional()).
     Conditioning: ``analytic_conds()`` (the prediction ignores it).
     """
-    env = load_comfy()
     data = GaussianData(mean, std=std, cov=cov)
-    C = data.shape[0]
+    return mount_analytic_net(AnalyticGaussianNet(data), data.shape[0], flow=flow, shift=shift, v_pred=v_pred,
+                              multiplier=multiplier)
+
+
+def mount_analytic_net(net, channels: int, *, flow: bool = False, shift: float = 3.0, v_pred: bool = False,
+                       multiplier: float = 1000.0):
+    """ModelPatcher of a real BaseModel (identity latent format of `channels`; EPS, V_PREDICTION or
+    FLOW / CONST with ModelSamplingDiscreteFlow(shift, multiplier)) whose diffusion model is `net`."""
+    env = load_comfy()
     ModelType = env.model_base.ModelType
 
     class _Latent(env.latent_formats.LatentFormat):
-        latent_channels = C
+        latent_channels = channels
 
     class _Config(env.supported_models_base.BASE):
         unet_config = {"disable_unet_model_creation": True}
@@ -619,11 +626,10 @@ def analytic_gaussian_model(mean, std=None, flow: bool = False, *, cov=None, shi
         sampling_settings = {"shift": shift, "multiplier": multiplier} if flow else {}
         memory_usage_factor = 1.0
 
-    cfg = _Config({"disable_unet_model_creation": True, "in_channels": C})
+    cfg = _Config({"disable_unet_model_creation": True, "in_channels": channels})
     cfg.set_inference_dtype(torch.float32, None)
     mtype = ModelType.FLOW if flow else (ModelType.V_PREDICTION if v_pred else ModelType.EPS)
     model = env.model_base.BaseModel(cfg, model_type=mtype)
-    net = AnalyticGaussianNet(data)
     model.diffusion_model = net
     net._owner.append(model)
     model.eval()
