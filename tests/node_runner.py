@@ -86,6 +86,23 @@ def counting_clone(model):
     return clone, calls
 
 
+def cancelling_clone(model, at_call):
+    """A clone of `model` that presses Cancel (the host's interrupt flag) at model call `at_call`;
+    returns it and the list of the calls' input sizes (h, w). The caller clears the flag afterwards."""
+    mm = load_comfy().model_management
+    clone = model.clone()
+    calls = []
+
+    def wrapper(apply_model, args):
+        calls.append(tuple(args["input"].shape[-2:]))
+        if len(calls) == at_call:
+            mm.interrupt_current_processing(True)
+        return apply_model(args["input"], args["timestep"], **args["c"])
+
+    clone.set_model_unet_function_wrapper(wrapper)
+    return clone, calls
+
+
 def masked_latent(family, batch=1, seed=0, mask=None):
     shape = tm.latent_shape_for(family, batch)
     lat = torch.randn(shape, generator=torch.Generator().manual_seed(seed))

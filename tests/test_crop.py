@@ -7,7 +7,7 @@ import torch
 
 from devtools.host import tiny_models as tm
 from devtools.host.compat import has_model_class, requires_host
-from tests.node_runner import NODE_PATHS, run
+from tests.node_runner import NODE_PATHS, cancelling_clone, run
 
 H = W = 24  # latent pixels
 
@@ -337,14 +337,7 @@ def test_cancel_during_a_cropped_run_with_controlnet_leaves_the_host_clean(sdxl,
     c_pos, c_neg = comfy.nodes.ControlNetApplyAdvanced().apply_controlnet(pos, neg, control, image, 1.0, 0.0, 1.0)
     latent = latent_for("sdxl", box_mask())
     cropped = run("ksampler", model, latent, conds=(c_pos, c_neg), crop_padding=16, steps=4)
-    interrupting, calls = model.clone(), []
-
-    def press_cancel_at_third_call(apply_model, args):
-        calls.append(tuple(args["input"].shape[-2:]))
-        if len(calls) == 3:  # inside the first diffusion step's thinking iterations
-            comfy.model_management.interrupt_current_processing(True)
-        return apply_model(args["input"], args["timestep"], **args["c"])
-    interrupting.set_model_unet_function_wrapper(press_cancel_at_third_call)
+    interrupting, calls = cancelling_clone(model, 3)  # inside the first diffusion step's thinking iterations
     try:
         with pytest.raises(comfy.model_management.InterruptProcessingException):
             run("ksampler", interrupting, latent, conds=(c_pos, c_neg), crop_padding=16, steps=4, thinking=5)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from devtools.host import tiny_models as tm
-from tests.node_runner import NODE_PATHS, counting_clone, latent_mask, masked_latent, node, run, run_stock
+from tests.node_runner import NODE_PATHS, cancelling_clone, counting_clone, latent_mask, masked_latent, node, run, run_stock
 
 FAMILIES = tm.TINY_FAMILIES
 SAMPLERS = ("euler", "euler_ancestral", "dpmpp_2m", "dpmpp_2m_sde", "ddim", "lcm", "heun")
@@ -120,16 +120,7 @@ def test_interrupt_mid_sampling_leaves_host_clean(models, conds, comfy):
     model, c = models["sdxl"], conds["sdxl"]
     latent = masked_latent("sdxl")
     fresh = run_stock("ksampler", model, latent, conds=c, steps=4)
-    interrupting = model.clone()
-    calls = []
-
-    def press_cancel_at_third_call(apply_model, args):
-        calls.append(1)
-        if len(calls) == 3:  # inside the first diffusion step's thinking iterations
-            comfy.model_management.interrupt_current_processing(True)
-        return apply_model(args["input"], args["timestep"], **args["c"])
-
-    interrupting.set_model_unet_function_wrapper(press_cancel_at_third_call)
+    interrupting, calls = cancelling_clone(model, 3)  # inside the first diffusion step's thinking iterations
     try:
         with pytest.raises(comfy.model_management.InterruptProcessingException):
             run("ksampler", interrupting, latent, conds=c, steps=4, thinking=5)
