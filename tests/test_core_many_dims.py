@@ -19,7 +19,8 @@ SAMPLES = 8000
 LM = dict(scheme="lm", step_size=1.5)
 
 
-@pytest.mark.parametrize("flow, scheme", [(False, LM), (True, LM), (True, {})], ids=["lm-ve", "lm-flow", "default-flow"])
+@pytest.mark.parametrize("flow, scheme", [(False, LM), (True, LM), (True, {})],
+                         ids=["lm-ve", "lm-flow", "default-flow"])
 def test_regenerated_variance_of_16d_gaussian_within_5_percent(flow, scheme):
     """Issue 10 part 4: lm on VE and flow, and the default scheme where it meets it (on VE it does
     not, see below)."""

@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from devtools.host import tiny_models as tm
-from tests.node_runner import NODE_PATHS, cancelling_clone, counting_clone, latent_mask, masked_latent, node, run, run_stock
+from tests.node_runner import (NODE_PATHS, cancelling_clone, counting_clone, latent_mask, masked_latent, node, run,
+                               run_stock)
 
 FAMILIES = tm.TINY_FAMILIES
 SAMPLERS = ("euler", "euler_ancestral", "dpmpp_2m", "dpmpp_2m_sde", "ddim", "lcm", "heun")
