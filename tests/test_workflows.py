@@ -110,7 +110,7 @@ def _video_inputs():
 
 def _test_prompt(name, object_info):
     """The shipped workflow as the browser would queue it, on tiny models with few steps."""
-    family, kind = mw.WORKFLOWS[name].family, mw.WORKFLOWS[name].kind
+    family, kind = mw.WORKFLOWS[name].family.tiny, mw.WORKFLOWS[name].kind
     api = swap_loaders(wa.ui_to_api(_load(name), object_info), family)
     for node in api.values():
         inputs = node["inputs"]
