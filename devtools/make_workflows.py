@@ -37,6 +37,9 @@ from devtools.workflows.thumbnails import draw_thumbnail
 OUT_DIR = REPO_ROOT / "workflows"
 
 WORKFLOWS = {
+    "lanpaint_demo_model": Workflow(fam.DEMO, "Demo: stock vs LanPaint", "the pack's own model, no download",
+                                    kind="demo", sampler="compare", positive="", negative="",
+                                    heading="LanPaint · demo: stock KSampler vs LanPaint FLD KSampler"),
     "lanpaint_sdxl_inpaint": Workflow(fam.SDXL, "SD XL inpainting", "LanPaint FLD KSampler + Mask Blend"),
     "lanpaint_sd35_inpaint": Workflow(fam.SD35, "SD 3.5 Large inpainting", "Checkpoint + Triple CLIP"),
     "lanpaint_flux_dev_inpaint": Workflow(fam.FLUX_DEV, "FLUX.1 dev inpainting", "Flux Guidance 3.5, cfg 1",

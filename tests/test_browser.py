@@ -109,6 +109,9 @@ CLOSE_DIALOGS_JS = """async () => {
   return document.querySelectorAll("[role=dialog]").length;
 }"""
 
+# Queues the loaded graph as the Queue button does (the frontend converts it to an API prompt itself).
+QUEUE_JS = """async () => { await window.app.queuePrompt(0, 1); }"""
+
 FIT_VIEW_JS = """async (timeoutMs) => {
   const canvas = window.app.canvas;
   try {
@@ -267,6 +270,20 @@ class UI:
     def errors(self):
         return "\n".join(self.console[-30:])
 
+    def queue(self, timeout_s=300):
+        """Queue the loaded graph from the page; the history entry of the prompt it made, once done."""
+        status, before = self.server.request("/history")
+        assert status == 200, status
+        self.page.evaluate(QUEUE_JS)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            _, history = self.server.request("/history")
+            new = [entry for key, entry in history.items() if key not in before]
+            if new and new[0].get("status", {}).get("completed") is not None:
+                return new[0]
+            time.sleep(0.5)
+        raise AssertionError("the queued prompt did not finish in %d s (console:\n%s)" % (timeout_s, self.errors()))
+
 
 @pytest.fixture(scope="module")
 def server(comfy_server):
@@ -402,3 +419,27 @@ def test_unknown_node_type_is_reported_missing(ui):
         shot = ui.screenshot("_negative_unknown_node")
         assert ui.page.evaluate(CLOSE_DIALOGS_JS) == 0, "the missing-nodes dialog did not close"
     assert shot.is_file()
+
+
+def test_demo_workflow_queues_from_the_browser(ui):
+    """The demo workflow, loaded and queued in the frontend as an artist would: the stock and the
+    LanPaint FLD pictures both come back, and they differ."""
+    import numpy as np
+    from PIL import Image
+    workflow = json.loads((WORKFLOWS_DIR / "lanpaint_demo_model.json").read_text())
+    for node in workflow["nodes"]:
+        if node["type"] in ("KSampler", "LanPaintKSampler"):
+            node["widgets_values"][2] = 6       # steps: a quick run
+    with ui.server.explain():
+        check_loaded(ui, workflow, "lanpaint_demo_model", ui.load(copy.deepcopy(workflow), "demo.json"))
+        entry = ui.queue()
+    assert entry["status"].get("status_str") == "success", entry["status"]
+    saved = {}
+    for node in workflow["nodes"]:
+        if node["type"] == "SaveImage":
+            (image,) = entry["outputs"][str(node["id"])]["images"]
+            path = ui.server.base / "output" / image["subfolder"] / image["filename"]
+            saved[node["widgets_values"][0].rsplit("/", 1)[-1]] = np.asarray(Image.open(path).convert("RGB"))
+    assert set(saved) == {"stock", "lanpaint"}
+    assert saved["stock"].shape == saved["lanpaint"].shape == (64, 64, 3)
+    assert (saved["stock"] != saved["lanpaint"]).any()

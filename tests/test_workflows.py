@@ -168,8 +168,9 @@ def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
 
 
 # ----------------------------------------------------------------------------- real runs
-@pytest.mark.parametrize("name", per_workflow())
+@pytest.mark.parametrize("name", per_workflow([n for n in NAMES if mw.WORKFLOWS[n].family.tiny]))
 def test_workflow_runs_on_tiny_models(server, object_info, name):
+    """(The demo workflow runs the pack's own demo model: tests/test_demo_model.py.)"""
     with server.explain():
         api, kind = _test_prompt(name, object_info)
         (server.base / "input").mkdir(exist_ok=True)

@@ -24,6 +24,7 @@ NEGATIVE = "blurry, low quality, watermark, text, deformed"
 PROMPT_MODE = "Image First"
 FEATHER = 9                  # LanPaint FLD Mask Blend's seam width
 OUTPAINT_RIGHT, OUTPAINT_FEATHERING = 256, 24
+DEMO_SCENE_SEED, DEMO_SIZE = 100000, 64   # the first held-out demo scene, at the demo model's size
 
 TUNING = """
 ## Tuning LanPaint
@@ -47,10 +48,10 @@ TUNING = """
 class Workflow:
     """One bundled workflow: a family and what the graph around it does.
 
-    kind: "inpaint" (Load Image, transparent = repaint), "outpaint" (Pad for Outpainting) or
-    "video" (a video and a mask video). sampler: "lanpaint" (LanPaint FLD KSampler), "custom"
-    (LanPaint FLD Sampler + SamplerCustomAdvanced) or "apply" (Apply LanPaint FLD + the stock
-    KSampler). title / subtitle: the thumbnail's; heading: the note's (default "LanPaint · title");
+    kind: "inpaint" (Load Image, transparent = repaint), "outpaint" (Pad for Outpainting), "video" (a
+    video and a mask video) or "demo" (the pack's demo scene and hole). sampler: "lanpaint" (LanPaint
+    FLD KSampler), "custom" (LanPaint FLD Sampler + SamplerCustomAdvanced), "apply" (Apply LanPaint FLD
+    + the stock KSampler) or "compare" (the stock KSampler and LanPaint FLD KSampler side by side). title / subtitle: the thumbnail's; heading: the note's (default "LanPaint · title");
     about / note: the note's paragraph and closing line (default: the family's; "" for none).
     """
     family: Family
@@ -88,8 +89,9 @@ def note_text(wf: Workflow) -> str:
     files = wf.family.model_files()
     about = wf.family.about if wf.about is None else wf.about
     note = wf.family.note if wf.note is None else wf.note
-    text = "# %s\n%s\n\n## %s\n%s" % (wf.heading or "LanPaint · " + wf.title, about.strip(),
-                                      "Model" if len(files) == 1 else "Models", files_md(files))
+    text = "# %s\n%s" % (wf.heading or "LanPaint · " + wf.title, about.strip())
+    if files:
+        text += "\n\n## %s\n%s" % ("Model" if len(files) == 1 else "Models", files_md(files))
     return (text + ("\n\n" + note if note else "") + TUNING).strip() + "\n"
 
 
@@ -107,8 +109,12 @@ def build(name: str, wf: Workflow, object_info: dict) -> Graph:
     if fam.conditioning == "edit":
         pos, neg = _edit_conditioning(g, wf, clip, source)
     col = 4 if fam.conditioning == "edit" else 3
+    prefix = "LanPaint/" + name.removeprefix("lanpaint_")
+    if wf.sampler == "compare":
+        _compare(g, col, wf, model, pos, neg, source, vae, prefix)
+        return g
     sampled, col = SAMPLERS[wf.sampler](g, col, wf, model, pos, neg, source.latent)
-    _decode_blend_save(g, col + 1, wf, sampled, vae, source, "LanPaint/" + name.removeprefix("lanpaint_"))
+    _decode_blend_save(g, col + 1, wf, sampled, vae, source, prefix)
     return g
 
 
@@ -204,13 +210,24 @@ def _video_source(g: Graph, wf: Workflow, vae: Node) -> Source:
     return _encode_masked(g, 2, (frames, "images"), (mask, "MASK"), vae, (frames, "images"))
 
 
-SOURCES = {"inpaint": _image_source, "outpaint": _outpaint_source, "video": _video_source}
+def _demo_source(g: Graph, wf: Workflow, vae: Node) -> Source:
+    scene = g.add("LanPaintDemoScene", 1, title="Demo scene and hole", color=LANPAINT_COLOR, control="fixed",
+                  seed=DEMO_SCENE_SEED, hole="box", size=DEMO_SIZE)
+    preview = g.add("PreviewImage", 2, title="The scene (the hole is the mask)")
+    g.link(scene, "image", preview, "images")
+    return _encode_masked(g, 2, (scene, "image"), (scene, "mask"), vae, (scene, "image"))
+
+
+SOURCES = {"inpaint": _image_source, "outpaint": _outpaint_source, "video": _video_source, "demo": _demo_source}
 
 
 # ----------------------------------------------------------------------------- samplers
 def _sampler_values(wf: Workflow) -> dict:
+    """Widget values of the sampler nodes; the demo's two samplers keep one fixed seed, so they stay
+    comparable run after run."""
     fam = wf.family
-    return dict(seed=0, steps=fam.steps, cfg=fam.cfg, sampler_name=fam.sampler, scheduler=fam.scheduler,
+    control = {"control": "fixed"} if wf.sampler == "compare" else {}
+    return dict(**control, seed=0, steps=fam.steps, cfg=fam.cfg, sampler_name=fam.sampler, scheduler=fam.scheduler,
                 denoise=1.0)
 
 
@@ -258,6 +275,20 @@ def _custom_advanced(g: Graph, col: int, wf: Workflow, model, pos, neg, latent):
 
 
 SAMPLERS = {"lanpaint": _lanpaint_ksampler, "custom": _custom_advanced, "apply": _stock_ksampler}
+
+
+def _compare(g: Graph, col: int, wf: Workflow, model, pos, neg, source: Source, vae: Node, prefix: str):
+    """The stock KSampler and LanPaint FLD KSampler on the same latent, same seed, each decoded and
+    saved (prefix/stock, prefix/lanpaint)."""
+    for name, sampler in (("stock", _stock_ksampler), ("lanpaint", _lanpaint_ksampler)):
+        (ks, out), _ = sampler(g, col, wf, model, pos, neg, source.latent)
+        dec = g.add("VAEDecode", col + 1)
+        g.link(ks, out, dec, "samples")
+        g.link(vae, "VAE", dec, "vae")
+        save = g.add("SaveImage", col + 2, title="Saved: " + ("stock KSampler" if name == "stock" else
+                                                              "LanPaint FLD KSampler"),
+                     filename_prefix="%s/%s" % (prefix, name))
+        g.link(dec, "IMAGE", save, "images")
 
 
 # ----------------------------------------------------------------------------- output

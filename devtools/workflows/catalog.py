@@ -9,7 +9,7 @@ import tomllib
 from devtools.lanpaint_pack import REPO_ROOT
 
 PACK_NODES = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-              "LanPaintMaskBlend"}
+              "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene"}
 _PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 PACK_CNR_ID = _PYPROJECT["project"]["name"]                 # registry id, saved with our nodes
 PACK_DISPLAY_NAME = _PYPROJECT["tool"]["comfy"]["DisplayName"]  # heads the thumbnails

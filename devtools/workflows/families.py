@@ -32,10 +32,10 @@ class Family:
         ConditioningZeroOut of the prompt (models sampled at cfg 1). conditioning: "text" (CLIP Text
         Encode) or "edit" (Qwen-Image-Edit: the picture goes to the text encoder and as a reference
         latent). about: the note's paragraph for the family's plain inpainting workflow; note: the
-        line after the model list. tiny: the stand-in loaders' family; host: the oldest ComfyUI whose
-        nodes the family's workflows need.
+        line after the model list. tiny: the stand-in loaders' family (None: the loaders are the
+        pack's own and run as they are); host: the oldest ComfyUI whose nodes the family's workflows need.
     """
-    tiny: str
+    tiny: str | None
     host: str
     loaders: tuple
     steps: int
@@ -135,3 +135,13 @@ WAN22_T2V = Family(
     steps=20, cfg=5.0, scheduler="simple", shift=("ModelSamplingSD3", 8.0),
     about="Wan 2.2 T2V 14B low-noise model, shift 8.",
     note="Needs a ComfyUI with Wan 2.2 support (tested on 0.33.0).")
+
+DEMO = Family(
+    tiny=None, host=OLDEST_HOST, loaders=(("LanPaintDemoModelLoader", {}),),
+    steps=20, cfg=1.0, scheduler="simple",
+    about="""The pack's own small demo model (an SD 3.5-class MMDiT trained on 64 x 64 procedural scenes) and a
+held-out scene with a hole: the same masked latent is sampled by the stock KSampler and by LanPaint FLD
+KSampler, same seed. Stock masked sampling tends to break the structure at the hole's edge (brick
+courses out of phase, hill lines that do not meet, a second "ghost" sun); LanPaint continues it.
+Change the scene's seed and hole and queue again. The model is unconditional: the prompt has no effect.""",
+    note="Nothing to download: the model ships with the pack.")

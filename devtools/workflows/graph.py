@@ -54,7 +54,9 @@ class Graph:
         self.links: list[list] = []
         self.columns: list[list[Node]] = []
 
-    def add(self, kind, col, title=None, color=None, **values) -> Node:
+    def add(self, kind, col, title=None, color=None, control="randomize", **values) -> Node:
+        """A node of ``kind`` in column ``col`` with these widget values (defaults for the rest);
+        ``control``: the value of its seeds' "control after generate" companions."""
         nid = len(self.nodes) + 1
         if kind in ("MarkdownNote", "Note"):
             node = Node(self, nid, kind, None, title, color or NOTE_COLOR)
@@ -64,7 +66,7 @@ class Graph:
             if info is None:
                 raise KeyError("node type %r is not in the object_info" % kind)
             node = Node(self, nid, kind, info, title, color)
-            node.widgets = self._widget_values(kind, info, values)
+            node.widgets = self._widget_values(kind, info, values, control)
             node.inputs = [{"name": name, "type": t, "link": None} for name, t, _ in wa.socket_inputs(info)]
             node.outputs = [{"name": name, "type": t, "links": [], "slot_index": i}
                             for i, (name, t) in enumerate(zip(info.get("output_name") or wa.output_types(info),
@@ -78,13 +80,13 @@ class Graph:
         return node
 
     @staticmethod
-    def _widget_values(kind, info, values: dict) -> list:
+    def _widget_values(kind, info, values: dict, control: str) -> list:
         out = []
         for w in wa.widget_layout(info):
             if w.name in values:
                 out.append(values.pop(w.name))
             elif w.companion == "control":
-                out.append("randomize")
+                out.append(control)
             elif w.companion == "filter":
                 out.append("")
             elif w.companion == "upload":
