@@ -272,6 +272,14 @@ def test_family_inference_rule():
     assert tl.infer_family(p("UNETLoader", unet_name="z_image_turbo_bf16.safetensors", weight_dtype="default")) == "zimage"
     assert tl.infer_family(p("CLIPLoader", clip_name="qwen_2.5_vl_7b.safetensors", type="qwen_image",
                              device="default")) == "qwen_image"
+    assert tl.infer_family(p("CheckpointLoaderSimple", ckpt_name="v1-5-pruned-emaonly-fp16.safetensors")) == "sd15"
+    assert tl.infer_family(p("UNETLoader", unet_name="Chroma1-HD.safetensors", weight_dtype="default")) == "chroma"
+    assert tl.infer_family(p("DualCLIPLoader", clip_name1="a", clip_name2="b", type="hunyuan_image")) == \
+        "hunyuan_image"
+    assert tl.infer_family(p("UNETLoader", unet_name="wan2.2_ti2v_5B_fp16.safetensors", weight_dtype="default")) == \
+        "wan22_ti2v"
+    assert tl.infer_family(p("UNETLoader", unet_name="wan2.2_t2v_low_noise_14B.safetensors", weight_dtype="default")) \
+        == "wan22_t2v"
     # HiDream workflows load the Flux VAE: hidream wins over flux
     both = {**p("UNETLoader", unet_name="HiDream-I1-Fast.safetensors", weight_dtype="default"),
             "2": {"class_type": "VAELoader", "inputs": {"vae_name": "flux_ae.safetensors"}}}
@@ -287,7 +295,7 @@ def test_family_inference_rule():
     assert swapped["1"] == {"class_type": "LanPaintTinyUNETLoader", "inputs": {"family": "sd3", "seed": 0},
                             "_meta": {"title": "UNETLoader (tiny)"}}
     with pytest.raises(ValueError, match="unknown tiny family"):
-        tl.swap_loaders(p("VAELoader", vae_name="x"), "sd15")
+        tl.swap_loaders(p("VAELoader", vae_name="x"), "sd2")
 
 
 def test_swap_errors_and_lora_chains():
