@@ -75,4 +75,19 @@ MODELS = {
                                                "text_encoders/umt5_xxl_fp8_e4m3fn_scaled.safetensors", "text_encoders"),
     "wan_2.1_vae.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/split_files/vae/"
                                 "wan_2.1_vae.safetensors", "vae"),
+    "wan2.2_ti2v_5B_fp16.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/split_files/"
+                                        "diffusion_models/wan2.2_ti2v_5B_fp16.safetensors", "diffusion_models"),
+    "wan2.2_vae.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/split_files/vae/"
+                               "wan2.2_vae.safetensors", "vae"),
+    "v1-5-pruned-emaonly-fp16.safetensors": (HF + "Comfy-Org/stable-diffusion-v1-5-archive/resolve/main/"
+                                             "v1-5-pruned-emaonly-fp16.safetensors", "checkpoints"),
+    "qwen_image_fp8_e4m3fn.safetensors": (HF + "Comfy-Org/Qwen-Image_ComfyUI/resolve/main/split_files/"
+                                          "diffusion_models/qwen_image_fp8_e4m3fn.safetensors", "diffusion_models"),
+    "Chroma1-HD.safetensors": (HF + "lodestones/Chroma1-HD/resolve/main/Chroma1-HD.safetensors", "diffusion_models"),
+    "hunyuanimage2.1_bf16.safetensors": (HF + "Comfy-Org/HunyuanImage_2.1_ComfyUI/resolve/main/split_files/"
+                                         "diffusion_models/hunyuanimage2.1_bf16.safetensors", "diffusion_models"),
+    "byt5_small_glyphxl_fp16.safetensors": (HF + "Comfy-Org/HunyuanImage_2.1_ComfyUI/resolve/main/split_files/"
+                                            "text_encoders/byt5_small_glyphxl_fp16.safetensors", "text_encoders"),
+    "hunyuan_image_2.1_vae_fp16.safetensors": (HF + "Comfy-Org/HunyuanImage_2.1_ComfyUI/resolve/main/split_files/"
+                                               "vae/hunyuan_image_2.1_vae_fp16.safetensors", "vae"),
 }
