@@ -12,6 +12,7 @@ import sys
 import pytest
 import torch
 
+from devtools.host import compat
 from devtools.host import tiny_models as tm
 from devtools.host.comfy_env import load_comfy
 from devtools.lanpaint_pack import load_pack
@@ -201,6 +202,23 @@ def test_swapped_workflow_runs(family):
         "blend differs from the original away from the mask"
     assert torch.equal(blended[:, :, w // 2:], decoded[:, :, w // 2:]), "blend is not the decode inside the mask"
     assert (blended[:, :, w // 2:] - image[:, :, w // 2:]).abs().mean() > 0.01
+
+
+@pytest.mark.parametrize("family", ["sdxl", pytest.param("wan22_t2v", marks=compat.requires_host(
+    compat.has_model_class("WAN21_T2V"), "the Wan 2.1 / 2.2 T2V model class"))])
+def test_test_latent_mask_has_the_latents_frames_and_size(family):
+    """LanPaintTestLatent's mask fits its latent (a video latent gets [B,1,T,h,w], not frames read as
+    height), so LanPaint samples it: kept half bit-exact, masked half regenerated."""
+    from tests.node_runner import latent_mask, run
+    (latent,) = tl.load_tiny_pack().LanPaintTestLatent().build(family, 128, 96, 1, 5)
+    lat, mask = latent["samples"], latent["noise_mask"]
+    assert mask.shape == (lat.shape[0], 1) + lat.shape[2:], (mask.shape, lat.shape)
+    model = tm.builder_for(family)(seed=0)
+    out = run("ksampler", model, latent, conds=tm.conds_for(family), steps=STEPS, thinking=THINKING)
+    keep = ~latent_mask(mask, lat.shape).expand(lat.shape)
+    assert keep.any() and not keep.all()
+    assert torch.equal(out[keep], tm.host_roundtrip(model, lat)[keep])
+    assert (out[~keep] - lat[~keep]).abs().min() > 0
 
 
 # ----------------------------------------------------------------------------- stand-ins
