@@ -3,6 +3,7 @@ Display names carry the pack's DisplayName ("LanPaint FLD") to stay apart from t
 from .custom_sampling_nodes import ApplyLanPaint, LanPaintSampler
 from .ksampler_nodes import LanPaintKSampler, LanPaintKSamplerAdvanced
 from .mask_blend import LanPaintMaskBlend
+from .video_mask import LanPaintVideoMask
 
 NODE_CLASS_MAPPINGS = {
     "LanPaintKSampler": LanPaintKSampler,
@@ -10,6 +11,7 @@ NODE_CLASS_MAPPINGS = {
     "LanPaintSampler": LanPaintSampler,
     "ApplyLanPaint": ApplyLanPaint,
     "LanPaintMaskBlend": LanPaintMaskBlend,
+    "LanPaintVideoMask": LanPaintVideoMask,
 }
 NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintKSampler": "LanPaint FLD KSampler",
@@ -17,4 +19,5 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintSampler": "LanPaint FLD Sampler",
     "ApplyLanPaint": "Apply LanPaint FLD",
     "LanPaintMaskBlend": "LanPaint FLD Mask Blend",
+    "LanPaintVideoMask": "LanPaint FLD Video Mask (keyframe editor)",
 }
