@@ -19,14 +19,15 @@ META = tomllib.loads((REPO / "pyproject.toml").read_text())
 PACK_CODE = ["__init__.py", "nodes", "lanpaint_core"]
 # Node ids are saved in users' workflows: they never change.
 PUBLISHED_NODE_IDS = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-                      "LanPaintMaskBlend"}
+                      "LanPaintMaskBlend", "LanPaintVideoMask"}
 # The older LanPaint pack's public registry metadata (publisher scraed), which ours must not repeat.
 OLDER_PACK_ID = "LanPaint"
 OLDER_PACK_NODE_NAMES = {"LanPaint KSampler", "LanPaint KSampler (Advanced)", "LanPaint Mask Blend"}
 # The registry archive: these top-level entries and, inside the folders, only these files.
 PRODUCT_TOP_LEVEL = {"__init__.py", "LICENSE", "README.md", "pyproject.toml", "nodes", "lanpaint_core",
-                     "workflows"}
-PRODUCT_FILES = {"nodes": r"[\w/]+\.py", "lanpaint_core": r"[\w/]+\.py", "workflows": r"\w+\.(json|jpg)"}
+                     "workflows", "web"}
+PRODUCT_FILES = {"nodes": r"[\w/]+\.py", "lanpaint_core": r"[\w/]+\.py", "workflows": r"\w+\.(json|jpg)",
+                 "web": r"\w+\.js"}
 WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".ckpt", ".bin", ".npz", ".npy", ".onnx", ".gguf", ".pkl")
 COMFY_CLI_HINT = ("run the suite with `bash scripts/test.sh` (it sets LANPAINT_COMFY_CLI), or "
                   "`export LANPAINT_COMFY_CLI=\"$(bash scripts/comfy_cli.sh)\"`")
@@ -72,7 +73,7 @@ def test_no_symlinks_bytecode_or_eval_in_the_pack():
 
 
 def test_pack_imports_no_third_party_module():
-    allowed = {"torch", "comfy", "nodes", "math", "logging", "dataclasses", "typing", "__future__", "copy"}
+    allowed = {"torch", "comfy", "nodes", "math", "logging", "dataclasses", "typing", "__future__", "copy", "json"}
     for path in [REPO / "__init__.py", *(REPO / "nodes").rglob("*.py"), *(REPO / "lanpaint_core").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
