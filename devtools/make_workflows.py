@@ -31,7 +31,7 @@ from devtools import workflow_api as wa
 from devtools.lanpaint_pack import REPO_ROOT
 from devtools.workflows import families as fam
 from devtools.workflows.builder import NEGATIVE, POSITIVE, Workflow, build
-from devtools.workflows.catalog import EXAMPLE_MASK_VIDEO, EXAMPLE_VIDEO, WORKFLOW_CROP_PADDING  # noqa: F401
+from devtools.workflows.catalog import EXAMPLE_VIDEO, WORKFLOW_CROP_PADDING  # noqa: F401
 from devtools.workflows.thumbnails import draw_thumbnail
 
 OUT_DIR = REPO_ROOT / "workflows"
@@ -46,9 +46,12 @@ VIDEO_POSITIVE = "a red vintage bicycle, smooth camera motion, detailed video"
 VIDEO_NEGATIVE = NEGATIVE + ", flicker"
 VIDEO_NOTE = "Needs a ComfyUI with Wan 2.2 and the video nodes (tested on 0.33.0)."
 VIDEO_ABOUT = """
-Repaints a region of a video that may move from frame to frame: the mask is a second video of the
-same size and length (white = repaint). Its frames become a per-frame mask, which ComfyUI spreads
-over Wan's latent frames; LanPaint keeps everything outside it."""
+Repaints a region of a video that may move from frame to frame, painted in **LanPaint FLD Video Mask**:
+run the workflow once (or only that node: right click → Queue Selected Output Nodes) so its editor gets
+the frames, click *Open mask editor*, paint the region on a few keyframes (brush, eraser, box, ellipse)
+and Save; the frames between keyframes morph from one mask to the next. The keyframes are saved with
+the workflow. ComfyUI spreads the per-frame mask over Wan's latent frames; LanPaint keeps everything
+outside it."""
 
 WORKFLOWS = {
     "lanpaint_sdxl_inpaint": Workflow(fam.SDXL, "SD XL inpainting", "LanPaint FLD KSampler + Mask Blend"),
@@ -88,8 +91,8 @@ node between the model and the sampler."""),
     "lanpaint_flux2_inpaint": Workflow(fam.FLUX2_DEV, "FLUX.2 dev inpainting", "Flux Guidance 4, cfg 1",
                                        heading="LanPaint · FLUX.2 [dev] inpainting"),
     "lanpaint_wan22_video_inpaint": Workflow(
-        fam.WAN22_T2V, "Wan 2.2 video inpainting", "per-frame mask video, LanPaint Sampler", kind="video",
-        sampler="custom", heading="LanPaint · Wan 2.2 video inpainting (per-frame mask)",
+        fam.WAN22_T2V, "Wan 2.2 video inpainting", "keyframe mask editor, LanPaint Sampler", kind="video",
+        sampler="custom", heading="LanPaint · Wan 2.2 video inpainting (keyframe mask editor)",
         positive=VIDEO_POSITIVE, negative=VIDEO_NEGATIVE, note=VIDEO_NOTE,
         about=VIDEO_ABOUT + """ Wan 2.2 T2V 14B low-noise model,
 shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames (e.g. 33 or 81)."""),
@@ -106,7 +109,7 @@ shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames
                                              "one frame, LanPaint FLD KSampler",
                                              heading="LanPaint · Wan 2.2 text-to-image inpainting"),
     "lanpaint_wan22_ti2v_video_inpaint": Workflow(
-        fam.WAN22_TI2V, "Wan 2.2 TI2V 5B video inpainting", "per-frame mask video, LanPaint Sampler", kind="video",
+        fam.WAN22_TI2V, "Wan 2.2 TI2V 5B video inpainting", "keyframe mask editor, LanPaint Sampler", kind="video",
         sampler="custom", positive=VIDEO_POSITIVE, negative=VIDEO_NEGATIVE, note=VIDEO_NOTE,
         about=VIDEO_ABOUT + """ Wan 2.2 TI2V 5B (a 5 B model with its own 16x VAE; it fits
 consumer GPUs), shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames, sides a

@@ -13,13 +13,15 @@ tiny stand-ins (devtools/tiny_loaders.swap_loaders: same output slots, no model 
 lowered in the API prompt (the shipped workflow keeps real defaults), an RGBA input image with a
 transparent hole is put in the server's input folder under the workflow's file name, and the prompt
 must run to a saved image that equals the input outside the mask (LanPaint Mask Blend) and differs
-inside it; two SaveLatent nodes added to the prompt give the masked latent going into the sampler and
+inside it (a video workflow gets a video file, and keyframes written into its Video Mask node as the
+mask editor writes them); two SaveLatent nodes added to the prompt give the masked latent going into the sampler and
 the sampled one coming out: in the kept region (the mask as the host resizes it to the latent, < 0.5)
 the sampled latent is bit-exactly the host's own latent round trip of the input (computed here with
 the same tiny model), and it changed in the masked region. Validation must also catch broken
 workflows, and agree with the server's own checks.
 """
 import copy
+import importlib
 import json
 
 import numpy as np
@@ -30,11 +32,13 @@ from PIL import Image
 from devtools import make_workflows as mw
 from devtools import workflow_api as wa
 from devtools.comfy_server import PACK_NAME, REPO_ROOT
+from devtools.lanpaint_pack import load_pack
 from devtools.host import compat
 from devtools.host import tiny_models as tm
 from devtools.host.comfy_env import load_comfy
 from devtools.tiny_loaders import infer_family, swap_loaders
 from tests.node_runner import latent_mask
+from tests.video_files import read_video, write_video
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
 NAMES = sorted(mw.WORKFLOWS)
@@ -88,33 +92,20 @@ def _input_image():
 FRAMES = 5                 # video workflows: 4k + 1 frames (Wan's VAE: latent frames k + 1)
 
 
-def _write_video(path, frames):
-    """frames [F,H,W,3] uint8 -> a lossless RGB H.264 file (PyAV; RGB, so no YUV conversion can differ
-    between this test's decoder and ComfyUI's)."""
-    import av
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264rgb", rate=8, options={"crf": "0", "preset": "ultrafast"})
-        stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "rgb24"
-        for frame in frames:
-            container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
-        container.mux(stream.encode())
-
-
-def _read_video(path):
-    import av
-    with av.open(str(path)) as container:
-        return np.stack([f.to_ndarray(format="rgb24") for f in container.decode(video=0)])
-
-
 def _video_inputs():
-    """(frames [F,S,S,3], per-frame boolean holes [F,S,S]): the pattern drifts and the hole moves
-    8 px right per frame."""
+    """(frames [F,S,S,3], the Video Mask node's keyframes JSON, per-frame boolean holes [F,S,S]): the
+    pattern drifts; the hole is painted on the first and last frames, 32 px apart, and the node moves
+    it 8 px right per frame in between (nodes/mask_keyframes.py computes the expected holes)."""
+    mk = importlib.import_module(load_pack().__name__ + ".nodes.mask_keyframes")
     rgb = _input_image()[..., :3]
     frames = np.stack([np.roll(rgb, 4 * i, axis=1) for i in range(FRAMES)])
-    holes = np.zeros((FRAMES, SIZE, SIZE), bool)
-    for i in range(FRAMES):
-        holes[i, HOLE[0]:HOLE[1], HOLE[0] - 16 + 8 * i:HOLE[1] - 16 + 8 * i] = True
-    return frames, holes
+    painted = {}
+    for i in (0, FRAMES - 1):
+        painted[i] = torch.zeros(SIZE, SIZE, dtype=torch.bool)
+        painted[i][HOLE[0]:HOLE[1], HOLE[0] - 16 + 8 * i:HOLE[1] - 16 + 8 * i] = True
+    keyframes = json.dumps({"version": 1, "width": SIZE, "height": SIZE,
+                            "keyframes": [{"frame": f, "mask": mk.rle_encode(m)} for f, m in painted.items()]})
+    return frames, keyframes, mk.interpolate(painted, FRAMES).numpy()
 
 
 def _test_prompt(name, object_info):
@@ -160,7 +151,7 @@ def _check_kept_latent(server, name, entry, mask):
 
 def _host_mask(api, kind, rgba, holes):
     """The mask SetLatentNoiseMask receives: LoadImage's (1 - alpha), Pad for Outpainting's, or the
-    mask video's frames."""
+    Video Mask node's frames."""
     if kind == "video":
         return torch.from_numpy(holes).float()[:, None]
     mask = torch.from_numpy(1.0 - rgba[..., 3] / 255.0).float()[None]
@@ -237,12 +228,12 @@ def test_workflow_runs_on_tiny_models(server, object_info, name):
         for file_name in loads:
             Image.fromarray(rgba, "RGBA").save(server.base / "input" / file_name)
         if kind == "video":
-            assert videos == [mw.EXAMPLE_VIDEO, mw.EXAMPLE_MASK_VIDEO], videos
-            frames, holes = _video_inputs()
-            _write_video(server.base / "input" / mw.EXAMPLE_VIDEO, frames)
-            _write_video(server.base / "input" / mw.EXAMPLE_MASK_VIDEO,
-                         np.repeat(holes[..., None], 3, -1).astype(np.uint8) * 255)
-            source = _read_video(server.base / "input" / mw.EXAMPLE_VIDEO)   # what LoadVideo gives
+            assert videos == [mw.EXAMPLE_VIDEO], videos
+            frames, keyframes, holes = _video_inputs()
+            (editor,) = [n for n in api.values() if n["class_type"] == "LanPaintVideoMask"]
+            editor["inputs"]["keyframes"] = keyframes       # what the mask editor writes
+            write_video(server.base / "input" / mw.EXAMPLE_VIDEO, frames)
+            source = read_video(server.base / "input" / mw.EXAMPLE_VIDEO)   # what LoadVideo gives
         status, body = server.request("/prompt", {"prompt": api, "client_id": "lanpaint-workflow-test"})
         assert status == 200 and not body.get("node_errors"), body
         entry = server.wait_history(body["prompt_id"], timeout=RUN_TIMEOUT_S)

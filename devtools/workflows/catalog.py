@@ -9,7 +9,7 @@ import tomllib
 from devtools.lanpaint_pack import REPO_ROOT
 
 PACK_NODES = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-              "LanPaintMaskBlend"}
+              "LanPaintMaskBlend", "LanPaintVideoMask"}
 _PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 PACK_CNR_ID = _PYPROJECT["project"]["name"]                 # registry id, saved with our nodes
 PACK_DISPLAY_NAME = _PYPROJECT["tool"]["comfy"]["DisplayName"]  # heads the thumbnails
@@ -17,7 +17,6 @@ OLDEST_HOST = "0.3.75"            # the pinned PyPI host: the minimum of the ori
 NEWER_HOST = "0.33.0"             # the host whose nodes the newer-family workflows need
 EXAMPLE_IMAGE = "example.png"     # ComfyUI ships input/example.png; users pick their own image
 EXAMPLE_VIDEO = "video.mp4"       # the user's video (4k + 1 frames)
-EXAMPLE_MASK_VIDEO = "mask.mp4"   # same size and length: white = repaint, per frame
 # crop_padding of the workflows made for big pictures (image pixels of context around the mask);
 # benchmarks/crop.py measures what each padding costs in time and in exactness.
 WORKFLOW_CROP_PADDING = 128
