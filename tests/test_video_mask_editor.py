@@ -107,11 +107,16 @@ def _set_size(page, size):
         s.value = size; s.dispatchEvent(new Event('input')); }""" % EDITOR, size)
 
 
+def _wait_for_label(page, condition, arg=None):
+    """Wait until the editor's label text (``label`` in the JS ``condition``) satisfies it."""
+    page.wait_for_function("(arg) => { const label = document.querySelector('%s .lanpaint-label').textContent; "
+                           "return %s; }" % (EDITOR, condition), arg=arg)
+
+
 def _go_to(page, frame):
     page.evaluate("""(frame) => { const s = document.querySelector('%s .lanpaint-frame');
         s.value = frame; s.dispatchEvent(new Event('input')); }""" % EDITOR, frame)
-    page.wait_for_function("(f) => document.querySelector('%s .lanpaint-label').textContent.startsWith('frame ' + f + ' ')"
-                           % EDITOR, arg=frame)
+    _wait_for_label(page, "label.startsWith('frame ' + arg + ' ')", frame)
 
 
 def _saved_masks(server, entry, save_id):
@@ -138,8 +143,7 @@ def test_paint_two_keyframes_run_and_reload(server):
         page.wait_for_function("() => !!(%s)().lanpaintVideo" % NODE_JS)
         page.evaluate(OPEN_EDITOR_JS)
         page.wait_for_selector(EDITOR + " canvas")
-        page.wait_for_function("() => document.querySelector('%s .lanpaint-label').textContent.includes('frame 0 ')"
-                               % EDITOR)
+        _wait_for_label(page, "label.includes('frame 0 ')")
         page.click(EDITOR + " [data-tool=box]")           # frame 0: a box and a brush stroke out of it
         _drag(page, (20, 30), (70, 90))
         page.click(EDITOR + " [data-tool=brush]")
@@ -184,8 +188,7 @@ def test_paint_two_keyframes_run_and_reload(server):
         page.evaluate(OPEN_EDITOR_JS)
         page.wait_for_selector(EDITOR + " canvas")
         _go_to(page, 4)
-        page.wait_for_function("() => document.querySelector('%s .lanpaint-label').textContent.includes('as the node made it')"
-                               % EDITOR)
+        _wait_for_label(page, "label.includes('as the node made it')")
         assert page.locator(EDITOR + " .lanpaint-label").text_content().endswith("keyframes: 0, 8")
         page.screenshot(path=str(SCREENSHOT_DIR / "video_mask_editor.png"))
         page.click(EDITOR + " .lanpaint-cancel")

@@ -115,7 +115,10 @@ class VideoMaskEditor {
     this.toolButtons = TOOLS.map(([tool, label]) => button(label, () => this.setTool(tool),
       { className: "lanpaint-tool", dataset: { tool } }));
     this.sizeInput = el("input", { type: "range", min: 1, max: Math.max(width, height) / 4, value: this.size,
-      className: "lanpaint-size", oninput: () => { this.size = Number(this.sizeInput.value); this.sizeLabel.textContent = "size " + this.size; } });
+      className: "lanpaint-size", oninput: () => {
+        this.size = Number(this.sizeInput.value);
+        this.sizeLabel.textContent = "size " + this.size;
+      } });
     this.sizeLabel = el("span", { textContent: "size " + this.size });
     this.slider = el("input", { type: "range", min: 0, max: frames - 1, value: 0, className: "lanpaint-frame",
       oninput: () => this.show(Number(this.slider.value)) });
@@ -160,7 +163,8 @@ class VideoMaskEditor {
 
   point(e) {
     const rect = this.canvas.getBoundingClientRect();
-    return [(e.clientX - rect.left) * this.info.width / rect.width, (e.clientY - rect.top) * this.info.height / rect.height];
+    return [(e.clientX - rect.left) * this.info.width / rect.width,
+            (e.clientY - rect.top) * this.info.height / rect.height];
   }
 
   keyframe() {
@@ -185,7 +189,9 @@ class VideoMaskEditor {
   up(e) {
     if (!this.start) return;
     const end = this.point(e);
-    if (this.tool === "box" || this.tool === "ellipse") this.shape(this.keyframe().getContext("2d"), this.start, end, true);
+    if (this.tool === "box" || this.tool === "ellipse") {
+      this.shape(this.keyframe().getContext("2d"), this.start, end, true);
+    }
     this.start = this.last = null;
     this.draw();
   }
@@ -205,7 +211,13 @@ class VideoMaskEditor {
     ctx.beginPath();
     if (this.tool === "box") ctx.rect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
     else ctx.ellipse((x0 + x1) / 2, (y0 + y1) / 2, Math.abs(x1 - x0) / 2, Math.abs(y1 - y0) / 2, 0, 0, 2 * Math.PI);
-    if (fill) { ctx.fillStyle = "#fff"; ctx.fill(); } else { ctx.strokeStyle = "#ff0"; ctx.lineWidth = 2; ctx.stroke(); }
+    if (fill) {
+      ctx.fillStyle = "#fff";
+      ctx.fill();
+    } else {
+      Object.assign(ctx, { strokeStyle: "#ff0", lineWidth: 2 });
+      ctx.stroke();
+    }
   }
 
   copyPrevious() {
@@ -263,8 +275,8 @@ class VideoMaskEditor {
     } else {
       const before = keys.filter((f) => f < this.frame).pop(), after = keys.find((f) => f > this.frame);
       for (const f of [before, after]) if (f !== undefined) ctx.drawImage(this.tinted(this.keyframes.get(f), 50), 0, 0);
-      if (keys.length) text += " · morphs between keyframes " + [before, after].filter((f) => f !== undefined).join(" and ")
-        + " when the node runs";
+      const around = [before, after].filter((f) => f !== undefined);
+      if (keys.length) text += " · morphs between keyframes " + around.join(" and ") + " when the node runs";
     }
     if (this.start && (this.tool === "box" || this.tool === "ellipse")) this.shape(ctx, this.start, this.last, false);
     this.label.textContent = text + " · keyframes: " + (keys.join(", ") || "none");
@@ -299,13 +311,16 @@ function openEditor(node) {
 
 const STYLE = `
 #lanpaint-video-mask-editor { position: fixed; inset: 0; z-index: 10000; background: rgba(12, 12, 16, 0.94);
-  color: #ddd; font: 13px sans-serif; display: flex; flex-direction: column; align-items: center; gap: 8px; padding: 10px; }
+  color: #ddd; font: 13px sans-serif; display: flex; flex-direction: column; align-items: center; gap: 8px;
+  padding: 10px; }
 #lanpaint-video-mask-editor .lanpaint-bar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
-#lanpaint-video-mask-editor button { background: #333; color: #eee; border: 1px solid #555; border-radius: 4px; padding: 4px 10px; cursor: pointer; }
+#lanpaint-video-mask-editor button { background: #333; color: #eee; border: 1px solid #555; border-radius: 4px;
+  padding: 4px 10px; cursor: pointer; }
 #lanpaint-video-mask-editor button.active { background: #a3359a; border-color: #e070d8; }
 #lanpaint-video-mask-editor .lanpaint-frame { width: 240px; }
 #lanpaint-video-mask-editor .lanpaint-stage { flex: 1; display: flex; align-items: center; justify-content: center; }
-#lanpaint-video-mask-editor canvas { cursor: crosshair; touch-action: none; image-rendering: pixelated; background: #222; }
+#lanpaint-video-mask-editor canvas { cursor: crosshair; touch-action: none; image-rendering: pixelated;
+  background: #222; }
 #lanpaint-video-mask-editor .lanpaint-help { color: #999; }
 `;
 
@@ -326,7 +341,8 @@ app.registerExtension({
     nodeType.prototype.onExecuted = function (output) {
       executed?.apply(this, arguments);
       if (output?.lanpaint_video?.length) {
-        this.lanpaintVideo = { info: output.lanpaint_video[0], frames: output.lanpaint_frames, masks: output.lanpaint_masks };
+        this.lanpaintVideo = { info: output.lanpaint_video[0], frames: output.lanpaint_frames,
+                               masks: output.lanpaint_masks };
       }
     };
   },

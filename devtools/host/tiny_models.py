@@ -983,5 +983,6 @@ def tiny_vae(family: str = "sdxl", seed: int = 0):
     return vae
 
 
-__all__ += ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "TinyTokenizer", "TinyTextEncoder", "tiny_clip",
-            "tiny_vae_config", "tiny_vae", "tiny_video_vae", "tiny_wan22_video_vae", "VIDEO_VAES"]
+__all__ += ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "TinyTokenizer",
+            "TinyTextEncoder", "tiny_clip", "tiny_vae_config", "tiny_vae", "tiny_video_vae", "tiny_wan22_video_vae",
+            "VIDEO_VAES"]
