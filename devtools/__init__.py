@@ -10,6 +10,7 @@ One importable package, used from the repository root (pytest, ``python -m devto
     devtools.comfy_server    - a real headless ComfyUI server with this pack
     devtools.make_workflows  - generator of the bundled example workflows (the table; its parts in
                                devtools.workflows: family records, builder, layout, thumbnails)
+    devtools.node_inputs     - the snapshot of the nodes' published inputs (append-only test)
     devtools.demo            - the main job
     devtools.scenes          - procedural scenes for the small trained model
     devtools.demo_model      - the small trained model (scene, SIZE, load, PROMPT; weights in weights/)

@@ -31,10 +31,27 @@ from devtools import workflow_api as wa
 from devtools.lanpaint_pack import REPO_ROOT
 from devtools.workflows import families as fam
 from devtools.workflows.builder import NEGATIVE, POSITIVE, Workflow, build
-from devtools.workflows.catalog import EXAMPLE_MASK_VIDEO, EXAMPLE_VIDEO, WORKFLOW_CROP_PADDING  # noqa: F401
+from devtools.workflows.catalog import EXAMPLE_VIDEO, WORKFLOW_CROP_PADDING  # noqa: F401
 from devtools.workflows.thumbnails import draw_thumbnail
 
 OUT_DIR = REPO_ROOT / "workflows"
+OUTPAINT_POSITIVE = "a wide landscape photo, mountains and a lake, golden hour"
+OUTPAINT_ABOUT = f"""
+Pad for Outpainting grows the canvas (here 256 px to the right) and returns the mask of the new
+area (with a soft edge into the original, *feathering*). LanPaint fills it so it continues the
+picture; Mask Blend pastes the original back. Outpainting is a large hole: 10 thinking steps.
+With crop_padding {WORKFLOW_CROP_PADDING} LanPaint samples only the new strip and the
+{WORKFLOW_CROP_PADDING} pixels of the picture next to it, however large the picture is."""
+VIDEO_POSITIVE = "a red vintage bicycle, smooth camera motion, detailed video"
+VIDEO_NEGATIVE = NEGATIVE + ", flicker"
+VIDEO_NOTE = "Needs a ComfyUI with Wan 2.2 and the video nodes (tested on 0.33.0)."
+VIDEO_ABOUT = """
+Repaints a region of a video that may move from frame to frame, painted in **LanPaint FLD Video Mask**:
+run the workflow once (or only that node: right click → Queue Selected Output Nodes) so its editor gets
+the frames, click *Open mask editor*, paint the region on a few keyframes (brush, eraser, box, ellipse)
+and Save; the frames between keyframes morph from one mask to the next. The keyframes are saved with
+the workflow. ComfyUI spreads the per-frame mask over Wan's latent frames; LanPaint keeps everything
+outside it."""
 
 WORKFLOWS = {
     "lanpaint_demo_model": Workflow(fam.DEMO, "Demo: stock vs LanPaint", "the pack's own model, no download",
@@ -54,13 +71,7 @@ context, and paste it back, so it costs about what the box costs instead of the 
 Everything outside the mask is kept exactly. Set crop_padding to -1 to sample the whole picture."""),
     "lanpaint_sdxl_outpaint": Workflow(
         fam.SDXL, "SD XL outpainting", "Pad for Outpainting + LanPaint", kind="outpaint", note="",
-        positive="a wide landscape photo, mountains and a lake, golden hour", thinking_steps=10,
-        crop_padding=WORKFLOW_CROP_PADDING, about=f"""
-Pad for Outpainting grows the canvas (here 256 px to the right) and returns the mask of the new
-area (with a soft edge into the original, *feathering*). LanPaint fills it so it continues the
-picture; Mask Blend pastes the original back. Outpainting is a large hole: 10 thinking steps.
-With crop_padding {WORKFLOW_CROP_PADDING} LanPaint samples only the new strip and the
-{WORKFLOW_CROP_PADDING} pixels of the picture next to it, however large the picture is."""),
+        positive=OUTPAINT_POSITIVE, thinking_steps=10, crop_padding=WORKFLOW_CROP_PADDING, about=OUTPAINT_ABOUT),
     "lanpaint_sampler_custom_advanced": Workflow(
         fam.SDXL, "LanPaint FLD Sampler", "SamplerCustomAdvanced", sampler="custom", note="",
         heading="LanPaint FLD Sampler + SamplerCustomAdvanced", about="""
@@ -83,14 +94,29 @@ node between the model and the sampler."""),
     "lanpaint_flux2_inpaint": Workflow(fam.FLUX2_DEV, "FLUX.2 dev inpainting", "Flux Guidance 4, cfg 1",
                                        heading="LanPaint · FLUX.2 [dev] inpainting"),
     "lanpaint_wan22_video_inpaint": Workflow(
-        fam.WAN22_T2V, "Wan 2.2 video inpainting", "per-frame mask video, LanPaint Sampler", kind="video",
-        sampler="custom", heading="LanPaint · Wan 2.2 video inpainting (per-frame mask)",
-        positive="a red vintage bicycle, smooth camera motion, detailed video", negative=NEGATIVE + ", flicker",
-        note="Needs a ComfyUI with Wan 2.2 and the video nodes (tested on 0.33.0).", about="""
-Repaints a region of a video that may move from frame to frame: the mask is a second video of the
-same size and length (white = repaint). Its frames become a per-frame mask, which ComfyUI spreads
-over Wan's latent frames; LanPaint keeps everything outside it. Wan 2.2 T2V 14B low-noise model,
+        fam.WAN22_T2V, "Wan 2.2 video inpainting", "keyframe mask editor, LanPaint Sampler", kind="video",
+        sampler="custom", heading="LanPaint · Wan 2.2 video inpainting (keyframe mask editor)",
+        positive=VIDEO_POSITIVE, negative=VIDEO_NEGATIVE, note=VIDEO_NOTE,
+        about=VIDEO_ABOUT + """ Wan 2.2 T2V 14B low-noise model,
 shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames (e.g. 33 or 81)."""),
+    # ---- families added as data (each: a Family record in devtools/workflows/families.py and a line here)
+    "lanpaint_sd15_inpaint": Workflow(fam.SD15, "SD 1.5 inpainting", "any SD 1.5 checkpoint, no inpainting model"),
+    "lanpaint_qwen_image_inpaint": Workflow(fam.QWEN_IMAGE, "Qwen-Image inpainting", "shift 3.1, cfg 2.5"),
+    "lanpaint_qwen_image_outpaint": Workflow(
+        fam.QWEN_IMAGE, "Qwen-Image outpainting", "Pad for Outpainting + LanPaint", kind="outpaint",
+        positive=OUTPAINT_POSITIVE, thinking_steps=10, crop_padding=WORKFLOW_CROP_PADDING, about=OUTPAINT_ABOUT),
+    "lanpaint_chroma_inpaint": Workflow(fam.CHROMA, "Chroma1-HD inpainting", "T5-XXL, cfg 4, real negative"),
+    "lanpaint_hunyuan_image_inpaint": Workflow(fam.HUNYUAN_IMAGE, "HunyuanImage 2.1 inpainting",
+                                               "Qwen2.5-VL + ByT5, 32x VAE"),
+    "lanpaint_wan22_image_inpaint": Workflow(fam.WAN22_T2V, "Wan 2.2 text-to-image inpainting",
+                                             "one frame, LanPaint FLD KSampler",
+                                             heading="LanPaint · Wan 2.2 text-to-image inpainting"),
+    "lanpaint_wan22_ti2v_video_inpaint": Workflow(
+        fam.WAN22_TI2V, "Wan 2.2 TI2V 5B video inpainting", "keyframe mask editor, LanPaint Sampler", kind="video",
+        sampler="custom", positive=VIDEO_POSITIVE, negative=VIDEO_NEGATIVE, note=VIDEO_NOTE,
+        about=VIDEO_ABOUT + """ Wan 2.2 TI2V 5B (a 5 B model with its own 16x VAE; it fits
+consumer GPUs), shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames, sides a
+multiple of 32."""),
 }
 
 

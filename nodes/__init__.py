@@ -4,6 +4,7 @@ from .custom_sampling_nodes import ApplyLanPaint, LanPaintSampler
 from .demo_nodes import LanPaintDemoModelLoader, LanPaintDemoScene
 from .ksampler_nodes import LanPaintKSampler, LanPaintKSamplerAdvanced
 from .mask_blend import LanPaintMaskBlend
+from .video_mask import LanPaintVideoMask
 
 NODE_CLASS_MAPPINGS = {
     "LanPaintKSampler": LanPaintKSampler,
@@ -13,6 +14,7 @@ NODE_CLASS_MAPPINGS = {
     "LanPaintMaskBlend": LanPaintMaskBlend,
     "LanPaintDemoModelLoader": LanPaintDemoModelLoader,
     "LanPaintDemoScene": LanPaintDemoScene,
+    "LanPaintVideoMask": LanPaintVideoMask,
 }
 NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintKSampler": "LanPaint FLD KSampler",
@@ -22,4 +24,5 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintMaskBlend": "LanPaint FLD Mask Blend",
     "LanPaintDemoModelLoader": "LanPaint FLD Demo Model Loader",
     "LanPaintDemoScene": "LanPaint FLD Demo Scene",
+    "LanPaintVideoMask": "LanPaint FLD Video Mask (keyframe editor)",
 }

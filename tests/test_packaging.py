@@ -19,15 +19,15 @@ META = tomllib.loads((REPO / "pyproject.toml").read_text())
 PACK_CODE = ["__init__.py", "nodes", "lanpaint_core", "lanpaint_demo"]
 # Node ids are saved in users' workflows: they never change.
 PUBLISHED_NODE_IDS = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-                      "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene"}
+                      "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene", "LanPaintVideoMask"}
 # The older LanPaint pack's public registry metadata (publisher scraed), which ours must not repeat.
 OLDER_PACK_ID = "LanPaint"
 OLDER_PACK_NODE_NAMES = {"LanPaint KSampler", "LanPaint KSampler (Advanced)", "LanPaint Mask Blend"}
 # The registry archive: these top-level entries and, inside the folders, only these files.
 PRODUCT_TOP_LEVEL = {"__init__.py", "LICENSE", "README.md", "pyproject.toml", "nodes", "lanpaint_core",
-                     "lanpaint_demo", "workflows"}
+                     "lanpaint_demo", "workflows", "web"}
 PRODUCT_FILES = {"nodes": r"[\w/]+\.py", "lanpaint_core": r"[\w/]+\.py", "workflows": r"\w+\.(json|jpg)",
-                 "lanpaint_demo": r"\w+\.py|weights/(\w+\.safetensors|training\.json)"}
+                 "lanpaint_demo": r"\w+\.py|weights/(\w+\.safetensors|training\.json)", "web": r"\w+\.js"}
 # The one model the pack ships: the demo model's weights (lanpaint_demo/weights), at most this size.
 DEMO_WEIGHTS = "lanpaint_demo/weights/"
 DEMO_WEIGHTS_MAX_BYTES = 25 * 2 ** 20
@@ -77,7 +77,7 @@ def test_no_symlinks_bytecode_or_eval_in_the_pack():
 
 def test_pack_imports_no_third_party_module():
     allowed = {"torch", "comfy", "nodes", "math", "logging", "dataclasses", "typing", "__future__", "copy",
-               "functools", "pathlib", "random"}
+               "functools", "pathlib", "random", "json"}
     for path in [REPO / "__init__.py", *(REPO / "nodes").rglob("*.py"), *(REPO / "lanpaint_core").rglob("*.py"),
                  *(REPO / "lanpaint_demo").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):

@@ -84,7 +84,9 @@ class LanPaintTestLatent:
         tm = _tiny_models()
         shape = tm.latent_shape_for(family, batch, height // 8, width // 8)
         samples = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
-        return ({"samples": samples, "noise_mask": tm.half_mask(shape[2], shape[3], batch)},)
+        # the latent's own frames (video [B,C,T,h,w]) and spatial size: one mask per video, frame by frame
+        frames = shape[2] if len(shape) == 5 else None
+        return ({"samples": samples, "noise_mask": tm.half_mask(shape[-2], shape[-1], batch, frames=frames)},)
 
 
 def _seed_input(what):

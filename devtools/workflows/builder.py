@@ -3,7 +3,8 @@
 Every bundled workflow has the same shape, left to right: a note; the family's loaders; its
 model patches (shift, Apply LanPaint FLD); the prompts (with Flux Guidance / a zeroed negative
 where the family samples at cfg 1); the source (an image with a mask, an image padded for
-outpainting, or a video with a mask video) encoded under a noise mask; the sampler (LanPaint FLD
+outpainting, or a video with masks painted in LanPaint FLD Video Mask's editor) encoded under a
+noise mask; the sampler (LanPaint FLD
 KSampler, LanPaint FLD Sampler + SamplerCustomAdvanced, or Apply LanPaint FLD + KSampler); then
 VAE Decode, LanPaint FLD Mask Blend (the original back outside the mask) and a save node.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from devtools.workflows.catalog import EXAMPLE_IMAGE, EXAMPLE_MASK_VIDEO, EXAMPLE_VIDEO, MODELS
+from devtools.workflows.catalog import EXAMPLE_IMAGE, EXAMPLE_VIDEO, MODELS
 from devtools.workflows.families import Family
 from devtools.workflows.graph import Graph, Node
 
@@ -49,9 +50,10 @@ class Workflow:
     """One bundled workflow: a family and what the graph around it does.
 
     kind: "inpaint" (Load Image, transparent = repaint), "outpaint" (Pad for Outpainting), "video" (a
-    video and a mask video) or "demo" (the pack's demo scene and hole). sampler: "lanpaint" (LanPaint
-    FLD KSampler), "custom" (LanPaint FLD Sampler + SamplerCustomAdvanced), "apply" (Apply LanPaint FLD
-    + the stock KSampler) or "compare" (the stock KSampler and LanPaint FLD KSampler side by side). title / subtitle: the thumbnail's; heading: the note's (default "LanPaint · title");
+    video, masked in LanPaint FLD Video Mask's editor) or "demo" (the pack's demo scene and hole).
+    sampler: "lanpaint" (LanPaint FLD KSampler), "custom" (LanPaint FLD Sampler + SamplerCustomAdvanced),
+    "apply" (Apply LanPaint FLD + the stock KSampler) or "compare" (the stock KSampler and LanPaint FLD
+    KSampler side by side). title / subtitle: the thumbnail's; heading: the note's (default "LanPaint · title");
     about / note: the note's paragraph and closing line (default: the family's; "" for none).
     """
     family: Family
@@ -202,11 +204,8 @@ def _video_source(g: Graph, wf: Workflow, vae: Node) -> Source:
     video = g.add("LoadVideo", 1, title="Load Video", file=EXAMPLE_VIDEO)
     frames = g.add("GetVideoComponents", 2, title="Video frames")
     g.link(video, "VIDEO", frames, "video")
-    mask_video = g.add("LoadVideo", 1, title="Load Mask Video (white = repaint)", file=EXAMPLE_MASK_VIDEO)
-    mask_frames = g.add("GetVideoComponents", 2, title="Mask frames")
-    g.link(mask_video, "VIDEO", mask_frames, "video")
-    mask = g.add("ImageToMask", 2, title="Per-frame mask", channel="red")
-    g.link(mask_frames, "images", mask, "image")
+    mask = g.add("LanPaintVideoMask", 2, title="Video mask: Open mask editor", color=LANPAINT_COLOR)
+    g.link(frames, "images", mask, "images")
     return _encode_masked(g, 2, (frames, "images"), (mask, "MASK"), vae, (frames, "images"))
 
 

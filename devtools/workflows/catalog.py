@@ -9,7 +9,7 @@ import tomllib
 from devtools.lanpaint_pack import REPO_ROOT
 
 PACK_NODES = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-              "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene"}
+              "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene", "LanPaintVideoMask"}
 _PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 PACK_CNR_ID = _PYPROJECT["project"]["name"]                 # registry id, saved with our nodes
 PACK_DISPLAY_NAME = _PYPROJECT["tool"]["comfy"]["DisplayName"]  # heads the thumbnails
@@ -17,7 +17,6 @@ OLDEST_HOST = "0.3.75"            # the pinned PyPI host: the minimum of the ori
 NEWER_HOST = "0.33.0"             # the host whose nodes the newer-family workflows need
 EXAMPLE_IMAGE = "example.png"     # ComfyUI ships input/example.png; users pick their own image
 EXAMPLE_VIDEO = "video.mp4"       # the user's video (4k + 1 frames)
-EXAMPLE_MASK_VIDEO = "mask.mp4"   # same size and length: white = repaint, per frame
 # crop_padding of the workflows made for big pictures (image pixels of context around the mask);
 # benchmarks/crop.py measures what each padding costs in time and in exactness.
 WORKFLOW_CROP_PADDING = 128
@@ -75,4 +74,19 @@ MODELS = {
                                                "text_encoders/umt5_xxl_fp8_e4m3fn_scaled.safetensors", "text_encoders"),
     "wan_2.1_vae.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/split_files/vae/"
                                 "wan_2.1_vae.safetensors", "vae"),
+    "wan2.2_ti2v_5B_fp16.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/split_files/"
+                                        "diffusion_models/wan2.2_ti2v_5B_fp16.safetensors", "diffusion_models"),
+    "wan2.2_vae.safetensors": (HF + "Comfy-Org/Wan_2.2_ComfyUI_Repackaged/resolve/main/split_files/vae/"
+                               "wan2.2_vae.safetensors", "vae"),
+    "v1-5-pruned-emaonly-fp16.safetensors": (HF + "Comfy-Org/stable-diffusion-v1-5-archive/resolve/main/"
+                                             "v1-5-pruned-emaonly-fp16.safetensors", "checkpoints"),
+    "qwen_image_fp8_e4m3fn.safetensors": (HF + "Comfy-Org/Qwen-Image_ComfyUI/resolve/main/split_files/"
+                                          "diffusion_models/qwen_image_fp8_e4m3fn.safetensors", "diffusion_models"),
+    "Chroma1-HD.safetensors": (HF + "lodestones/Chroma1-HD/resolve/main/Chroma1-HD.safetensors", "diffusion_models"),
+    "hunyuanimage2.1_bf16.safetensors": (HF + "Comfy-Org/HunyuanImage_2.1_ComfyUI/resolve/main/split_files/"
+                                         "diffusion_models/hunyuanimage2.1_bf16.safetensors", "diffusion_models"),
+    "byt5_small_glyphxl_fp16.safetensors": (HF + "Comfy-Org/HunyuanImage_2.1_ComfyUI/resolve/main/split_files/"
+                                            "text_encoders/byt5_small_glyphxl_fp16.safetensors", "text_encoders"),
+    "hunyuan_image_2.1_vae_fp16.safetensors": (HF + "Comfy-Org/HunyuanImage_2.1_ComfyUI/resolve/main/split_files/"
+                                               "vae/hunyuan_image_2.1_vae_fp16.safetensors", "vae"),
 }

@@ -54,6 +54,15 @@ class Family:
         return [v for _, values in self.loaders for v in values.values() if v in MODELS]
 
 
+SD15 = Family(
+    tiny="sd15", host=OLDEST_HOST,
+    loaders=(("CheckpointLoaderSimple", {"ckpt_name": "v1-5-pruned-emaonly-fp16.safetensors"}),),
+    steps=25, cfg=7.0, scheduler="karras",
+    about="""Stable Diffusion 1.5 (or any of its fine-tunes) repaints the transparent / masked part of the image so it
+matches both the prompt and the rest of the picture; everything outside the mask is kept. No inpainting
+checkpoint needed: LanPaint inpaints with the plain model.""",
+    note="SD 1.5 works best on pictures of about 512 px a side.")
+
 SDXL = Family(
     tiny="sdxl", host=OLDEST_HOST, loaders=(("CheckpointLoaderSimple", {"ckpt_name": "sd_xl_base_1.0.safetensors"}),),
     steps=30, cfg=5.0, scheduler="karras",
@@ -133,7 +142,9 @@ WAN22_T2V = Family(
     loaders=unet_clip_vae("wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
                           "wan", "wan_2.1_vae.safetensors"),
     steps=20, cfg=5.0, scheduler="simple", shift=("ModelSamplingSD3", 8.0),
-    about="Wan 2.2 T2V 14B low-noise model, shift 8.",
+    about="""Wan 2.2 T2V 14B (its low-noise expert) as a text-to-image model: the picture is a one-frame video
+(VAE Encode gives one latent frame), shift 8, cfg 5. LanPaint repaints the masked part of the picture
+and keeps the rest.""",
     note="Needs a ComfyUI with Wan 2.2 support (tested on 0.33.0).")
 
 DEMO = Family(
@@ -145,3 +156,40 @@ KSampler, same seed. Stock masked sampling tends to break the structure at the h
 courses out of phase, hill lines that do not meet, a second "ghost" sun); LanPaint continues it.
 Change the scene's seed and hole and queue again. The model is unconditional: the prompt has no effect.""",
     note="Nothing to download: the model ships with the pack.")
+WAN22_TI2V = Family(
+    tiny="wan22_ti2v", host=NEWER_HOST,
+    loaders=unet_clip_vae("wan2.2_ti2v_5B_fp16.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan",
+                          "wan2.2_vae.safetensors"),
+    steps=20, cfg=5.0, scheduler="simple", shift=("ModelSamplingSD3", 8.0),
+    about="Wan 2.2 TI2V 5B (its own 16x VAE), shift 8.",
+    note="Needs a ComfyUI with Wan 2.2 support (tested on 0.33.0).")
+
+QWEN_IMAGE = Family(
+    tiny="qwen_image", host=NEWER_HOST,
+    loaders=unet_clip_vae("qwen_image_fp8_e4m3fn.safetensors", "qwen_2.5_vl_7b_fp8_scaled.safetensors", "qwen_image",
+                          "qwen_image_vae.safetensors"),
+    steps=20, cfg=2.5, scheduler="simple", shift=("ModelSamplingAuraFlow", 3.1),
+    about="""Qwen-Image (the text-to-image model; for instructions about the picture see the Qwen-Image-Edit
+workflow) with its Qwen2.5-VL text encoder and VAE, shift 3.1 (Model Sampling AuraFlow) and cfg 2.5.""",
+    note="Needs a ComfyUI with Qwen-Image support (tested on 0.33.0).")
+
+CHROMA = Family(
+    tiny="chroma", host=NEWER_HOST,
+    loaders=unet_clip_vae("Chroma1-HD.safetensors", "t5xxl_fp16.safetensors", "chroma", "ae.safetensors"),
+    steps=26, cfg=4.0, scheduler="simple",
+    about="""Chroma1-HD (8.9 B, the FLUX.1-schnell architecture without its guidance distillation) with the T5-XXL
+text encoder and the Flux VAE. It is not distilled: a real cfg (4) and a real negative prompt.""",
+    note="Needs a ComfyUI with Chroma support (tested on 0.33.0).")
+
+HUNYUAN_IMAGE = Family(
+    tiny="hunyuan_image", host=NEWER_HOST,
+    loaders=(("UNETLoader", {"unet_name": "hunyuanimage2.1_bf16.safetensors", "weight_dtype": "default"}),
+             ("DualCLIPLoader", {"clip_name1": "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+                                 "clip_name2": "byt5_small_glyphxl_fp16.safetensors", "type": "hunyuan_image",
+                                 "device": "default"}),
+             ("VAELoader", {"vae_name": "hunyuan_image_2.1_vae_fp16.safetensors"})),
+    steps=20, cfg=3.5, scheduler="simple",
+    about="""HunyuanImage 2.1 with its two text encoders (Qwen2.5-VL 7B; ByT5 renders text you put in quotes) and
+its 32x VAE, made for 2K pictures (sides a multiple of 32). Shift 5 is the model's own default; cfg 3.5.""",
+    note="(`hunyuanimage2.1_fp8_e4m3fn.safetensors` saves memory.) Needs a ComfyUI with HunyuanImage 2.1 support "
+         "(tested on 0.33.0).")
