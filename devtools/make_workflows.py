@@ -36,7 +36,7 @@ from devtools import workflow_api as wa
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = REPO_ROOT / "workflows"
 PACK_NODES = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-              "LanPaintMaskBlend"}
+              "LanPaintMaskBlend", "LanPaintCrop", "LanPaintStitch"}
 _PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 PACK_CNR_ID = _PYPROJECT["project"]["name"]                 # registry id, saved with our nodes
 PACK_DISPLAY_NAME = _PYPROJECT["tool"]["comfy"]["DisplayName"]  # heads the thumbnails
@@ -767,6 +767,55 @@ WORKFLOWS = {
                                              "per-frame mask video, LanPaint Sampler", "wan22_t2v", "video",
                                              NEWER_HOST),
 }
+
+
+# ----------------------------------------------------------------------------- detail at native size
+# LanPaint FLD Crop -> sample at the model's native size -> LanPaint FLD Stitch (one block: the builder
+# and its WORKFLOWS entry).
+def sdxl_detail_inpaint(info):
+    g = Graph(info)
+    _note(g, 0, f"""
+# LanPaint · SD XL detail at native size
+For faces, hands and small objects in a large picture. **LanPaint FLD Crop** cuts every region of the
+mask out with {WORKFLOW_CROP_PADDING} pixels of context and resizes it to **target_size** (1024, SD XL's
+native size), so a small region gets the model's full detail; LanPaint samples the crops, and
+**LanPaint FLD Stitch** pastes them back at their size with a feathered edge inside the mask.
+Everything outside the mask stays exactly as it was.
+
+Several separate regions give several crops: crops of one size run as one batch, crops of different
+sizes one after the other (the nodes between Crop and Stitch run once per size).
+
+## Model
+""" + _files_md(["sd_xl_base_1.0.safetensors"]) + "\n\nSD 1.5 checkpoints: set target_size to 512." + TUNING)
+    ckpt = g.add("CheckpointLoaderSimple", 0, ckpt_name="sd_xl_base_1.0.safetensors")
+    pos, neg = _prompts(g, 1, ckpt, SDXL_POSITIVE, SDXL_NEGATIVE)
+    load = g.add("LoadImage", 1, title="Load Image (transparent = repaint)", image=EXAMPLE_IMAGE)
+    cut = g.add("LanPaintCrop", 2, color=LANPAINT_COLOR, padding=WORKFLOW_CROP_PADDING, target_size=1024)
+    g.link(load, "IMAGE", cut, "image")
+    g.link(load, "MASK", cut, "mask")
+    enc = g.add("VAEEncode", 2)
+    g.link(cut, "image", enc, "pixels")
+    g.link(ckpt, "VAE", enc, "vae")
+    masked = g.add("SetLatentNoiseMask", 2)
+    g.link(enc, "LATENT", masked, "samples")
+    g.link(cut, "mask", masked, "mask")
+    ks = _lanpaint_ksampler(g, 3, (ckpt, "MODEL"), (pos, 0), (neg, 0), masked, seed=0, steps=30, cfg=5.0,
+                            sampler_name="euler", scheduler="karras", denoise=1.0, thinking_steps=5,
+                            prompt_mode="Image First")
+    dec = g.add("VAEDecode", 4)
+    g.link(ks, "LATENT", dec, "samples")
+    g.link(ckpt, "VAE", dec, "vae")
+    paste = g.add("LanPaintStitch", 4, color=LANPAINT_COLOR)
+    g.link(cut, "stitch", paste, "stitch")
+    g.link(dec, "IMAGE", paste, "image")
+    save = g.add("SaveImage", 5, filename_prefix="LanPaint/sdxl_detail_inpaint")
+    g.link(paste, "IMAGE", save, "images")
+    return g
+
+
+WORKFLOWS["lanpaint_sdxl_detail_inpaint"] = Workflow(sdxl_detail_inpaint, "SD XL detail at native size",
+                                                     "Crop -> LanPaint at 1024 -> Stitch", "sdxl", "inpaint",
+                                                     OLDEST_HOST)
 
 
 def _version(v: str) -> tuple:

@@ -1,5 +1,6 @@
 """ComfyUI adapter: node classes over lanpaint_core. Node ids are fixed; inputs are append-only.
 Display names carry the pack's DisplayName ("LanPaint FLD") to stay apart from the older LanPaint pack."""
+from .crop_stitch import LanPaintCrop, LanPaintStitch
 from .custom_sampling_nodes import ApplyLanPaint, LanPaintSampler
 from .ksampler_nodes import LanPaintKSampler, LanPaintKSamplerAdvanced
 from .mask_blend import LanPaintMaskBlend
@@ -10,6 +11,8 @@ NODE_CLASS_MAPPINGS = {
     "LanPaintSampler": LanPaintSampler,
     "ApplyLanPaint": ApplyLanPaint,
     "LanPaintMaskBlend": LanPaintMaskBlend,
+    "LanPaintCrop": LanPaintCrop,
+    "LanPaintStitch": LanPaintStitch,
 }
 NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintKSampler": "LanPaint FLD KSampler",
@@ -17,4 +20,6 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintSampler": "LanPaint FLD Sampler",
     "ApplyLanPaint": "Apply LanPaint FLD",
     "LanPaintMaskBlend": "LanPaint FLD Mask Blend",
+    "LanPaintCrop": "LanPaint FLD Crop",
+    "LanPaintStitch": "LanPaint FLD Stitch",
 }

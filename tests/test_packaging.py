@@ -21,7 +21,7 @@ META = tomllib.loads((REPO / "pyproject.toml").read_text())
 PACK_CODE = ["__init__.py", "nodes", "lanpaint_core"]
 # Node ids are saved in users' workflows: they never change.
 PUBLISHED_NODE_IDS = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-                      "LanPaintMaskBlend"}
+                      "LanPaintMaskBlend", "LanPaintCrop", "LanPaintStitch"}
 # The older LanPaint pack's public registry metadata (publisher scraed), which ours must not repeat.
 OLDER_PACK_ID = "LanPaint"
 OLDER_PACK_NODE_NAMES = {"LanPaint KSampler", "LanPaint KSampler (Advanced)", "LanPaint Mask Blend"}
