@@ -250,44 +250,40 @@ def _speed_row(family, picture, mask, pad, row, whole):
 
 
 # ----------------------------------------------------------------------------- exactness
-def exactness(emit, args, env, pack):
+def _windows_seen(counter, latents_per_box) -> str:
+    """'hxw', or 'N x hxw' for N boxes of one size per model call (cfg 1)."""
+    (h, w), = counter.sizes
+    boxes = round(counter.pixels / (counter.calls * latents_per_box * h * w))
+    return f"{h}x{w}" if boxes == 1 else f"{boxes} x {h}x{w}"
+
+
+def field_table(emit, pack, regen, lengths, runs, n, steps):
+    """The exactness table for the field problem with `regen` [h, w] regenerated: per length, the
+    exact-sample floor, then each of `runs` (label, crop_padding, seed); returns {(length, label): row}."""
     import torch
-    from lanpaint_core.crop import regen_box
     from benchmarks.analytic import gaussian_kl
     from devtools.host.analytic_field import GaussianField, analytic_field_model, exact_gaussian_kl, gaussian_mean_kl
     from devtools.host.tiny_models import analytic_conds
-    n = args.samples or (2000 if args.quick else 4000)
-    steps = 10 if args.quick else 20
-    lengths = (4.0,) if args.quick else FIELD_LENGTHS
-    paddings = (0, 32, WORKFLOW_CROP_PADDING) if args.quick else EXACT_PADDINGS
-    size, k = FIELD_SIZE, FIELD_REGEN
-    lo = (size - k) // 2
-    regen = torch.zeros(size, size, dtype=torch.bool)
-    regen[lo:lo + k, lo:lo + k] = True
+    from lanpaint_core.crop import regen_boxes
+    h, w = regen.shape
     mask = regen.float()[None, None]
-    emit(f"== exactness: Gaussian field on a 1-channel {size}x{size} latent, {k}x{k} regenerated in the "
-         f"middle, nugget {FIELD_NUGGET}, {n} samples, LanPaint KSampler {steps} steps x 5 thinking, euler / "
-         f"karras, cfg 1, EPS ==")
-    emit("KL: moment-fitted Gaussian KL of the regenerated pixels to the exact conditional given every "
-         "known pixel; mean: its mean part. window: closed-form KL of the exact conditional given only the "
-         "crop's known pixels (a perfect sampler's cost of the crop). floor: exact samples, same estimator.")
-    emit(f"{'l':>4} {'pad px':>6} {'pad/l':>6} {'window':>7} {'window KL':>10} {'KL':>8} {'mean':>8} "
+    width = 11 if len(regen_boxes(mask, 0, 1, (h, w))) > 1 else 7
+    emit(f"{'l':>4} {'pad px':>6} {'pad/l':>6} {'window':>{width}} {'window KL':>10} {'KL':>8} {'mean':>8} "
          f"{'KL-whole':>9} {'calls':>5} {'s':>6}")
     table = {}
     for length in lengths:
         field = GaussianField(length, FIELD_NUGGET)
         model, counter = counting(analytic_field_model(field))
-        known = field.sample(1, size, size, torch.Generator().manual_seed(SEED + 7))[0]
+        known = field.sample(1, h, w, torch.Generator().manual_seed(SEED + 7))[0]
         mean, cov = field.conditional(known, regen)
-        exact = mean + torch.randn(n, k * k, generator=torch.Generator().manual_seed(SEED + 8),
+        exact = mean + torch.randn(n, int(regen.sum()), generator=torch.Generator().manual_seed(SEED + 8),
                                    dtype=torch.float64) @ torch.linalg.cholesky(cov).T
         floor = (gaussian_kl(exact, mean, cov), gaussian_mean_kl(exact, mean, cov))
         table[(length, "floor")] = dict(kl=floor[0], mean=floor[1])
-        emit(f"{length:>4g} {'floor':>6} {'':>6} {'':>7} {'':>10} {floor[0]:>8.4f} {floor[1]:>8.4f}")
-        latent = torch.where(regen, torch.zeros(()), known).float()[None, None].expand(n, 1, size, size)
+        emit(f"{length:>4g} {'floor':>6} {'':>6} {'':>{width}} {'':>10} {floor[0]:>8.4f} {floor[1]:>8.4f}")
+        latent = torch.where(regen, torch.zeros(()), known).float()[None, None].expand(n, 1, h, w)
         whole_kl = None
-        # the whole latent twice (two seeds): the gap between them is the run-to-run noise of a KL
-        for label, pad, seed in [("whole", -1, SEED), ("seed 2", -1, SEED + 1)] + [(p, p, SEED) for p in paddings]:
+        for label, pad, seed in runs:
             counter.reset()
             t = time.perf_counter()
             out = lanpaint_ksampler(pack, model, analytic_conds(), {"samples": latent.contiguous(), "noise_mask": mask},
@@ -299,26 +295,53 @@ def exactness(emit, args, env, pack):
             x = out[:, 0][:, regen].double()
             kl, mean_kl = gaussian_kl(x, mean, cov), gaussian_mean_kl(x, mean, cov)
             whole_kl = kl if whole_kl is None else whole_kl
-            (h, w), = counter.sizes
-            window, window_kl = f"{h}x{w}", 0.0
+            window, window_kl = _windows_seen(counter, n), 0.0
             if pad >= 0:
-                box = regen_box(mask, -(-pad // 8), 1, (size, size))
-                if (box[1] - box[0], box[3] - box[2]) != (h, w):
-                    raise AssertionError(f"the model saw {h}x{w}, the box is {box}")
-                window_kl = exact_gaussian_kl(*field.conditional(known, regen, window=box), mean, cov)
+                boxes = regen_boxes(mask, -(-pad // 8), 1, (h, w))
+                sizes = {(b[1] - b[0], b[3] - b[2]) for b in boxes}
+                expected = f"{len(boxes)} x " if len(boxes) > 1 else ""
+                if len(sizes) != 1 or window != expected + "%dx%d" % sizes.pop():
+                    raise AssertionError(f"the model saw {window}, the boxes are {boxes}")
+                window_kl = exact_gaussian_kl(*field.conditional(known, regen, window=boxes), mean, cov)
             table[(length, label)] = dict(kl=kl, mean=mean_kl, window_kl=window_kl, window=window)
-            emit(f"{length:>4g} {label:>6} {'' if pad < 0 else f'{pad / 8 / length:.2f}':>6} {window:>7} "
+            emit(f"{length:>4g} {label:>6} {'' if pad < 0 else f'{pad / 8 / length:.2f}':>6} {window:>{width}} "
                  f"{window_kl:>10.4f} {kl:>8.4f} {mean_kl:>8.4f} {kl - whole_kl:>+9.4f} {counter.calls:>5} "
                  f"{secs:>6.1f}")
+    return table
+
+
+def _workflow_padding_cost(table, lengths) -> str:
+    pad = WORKFLOW_CROP_PADDING
+    return "; ".join(f"l = {length:g}: window KL {table[(length, pad)]['window_kl']:.4f}, sampled KL "
+                     f"{table[(length, pad)]['kl'] - table[(length, 'whole')]['kl']:+.4f} vs whole" for length in lengths)
+
+
+def exactness(emit, args, env, pack):
+    import torch
+    n = args.samples or (2000 if args.quick else 4000)
+    steps = 10 if args.quick else 20
+    lengths = (4.0,) if args.quick else FIELD_LENGTHS
+    paddings = (0, 32, WORKFLOW_CROP_PADDING) if args.quick else EXACT_PADDINGS
+    size, k = FIELD_SIZE, FIELD_REGEN
+    lo = (size - k) // 2
+    regen = torch.zeros(size, size, dtype=torch.bool)
+    regen[lo:lo + k, lo:lo + k] = True
+    emit(f"== exactness: Gaussian field on a 1-channel {size}x{size} latent, {k}x{k} regenerated in the "
+         f"middle, nugget {FIELD_NUGGET}, {n} samples, LanPaint KSampler {steps} steps x 5 thinking, euler / "
+         f"karras, cfg 1, EPS ==")
+    emit("KL: moment-fitted Gaussian KL of the regenerated pixels to the exact conditional given every "
+         "known pixel; mean: its mean part. window: closed-form KL of the exact conditional given only the "
+         "crop's known pixels (a perfect sampler's cost of the crop). floor: exact samples, same estimator.")
+    # the whole latent twice (two seeds): the gap between them is the run-to-run noise of a KL
+    runs = [("whole", -1, SEED), ("seed 2", -1, SEED + 1)] + [(p, p, SEED) for p in paddings]
+    table = field_table(emit, pack, regen, lengths, runs, n, steps)
     emit(f"smallest padding whose crop costs a perfect sampler at most {NEGLIGIBLE_KL} (window KL): " + "; ".join(
         f"l = {length:g}: " + next((f"{p} px ({p / 8 / length:.2f} l)" for p in paddings
                                     if table[(length, p)]["window_kl"] <= NEGLIGIBLE_KL), f"above {paddings[-1]} px")
         for length in lengths))
     if WORKFLOW_CROP_PADDING in paddings:
-        emit(f"the workflows' padding {WORKFLOW_CROP_PADDING} px costs: " + "; ".join(
-            f"l = {length:g}: window KL {table[(length, WORKFLOW_CROP_PADDING)]['window_kl']:.4f}, sampled KL "
-            f"{table[(length, WORKFLOW_CROP_PADDING)]['kl'] - table[(length, 'whole')]['kl']:+.4f} vs whole"
-            for length in lengths) + " (its speed: --part speed)")
+        emit(f"the workflows' padding {WORKFLOW_CROP_PADDING} px costs: " + _workflow_padding_cost(table, lengths)
+             + " (its speed: --part speed)")
     return table
 
 
@@ -341,19 +364,10 @@ def discs_mask(side: int, area: float, centres, band: int = 0):
     return mask.float()[None, None]
 
 
-def _windows(counter, latents_per_box=1) -> str:
-    """'N x hxw': the N boxes of one size each model call took (cfg 1)."""
-    (h, w), = counter.sizes
-    return f"{round(counter.pixels / (counter.calls * latents_per_box * h * w))} x {h}x{w}"
-
-
 def regions(emit, args, env, pack):
     import torch
-    from benchmarks.analytic import gaussian_kl
     from devtools.host import tiny_models as tm
-    from devtools.host.analytic_field import GaussianField, analytic_field_model, exact_gaussian_kl, gaussian_mean_kl
-    from devtools.host.tiny_models import analytic_conds
-    from lanpaint_core.crop import regen_box, regen_boxes
+    from lanpaint_core.crop import regen_box
     host_model = importlib.import_module(pack.__name__ + ".nodes.host_model")
     pad = WORKFLOW_CROP_PADDING
     models = SPEED_MODELS[:1] if args.quick else SPEED_MODELS
@@ -380,13 +394,13 @@ def regions(emit, args, env, pack):
                               steps=args.steps, cfg=1.0, thinking=args.thinking, scheduler="normal",
                               crop_padding=pad)
             rows[label] = dict(wall=time.perf_counter() - t0, calls=counter.calls, mpx=counter.pixels / 1e6,
-                               model_s=counter.seconds, windows=_windows(counter))
+                               model_s=counter.seconds, windows=_windows_seen(counter, 1))
         # the one-box run must have sampled today's box around the two discs
         base = model.model
         apart = env.utils.reshape_mask(discs_mask(BAR_PICTURE, REGION_AREA, REGION_CENTRES), latent.shape)
         top, bottom, left, right = regen_box(apart, host_model.latent_padding(base, pad),
                                              host_model.spatial_alignment(base), (side, side))
-        if rows["one box"]["windows"] != f"1 x {bottom - top}x{right - left}" or \
+        if rows["one box"]["windows"] != f"{bottom - top}x{right - left}" or \
                 not rows["two boxes"]["windows"].startswith("2 x "):
             raise AssertionError(f"{family}: expected the box around both and two boxes, got {rows}")
         for label, row in rows.items():
@@ -405,53 +419,15 @@ def regions(emit, args, env, pack):
     regen = torch.zeros(h, w, dtype=torch.bool)
     for top, left in REGION_BLOCKS:
         regen[top:top + k, left:left + k] = True
-    mask = regen.float()[None, None]
     emit()
     emit(f"== several regions, exactness: Gaussian field on a 1-channel {h}x{w} latent, two {k}x{k} blocks "
          f"regenerated in opposite corners, nugget {FIELD_NUGGET}, {n} samples, LanPaint KSampler {steps} steps "
          f"x 5 thinking, euler / karras, cfg 1, EPS ==")
-    emit(f"KL over the {2 * k * k} regenerated pixels jointly; columns as in the exactness part (window KL: "
-         "given the known pixels inside both boxes).")
-    emit(f"{'l':>4} {'pad px':>6} {'pad/l':>6} {'windows':>11} {'window KL':>10} {'KL':>8} {'mean':>8} "
-         f"{'KL-whole':>9} {'calls':>5} {'s':>6}")
-    table = {}
-    for length in lengths:
-        field = GaussianField(length, FIELD_NUGGET)
-        model, counter = counting(analytic_field_model(field))
-        known = field.sample(1, h, w, torch.Generator().manual_seed(SEED + 7))[0]
-        mean, cov = field.conditional(known, regen)
-        exact = mean + torch.randn(n, 2 * k * k, generator=torch.Generator().manual_seed(SEED + 8),
-                                   dtype=torch.float64) @ torch.linalg.cholesky(cov).T
-        emit(f"{length:>4g} {'floor':>6} {'':>6} {'':>11} {'':>10} {gaussian_kl(exact, mean, cov):>8.4f} "
-             f"{gaussian_mean_kl(exact, mean, cov):>8.4f}")
-        latent = torch.where(regen, torch.zeros(()), known).float()[None, None].expand(n, 1, h, w).contiguous()
-        whole_kl = None
-        for label, p in [("whole", -1)] + [(q, q) for q in REGION_PADDINGS]:
-            counter.reset()
-            t0 = time.perf_counter()
-            out = lanpaint_ksampler(pack, model, analytic_conds(), {"samples": latent, "noise_mask": mask},
-                                    seed=SEED, steps=steps, cfg=1.0, thinking=5, scheduler="karras", crop_padding=p)
-            secs = time.perf_counter() - t0
-            if not torch.equal(out[:, 0][:, ~regen], latent[:, 0][:, ~regen]):
-                raise AssertionError(f"l={length} pad={p}: the kept region changed")
-            x = out[:, 0][:, regen].double()
-            kl = gaussian_kl(x, mean, cov)
-            whole_kl = kl if whole_kl is None else whole_kl
-            windows, window_kl = f"1 x {h}x{w}", 0.0
-            if p >= 0:
-                boxes = regen_boxes(mask, -(-p // 8), 1, (h, w))
-                windows = _windows(counter, n)
-                if windows != f"{len(boxes)} x {boxes[0][1] - boxes[0][0]}x{boxes[0][3] - boxes[0][2]}":
-                    raise AssertionError(f"the model saw {windows}, the boxes are {boxes}")
-                window_kl = exact_gaussian_kl(*field.conditional(known, regen, window=boxes), mean, cov)
-            table[(length, label)] = dict(kl=kl, window_kl=window_kl)
-            emit(f"{length:>4g} {label:>6} {'' if p < 0 else f'{p / 8 / length:.2f}':>6} {windows:>11} "
-                 f"{window_kl:>10.4f} {kl:>8.4f} {gaussian_mean_kl(x, mean, cov):>8.4f} {kl - whole_kl:>+9.4f} "
-                 f"{counter.calls:>5} {secs:>6.1f}")
-    if pad in REGION_PADDINGS:
-        emit(f"the workflows' padding {pad} px on two regions costs: " + "; ".join(
-            f"l = {length:g}: window KL {table[(length, pad)]['window_kl']:.4f}, sampled KL "
-            f"{table[(length, pad)]['kl'] - table[(length, 'whole')]['kl']:+.4f} vs whole" for length in lengths))
+    emit(f"KL over the {2 * k * k} regenerated pixels jointly; columns as in the exactness part (window: the boxes "
+         "the model was shown; window KL: given the known pixels inside both boxes).")
+    table = field_table(emit, pack, regen, lengths, [("whole", -1, SEED)] + [(p, p, SEED) for p in REGION_PADDINGS],
+                        n, steps)
+    emit(f"the workflows' padding {pad} px on two regions costs: " + _workflow_padding_cost(table, lengths))
 
 
 # ----------------------------------------------------------------------------- main

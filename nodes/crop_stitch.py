@@ -1,6 +1,6 @@
 """LanPaint FLD Crop and LanPaint FLD Stitch: sample small regions of a big picture at the model's
-native size (the math: region_crop)."""
-from .region_crop import crop_regions, stitched
+native size (the math: pixel_crop)."""
+from .pixel_crop import crop_regions, stitched
 
 STITCH_TYPE = "LANPAINT_STITCH"
 

@@ -1,5 +1,6 @@
 """Shared pieces of the crop_padding tests: masks and latents in latent-pixel boxes, and recorders
 of what the model receives."""
+import pytest
 import torch
 
 from devtools.host import tiny_models as tm
@@ -7,11 +8,17 @@ from devtools.host import tiny_models as tm
 H = W = 24  # latent pixels
 
 
-def box_mask(h=H, w=W, rows=(5, 10), cols=(12, 19), batch=1, scale=8):
-    """noise_mask at image size: 1 on a rectangle given in latent pixels."""
+def regions_mask(*rects, batch=1, h=H, w=W, scale=8):
+    """noise_mask at image size: 1 on rectangles (top, bottom, left, right) given in latent pixels."""
     m = torch.zeros(batch, 1, h * scale, w * scale)
-    m[..., rows[0] * scale:rows[1] * scale, cols[0] * scale:cols[1] * scale] = 1.0
+    for top, bottom, left, right in rects:
+        m[..., top * scale:bottom * scale, left * scale:right * scale] = 1.0
     return m
+
+
+def box_mask(h=H, w=W, rows=(5, 10), cols=(12, 19), batch=1, scale=8):
+    """noise_mask at image size: 1 on one rectangle given in latent pixels."""
+    return regions_mask((*rows, *cols), batch=batch, h=h, w=w, scale=scale)
 
 
 def latent_for(family, mask, h=H, w=W, seed=0):
@@ -47,3 +54,9 @@ def hint_recorder(control):
     handle = control.control_model.register_forward_pre_hook(
         lambda module, args, kwargs: seen.append(kwargs["hint"].clone()), with_kwargs=True)
     return seen, handle
+
+
+@pytest.fixture(scope="module")
+def sdxl(comfy):
+    """Tiny seeded SD XL and its conditioning."""
+    return tm.tiny_sdxl(0), tm.conds_for("sdxl")

@@ -7,13 +7,8 @@ import torch
 
 from devtools.host import tiny_models as tm
 from devtools.host.compat import has_model_class, requires_host
-from tests.crop_runs import H, W, box_mask, cond_recorder, hint_recorder, latent_for, shape_recorder
+from tests.crop_runs import H, W, box_mask, cond_recorder, hint_recorder, latent_for, sdxl, shape_recorder  # noqa: F401
 from tests.node_runner import NODE_PATHS, cancelling_clone, run
-
-
-@pytest.fixture(scope="module")
-def sdxl(comfy):
-    return tm.tiny_sdxl(0), tm.conds_for("sdxl")
 
 
 @pytest.mark.parametrize("path", NODE_PATHS)

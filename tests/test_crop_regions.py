@@ -5,7 +5,8 @@ import torch
 
 from devtools.host import tiny_models as tm
 from lanpaint_core.crop import crop
-from tests.crop_runs import H, W, hint_recorder, latent_for, recorder, shape_recorder
+from tests.crop_runs import (H, W, hint_recorder, latent_for, recorder, regions_mask, sdxl,  # noqa: F401
+                             shape_recorder)
 from tests.node_runner import NODE_PATHS, run
 
 FIRST = (2, 5, 2, 5)            # latent-pixel rectangles (top, bottom, left, right)
@@ -19,23 +20,11 @@ def grown(rect):
     return top - 1, bottom + 1, left - 1, right + 1
 
 
-def regions_mask(*rects, batch=1, scale=8):
-    m = torch.zeros(batch, 1, H * scale, W * scale)
-    for top, bottom, left, right in rects:
-        m[..., top * scale:bottom * scale, left * scale:right * scale] = 1.0
-    return m
-
-
 def outside(*boxes):
     keep = torch.ones(H, W, dtype=torch.bool)
     for top, bottom, left, right in boxes:
         keep[top:bottom, left:right] = False
     return keep
-
-
-@pytest.fixture(scope="module")
-def sdxl(comfy):
-    return tm.tiny_sdxl(0), tm.conds_for("sdxl")
 
 
 @pytest.mark.parametrize("path", NODE_PATHS)

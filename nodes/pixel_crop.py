@@ -16,7 +16,7 @@ from ..lanpaint_core.validation import require_finite
 from .mask_blend import feathered_weight, mix
 
 
-class CropGroup(NamedTuple):
+class CropBatch(NamedTuple):
     """Boxes (in the picture) whose crops share one size (height, width) after resizing."""
     boxes: tuple[Box, ...]
     size: tuple[int, int]
@@ -26,7 +26,7 @@ class Stitch(NamedTuple):
     """What LanPaint FLD Stitch needs: the picture, where the crops blend in, and the crops' layout."""
     original: torch.Tensor   # [B, H, W, C]
     weight: torch.Tensor     # [1 or B, H, W]: 0 outside the (grown) mask, 1 inside it past the feather
-    groups: tuple[CropGroup, ...]
+    groups: tuple[CropBatch, ...]
 
 
 def grown_mask(mask: torch.Tensor, pixels: int) -> torch.Tensor:
@@ -52,13 +52,13 @@ def crop_size(height: int, width: int, target: int, multiple: int) -> tuple[int,
     return side(height), side(width)
 
 
-def crop_groups(mask: torch.Tensor, padding: int, target: int, multiple: int) -> tuple[CropGroup, ...]:
+def crop_groups(mask: torch.Tensor, padding: int, target: int, multiple: int) -> tuple[CropBatch, ...]:
     """The boxes around the mask's regions (mask > 0), grown by `padding`, grouped by resized size."""
     groups: dict[tuple[int, int], list[Box]] = {}
     for box in regen_boxes(mask, padding, 1, tuple(mask.shape[-2:])):
         top, bottom, left, right = box
         groups.setdefault(crop_size(bottom - top, right - left, target, multiple), []).append(box)
-    return tuple(CropGroup(tuple(boxes), size) for size, boxes in groups.items())
+    return tuple(CropBatch(tuple(boxes), size) for size, boxes in groups.items())
 
 
 def _channels_first(image):
@@ -79,7 +79,7 @@ def resized_mask(mask: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     return F.interpolate(mask[:, None], size=size, mode="bilinear", antialias=True, align_corners=False)[:, 0]
 
 
-def crop_group(image: torch.Tensor, mask: torch.Tensor, group: CropGroup) -> tuple[torch.Tensor, torch.Tensor]:
+def crop_group(image: torch.Tensor, mask: torch.Tensor, group: CropBatch) -> tuple[torch.Tensor, torch.Tensor]:
     """The group's crops of image [B, H, W, C] and mask [B, H, W] (same batch), resized to its size,
     stacked box-major: [len(boxes) * B, h, w, C] and [len(boxes) * B, h, w]."""
     images = [resized(crop(_channels_first(image), box).movedim(1, -1), group.size) for box in group.boxes]
@@ -107,7 +107,7 @@ def picture_mask(image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 def crop_regions(image, mask, padding: int, target: int, grow: int, feather: int, multiple: int):
-    """(crops, crop masks, Stitch): one image batch and one mask batch per CropGroup. A mask with
+    """(crops, crop masks, Stitch): one image batch and one mask batch per CropBatch. A mask with
     nothing above 0 gives the image and mask back as they are, and a Stitch that returns the original."""
     mask = picture_mask(image, mask)
     grown = grown_mask(mask, grow)
