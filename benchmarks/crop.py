@@ -47,7 +47,8 @@ at the workflows' padding. "one box": today's single box around both, from the s
 checked); "two boxes": the two discs, one box each, sampled as one batch of 2. Exactness as in the
 exactness part on a 40 x 80 field with two 4 x 4 blocks in opposite corners (rows 4..7, columns
 12..15 and rows 32..35, columns 64..67): the KL is over the 32 regenerated pixels jointly, the window
-KL conditions on the known pixels inside both boxes.
+KL conditions on the known pixels inside both boxes; the workflows' padding runs twice (two seeds),
+the gap being the run-to-run noise of a 32-pixel KL.
 """
 import argparse
 import importlib
@@ -313,7 +314,8 @@ def field_table(emit, pack, regen, lengths, runs, n, steps):
 def _workflow_padding_cost(table, lengths) -> str:
     pad = WORKFLOW_CROP_PADDING
     return "; ".join(f"l = {length:g}: window KL {table[(length, pad)]['window_kl']:.4f}, sampled KL "
-                     f"{table[(length, pad)]['kl'] - table[(length, 'whole')]['kl']:+.4f} vs whole" for length in lengths)
+                     f"{table[(length, pad)]['kl'] - table[(length, 'whole')]['kl']:+.4f} vs whole"
+                     for length in lengths)
 
 
 def exactness(emit, args, env, pack):
@@ -384,7 +386,8 @@ def regions(emit, args, env, pack):
     for family in models:
         model, counter = counting(tm.builder_for(family)(seed=0))
         conds = tm.conds_for(family)
-        latent = torch.randn((1, tm.latent_shape_for(family)[1], side, side), generator=torch.Generator().manual_seed(1))
+        latent = torch.randn((1, tm.latent_shape_for(family)[1], side, side),
+                             generator=torch.Generator().manual_seed(1))
         rows = {}
         for label, band in (("one box", REGION_BAND), ("two boxes", 0)):
             mask = discs_mask(BAR_PICTURE, REGION_AREA, REGION_CENTRES, band)
@@ -424,10 +427,15 @@ def regions(emit, args, env, pack):
          f"regenerated in opposite corners, nugget {FIELD_NUGGET}, {n} samples, LanPaint KSampler {steps} steps "
          f"x 5 thinking, euler / karras, cfg 1, EPS ==")
     emit(f"KL over the {2 * k * k} regenerated pixels jointly; columns as in the exactness part (window: the boxes "
-         "the model was shown; window KL: given the known pixels inside both boxes).")
-    table = field_table(emit, pack, regen, lengths, [("whole", -1, SEED)] + [(p, p, SEED) for p in REGION_PADDINGS],
-                        n, steps)
+         f"the model was shown; window KL: given the known pixels inside both boxes). '{pad} s2': padding {pad} "
+         "with another seed.")
+    # the workflows' padding twice (two seeds): the gap between them is the run-to-run noise of a KL
+    runs = [("whole", -1, SEED)] + [(p, p, SEED) for p in REGION_PADDINGS] + [(f"{pad} s2", pad, SEED + 1)]
+    table = field_table(emit, pack, regen, lengths, runs, n, steps)
     emit(f"the workflows' padding {pad} px on two regions costs: " + _workflow_padding_cost(table, lengths))
+    emit(f"run-to-run noise (padding {pad}, the other seed minus the first): " + "; ".join(
+        f"l = {length:g}: {table[(length, f'{pad} s2')]['kl'] - table[(length, pad)]['kl']:+.4f}"
+        for length in lengths))
 
 
 # ----------------------------------------------------------------------------- main

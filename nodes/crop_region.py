@@ -56,14 +56,19 @@ def regenerated(denoise_mask, model_options, guider, sigmas) -> torch.Tensor:
     return used
 
 
-def cropped_mask_function(fn, full_mask, boxes):
-    """The denoise-mask function of a cropped run: the host's function on the full mask (what the
-    whole-latent run computes), cropped to the boxes, so the crop regenerates exactly the same pixels."""
+def cropped_extra_args(extra_args, full_mask, boxes):
+    """The sampler's extra_args for a run on the boxes. A denoise-mask function is evaluated on the
+    full mask (what the whole-latent run computes) and its result cropped to the boxes, so the crop
+    regenerates exactly the pixels the whole-latent run does."""
+    options = extra_args["model_options"]
+    fn = options.get("denoise_mask_function")
+    if fn is None:
+        return extra_args
     batch = full_mask.shape[0]
 
     def on_the_crop(sigma, denoise_mask, extra_options):
         return cropped(fn(sigma[:batch], full_mask, extra_options=extra_options), boxes, batch)
-    return on_the_crop
+    return dict(extra_args, model_options=dict(options, denoise_mask_function=on_the_crop))
 
 
 def _groups(guider, boxes, size, batch):

@@ -22,7 +22,7 @@ from ..lanpaint_core import binarize_mask
 from ..lanpaint_core.coordinates import add_noise
 from ..lanpaint_core.crop import paste_boxes
 from .crop_conditioning import cropped
-from .crop_region import crop_plan, cropped_mask_function, full_size_callback, release
+from .crop_region import crop_plan, cropped_extra_args, full_size_callback, release
 from .denoiser import LanPaintDenoiser, thinking_steps
 from .inputs import check_finite_inputs, check_latent_values, check_mask_shape, check_mask_values, check_sigmas
 from .progress import CallProgress
@@ -97,19 +97,15 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
         return model_sampling.inverse_noise_scaling(final_sigma, kept.clone())
 
     region = Region(noise, latent_image, denoise_mask, replace_noise, kept)
-    model_options = extra_args["model_options"]
-    groups = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask, model_options, sigmas)
+    groups = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask, extra_args["model_options"], sigmas)
     if groups is None:
         samples = _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar)
         return model_sampling.inverse_noise_scaling(final_sigma, samples)
     try:
         samples, preview = None, latent_image
         for run, (boxes, group) in enumerate(groups):
-            group_args = extra_args
-            if "denoise_mask_function" in model_options:
-                group_args = dict(extra_args, model_options=dict(model_options, denoise_mask_function=cropped_mask_function(
-                    model_options["denoise_mask_function"], denoise_mask, boxes)))
-            part = _sample_region(ksampler, settings, group.guider, sigmas, group_args,
+            part = _sample_region(ksampler, settings, group.guider, sigmas,
+                                  cropped_extra_args(extra_args, denoise_mask, boxes),
                                   full_size_callback(callback, preview, boxes), region.cropped(boxes), flow,
                                   disable_pbar, run=run, runs=len(groups))
             samples = paste_boxes(kept.to(part.dtype) if samples is None else samples, part, boxes)
