@@ -32,6 +32,7 @@ from PIL import Image
 
 from devtools import make_workflows as mw
 from devtools.host import compat
+from devtools.workflows.catalog import EXAMPLE_IMAGE
 from tests.browser_session import SCREENSHOT_DIR, STEP_TIMEOUT_MS, TESTS_DIR, frontend, playwright
 from tests.workflow_runs import check_inpainted, input_image, saved_image, tiny_prompt
 
@@ -365,7 +366,7 @@ def test_detail_workflow_queued_from_the_browser_runs(ui):
     workflow = json.loads((WORKFLOWS_DIR / (name + ".json")).read_text())
     rgba = input_image()
     (ui.server.base / "input").mkdir(exist_ok=True)
-    Image.fromarray(rgba, "RGBA").save(ui.server.base / "input" / mw.EXAMPLE_IMAGE)
+    Image.fromarray(rgba, "RGBA").save(ui.server.base / "input" / EXAMPLE_IMAGE)
     queued = {}
 
     def to_tiny_models(route, request):

@@ -14,7 +14,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from devtools.make_workflows import OLDEST_HOST  # the pinned PyPI host, the lowest one CI tests
+from devtools.workflows.catalog import OLDEST_HOST  # the pinned PyPI host, the lowest one CI tests
 
 REPO = Path(__file__).resolve().parents[1]
 META = tomllib.loads((REPO / "pyproject.toml").read_text())
