@@ -26,7 +26,7 @@ scaled_dot_product_attention (ComfyUI's --use-pytorch-cross-attention, what it p
 GPUs); --host-attention keeps the host's CPU default (sub-quadratic attention, ~6x slower on the
 2048^2 latent, which makes the crop's gain larger still).
 
-Exactness (--part exactness): devtools/host/analytic_field.py -- a Gaussian random field over a
+Exactness (--part exactness): devtools/host/analytic_models.py -- a Gaussian random field over a
 one-channel 40 x 40 latent (separable squared-exponential correlation of length l latent pixels,
 nugget 0.05) mounted in a real EPS BaseModel with a denoiser that is exact for whatever window it
 is shown, so cropped LanPaint meets the exact denoiser of the crop and loses only the far context.
@@ -160,7 +160,7 @@ def disc_mask(side: int, area: float):
 
 def speed(emit, args, env, pack):
     import torch
-    from devtools.host import tiny_models as tm
+    from devtools.host import tiny_families as fam
     pictures = (BAR_PICTURE,) if args.quick else SPEED_PICTURES
     areas = (BAR_AREA,) if args.quick else MASK_AREAS
     paddings = (WORKFLOW_CROP_PADDING,) if args.quick else SPEED_PADDINGS
@@ -175,10 +175,10 @@ def speed(emit, args, env, pack):
          f"{'wall s':>8} {'model s':>8} {'peak MiB':>8} {'x time':>7} {'x Mpx':>6} {'x peak':>6}")
     table = {}
     for family in models:
-        base = tm.builder_for(family)(seed=0)
+        base = fam.builder_for(family)(seed=0)
         model, counter = counting(base)
-        conds = tm.conds_for(family)
-        channels = tm.latent_shape_for(family)[1]
+        conds = fam.conds_for(family)
+        channels = fam.latent_shape_for(family)[1]
         for picture in pictures:
             side = picture // 8
             latent = torch.randn((1, channels, side, side), generator=torch.Generator().manual_seed(1))
@@ -235,8 +235,8 @@ def exactness(emit, args, env, pack):
     import torch
     from lanpaint_core.crop import regen_box
     from benchmarks.analytic import gaussian_kl
-    from devtools.host.analytic_field import GaussianField, analytic_field_model, exact_gaussian_kl, gaussian_mean_kl
-    from devtools.host.tiny_models import analytic_conds
+    from devtools.host.analytic_models import (GaussianField, analytic_conds, analytic_field_model,
+                                               exact_gaussian_kl, gaussian_mean_kl)
     n = args.samples or (2000 if args.quick else 4000)
     steps = 10 if args.quick else 20
     lengths = (4.0,) if args.quick else FIELD_LENGTHS

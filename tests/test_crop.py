@@ -5,6 +5,8 @@ import logging
 import pytest
 import torch
 
+from devtools.host import model_calls as mc
+from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
 from devtools.host.compat import has_model_class, requires_host
 from tests.node_runner import NODE_PATHS, cancelling_clone, run
@@ -20,7 +22,7 @@ def box_mask(h=H, w=W, rows=(5, 10), cols=(12, 19), batch=1, scale=8):
 
 
 def latent_for(family, mask, h=H, w=W, seed=0):
-    shape = tm.latent_shape_for(family, mask.shape[0], h, w)
+    shape = fam.latent_shape_for(family, mask.shape[0], h, w)
     return {"samples": torch.randn(shape, generator=torch.Generator().manual_seed(seed)), "noise_mask": mask}
 
 
@@ -37,7 +39,7 @@ def shape_recorder(model):
 
 @pytest.fixture(scope="module")
 def sdxl(comfy):
-    return tm.tiny_sdxl(0), tm.conds_for("sdxl")
+    return tm.tiny_sdxl(0), fam.conds_for("sdxl")
 
 
 @pytest.mark.parametrize("path", NODE_PATHS)
@@ -67,7 +69,7 @@ def test_crop_covering_the_latent_is_the_whole_latent_run(sdxl, path):
 
 
 def test_flux_box_snaps_to_its_2x2_patches(comfy):
-    model, conds = tm.tiny_flux(0), tm.conds_for("flux")
+    model, conds = tm.tiny_flux(0), fam.conds_for("flux")
     latent = latent_for("flux", box_mask())
     whole = run("ksampler", model, latent, conds=conds)
     recording, sizes = shape_recorder(model)
@@ -111,7 +113,7 @@ def test_previews_get_the_whole_picture(sdxl, comfy):
     lp = node("LanPaintSampler").get_sampler("euler", 2, "Image First", **method_defaults(), crop_padding=8)[0]
     latent = latent_for("sdxl", box_mask())
     lat = latent["samples"]
-    sigmas = tm.sigmas_for(model, "normal", 3)
+    sigmas = mc.sigmas_for(model, "normal", 3)
     noise = torch.randn(lat.shape, generator=torch.Generator().manual_seed(3))
     mask = comfy.utils.reshape_mask(latent["noise_mask"], lat.shape)
     seen = []
@@ -190,7 +192,7 @@ def cond_recorder(model, key):
 
 
 def test_inpainting_model_concat_is_cropped_with_the_latent(comfy):
-    model, conds = tm.tiny_sdxl_inpaint(0), tm.conds_for("sdxl")
+    model, conds = tm.tiny_sdxl_inpaint(0), fam.conds_for("sdxl")
     latent = latent_for("sdxl", box_mask())
     whole_model, whole_seen = cond_recorder(model, "c_concat")
     whole = run("ksampler", whole_model, latent, conds=conds)
@@ -228,7 +230,7 @@ def test_differential_diffusion_gets_the_cropped_mask(sdxl, comfy):
     # DD's threshold reaches 0 at the last step (sigma_min), where it regenerates every pixel of the
     # whole latent, mask 0 included; the crop keeps everything outside the box exactly the input.
     assert not torch.equal(whole[..., outside], cropped[..., outside])
-    assert torch.equal(cropped[..., outside], tm.host_roundtrip(model, latent["samples"])[..., outside])
+    assert torch.equal(cropped[..., outside], mc.host_roundtrip(model, latent["samples"])[..., outside])
     assert torch.isfinite(cropped).all() and not torch.equal(cropped, whole)
 
 
@@ -255,8 +257,8 @@ def test_video_box_is_the_union_over_frames(comfy):
 @requires_host(has_model_class("QwenImage"), "the Qwen-Image model class QwenImage")
 def test_reference_latent_of_the_latents_size_is_cropped_with_it(comfy):
     model = tm.tiny_qwen_image(0)
-    ref = tm.reference_latent((1, 16, 1, H, W))
-    conds = tm._plain_conds(1, reference_latents=[ref])
+    ref = fam.reference_latent((1, 16, 1, H, W))
+    conds = fam.plain_conds(1, reference_latents=[ref])
     latent = latent_for("qwen_image", box_mask())
     whole_model, whole_seen = cond_recorder(model, "ref_latents")
     whole = run("ksampler", whole_model, latent, conds=conds)
