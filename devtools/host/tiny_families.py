@@ -34,30 +34,28 @@ def _tokens_pooled(seed):
             torch.randn(1, POOLED_DIM, generator=g))
 
 
-def sdxl_conds(seed: int = 1):
-    """(positive, negative) for tiny_sdxl: [[tokens [1,7,64], {"pooled_output": [1,32]}]]."""
+def plain_conds(seed: int = 1, **extra):
+    """[[tokens [1,7,64], {"pooled_output": [1,32], **extra}]] for positive and negative (a pooled
+    output as any real text encoder gives; see compat for why it is always there)."""
     out = []
     for s in (seed, seed + 1000):
         t, p = _tokens_pooled(s)
-        out.append([[t, {"pooled_output": p, "width": 128, "height": 128}]])
+        out.append([[t, {"pooled_output": p, **extra}]])
     return out[0], out[1]
+
+
+def sdxl_conds(seed: int = 1):
+    """(positive, negative) for tiny_sdxl: plain_conds with SD XL's size entries."""
+    return plain_conds(seed, width=128, height=128)
 
 
 def sd3_conds(seed: int = 1):
-    out = []
-    for s in (seed, seed + 1000):
-        t, p = _tokens_pooled(s)
-        out.append([[t, {"pooled_output": p}]])
-    return out[0], out[1]
+    return plain_conds(seed)
 
 
 def flux_conds(seed: int = 1, guidance: float = 3.5):
     """Flux: guidance goes in the cond dict (host default 3.5 if absent)."""
-    out = []
-    for s in (seed, seed + 1000):
-        t, p = _tokens_pooled(s)
-        out.append([[t, {"pooled_output": p, "guidance": guidance}]])
-    return out[0], out[1]
+    return plain_conds(seed, guidance=guidance)
 
 
 def hidream_conds(seed: int = 1):
@@ -67,16 +65,6 @@ def hidream_conds(seed: int = 1):
         t, p = _tokens_pooled(s)
         llama = torch.randn(1, 2, 5, 48, generator=_gen(s + 7))
         out.append([[t, {"pooled_output": p, "conditioning_llama3": llama}]])
-    return out[0], out[1]
-
-
-def plain_conds(seed: int = 1, **extra):
-    """[[tokens [1,7,64], {"pooled_output": [1,32], **extra}]] for positive and negative (a pooled
-    output as any real text encoder gives; see compat for why it is always there)."""
-    out = []
-    for s in (seed, seed + 1000):
-        t, p = _tokens_pooled(s)
-        out.append([[t, {"pooled_output": p, **extra}]])
     return out[0], out[1]
 
 

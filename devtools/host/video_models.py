@@ -209,7 +209,6 @@ class NestedGaussianNet(torch.nn.Module):
     def forward(self, xs, t, context=None, transformer_options={}, denoise_mask=None, audio_denoise_mask=None,
                 **kwargs):
         self.calls += 1
-        ms = self._owner[0].model_sampling
         B = xs[0].shape[0]
         sig = transformer_options["sigmas"].reshape(-1).float()
         sigma = sig.repeat(B // sig.shape[0]).double()
