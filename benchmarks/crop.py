@@ -45,11 +45,10 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
+from devtools.lanpaint_pack import REPO_ROOT
 from devtools.workflows.catalog import WORKFLOW_CROP_PADDING  # the padding the bundled workflows use
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = REPO_ROOT / "benchmarks" / "results"
 
 # glibc keeps freed blocks below a dynamic mmap threshold (up to 32 MiB) for reuse, which would hide

@@ -25,9 +25,8 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from devtools.lanpaint_pack import REPO_ROOT
 
 CFG = 3.0
 SEED = 0

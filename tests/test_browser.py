@@ -26,9 +26,9 @@ import pytest
 
 from devtools import make_workflows as mw
 from devtools.host import compat
-from tests.browser_session import SCREENSHOT_DIR, STEP_TIMEOUT_MS, TESTS_DIR, frontend, playwright
+from devtools.lanpaint_pack import REPO_ROOT
+from tests.browser_session import SCREENSHOT_DIR, STEP_TIMEOUT_MS, frontend, playwright
 
-REPO_ROOT = TESTS_DIR.parent
 WORKFLOWS_DIR = REPO_ROOT / "workflows"
 GENERATED = "_generated_all_lanpaint_nodes"
 UNKNOWN_TYPE = "LanPaintNoSuchNodeForTest"

@@ -6,4 +6,4 @@ family's builder, conditioning and latent shape), analytic_models (exact Gaussia
 BaseModels), stand_ins (tokenizer, text encoder and VAE for the test pack's loaders), model_calls
 (sigmas, one direct denoiser call, the host's latent round trip).
 """
-from .comfy_env import load_comfy, comfy_path, ComfyNotFoundError, REPO_ROOT  # noqa: F401
+from .comfy_env import load_comfy, comfy_path, ComfyNotFoundError  # noqa: F401
