@@ -12,7 +12,7 @@ One importable package, used from the repository root (pytest, ``python -m devto
                                devtools.workflows: family records, builder, layout, thumbnails)
     devtools.node_inputs     - the snapshot of the nodes' published inputs (append-only test)
     devtools.demo            - the main job
-    devtools.demo_model      - the shipped demo model (lanpaint_demo/) as the tools use it: scene,
-                               SIZE, load, PROMPT
+    devtools.demo_model      - the pack's demo model as the tools use it (scene, SIZE, load, PROMPT; the
+                               model, its scenes and weights ship in lanpaint_demo/)
     devtools.train_demo_model - its deterministic CPU training script
 """
