@@ -182,8 +182,9 @@ def test_bundled_workflows_are_generator_output(object_info):
 def test_tiny_family_rule_reads_each_workflows_family(object_info):
     """tiny_loaders.infer_family finds, from the loaders' file names alone, the tiny family each
     workflow declares (so swap_loaders without a family runs any bundled workflow right)."""
-    found = {name: infer_family(wa.ui_to_api(_load(name), object_info)) for name in AVAILABLE}
-    assert found == {name: mw.WORKFLOWS[name].family.tiny for name in AVAILABLE}
+    swapped = [name for name in AVAILABLE if mw.WORKFLOWS[name].family.tiny]   # not the demo: nothing to swap
+    found = {name: infer_family(wa.ui_to_api(_load(name), object_info)) for name in swapped}
+    assert found == {name: mw.WORKFLOWS[name].family.tiny for name in swapped}
 
 
 def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
