@@ -23,7 +23,7 @@ from ..lanpaint_core.coordinates import add_noise
 from ..lanpaint_core.crop import paste_boxes
 from .crop_conditioning import cropped
 from .crop_region import crop_plan, cropped_extra_args, full_size_callback, release
-from .denoiser import LanPaintDenoiser, thinking_steps
+from .denoiser import LanPaintDenoiser
 from .inputs import check_finite_inputs, check_latent_values, check_mask_shape, check_mask_values, check_sigmas
 from .progress import CallProgress
 
@@ -134,12 +134,14 @@ def _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, reg
     model_sampling = guider.inner_model.model_sampling
     extra_args = dict(extra_args, denoise_mask=region.denoise_mask)
     steps = len(sigmas) - 1
-    progress = CallProgress(callback, [thinking_steps(settings, i, steps) + 1 for i in range(steps)], run, runs)
+    thinking_plan = [settings.params.thinking_steps(settings.thinking_steps, i, steps) for i in range(steps)]
+    progress = CallProgress(callback, [n + 1 for n in thinking_plan], run, runs)  # a thinking step: one model call
     x = model_sampling.noise_scaling(sigmas[0], region.noise, region.latent_image, ksampler.max_denoise(guider, sigmas))
     kept_input = host_kept_input(guider.inner_model, x, sigmas[0], region.replace_noise, region.latent_image,
                                  region.denoise_mask)
-    model_k = LanPaintDenoiser(guider, sigmas, region.latent_image, region.replace_noise, settings, flow=flow,
-                               progress=progress, seed=extra_args.get("seed"), kept_input=kept_input)
+    model_k = LanPaintDenoiser(guider, sigmas, region.latent_image, region.replace_noise, settings,
+                               thinking_plan=thinking_plan, flow=flow, progress=progress,
+                               seed=extra_args.get("seed"), kept_input=kept_input)
     samples = ksampler.sampler_function(model_k, x, sigmas, extra_args=extra_args,
                                         callback=progress.step_done if callback else None,
                                         disable=disable_pbar, **ksampler.extra_options)
