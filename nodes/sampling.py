@@ -154,7 +154,7 @@ def sampler_sample_wrapper(settings):
     def wrapper(executor, guider, sigmas, extra_args, callback, noise, latent_image, denoise_mask,
                 disable_pbar):
         ksampler = executor.class_obj
-        if isinstance(ksampler, LanPaintKSAMPLER):  # a LanPaint Sampler's own settings win
+        if isinstance(ksampler, LanPaintSamplerObject):  # a LanPaint Sampler's own settings win
             return executor(guider, sigmas, extra_args, callback, noise, latent_image, denoise_mask, disable_pbar)
         if denoise_mask is None or not hasattr(ksampler, "sampler_function"):
             log.info(NO_MASK_MESSAGE if denoise_mask is None else
@@ -184,8 +184,9 @@ def with_lanpaint(model, settings):
     return patched
 
 
-class LanPaintKSAMPLER(comfy.samplers.KSAMPLER):
-    """A SAMPLER for SamplerCustom(Advanced): any host sampler, driven through LanPaint."""
+class LanPaintSamplerObject(comfy.samplers.KSAMPLER):
+    """The SAMPLER object LanPaint FLD Sampler returns, for SamplerCustom(Advanced): any host sampler
+    (comfy.samplers.sampler_object), driven through LanPaint."""
 
     def __init__(self, sampler_name: str, settings):
         base = comfy.samplers.sampler_object(sampler_name)
