@@ -30,7 +30,7 @@ class LanPaintDenoiser:
 
     thinking_plan[i]: the thinking steps before diffusion step i (LanPaintParams.thinking_steps).
     kept_input(x, sigma, denoise_mask): the host's model input for the kept region, for models that
-    treat the kept region specially (see sampling.host_kept_input); None: LanPaint's own state.
+    treat the kept region specially (see host_model.host_kept_input); None: LanPaint's own state.
     """
 
     def __init__(self, guider, sigmas, latent_image, noise, settings, *, thinking_plan, flow, progress, seed,

@@ -12,7 +12,6 @@ crop_conditioning), and pastes the results into the kept latent.
 import logging
 from typing import NamedTuple
 
-import comfy.model_base
 import comfy.model_sampling
 import comfy.patcher_extension
 import comfy.samplers
@@ -24,6 +23,7 @@ from ..lanpaint_core.crop import paste_boxes
 from .crop_conditioning import cropped
 from .crop_region import crop_plan, cropped_extra_args, full_size_callback, release
 from .denoiser import LanPaintDenoiser
+from .host_model import host_kept_input
 from .inputs import check_finite_inputs, check_latent_values, check_mask_shape, check_mask_values, check_sigmas
 from .progress import CallProgress
 
@@ -52,26 +52,6 @@ def _replace_noise(ksampler, noise, extra_args):
         return noise
     generator = torch.Generator().manual_seed(extra_args.get("seed", 41) + 1)
     return torch.randn(noise.shape, generator=generator).to(noise.dtype).to(noise.device)
-
-
-def host_kept_input(model, x, sigma, noise, latent_image, denoise_mask):
-    """The model's kept-region input where the host gives it something other than the forward-noised
-    latent (model_base.BaseModel.scale_latent_inpaint), else None.
-
-    Some BaseModels treat the kept region specially: Wan 2.2 TI2V 5B (WAN22) and LTX (LTXV, LTXAV)
-    label kept tokens timestep 0 (process_timestep, from the mask in the conditioning) and return
-    the clean latent from scale_latent_inpaint; Hunyuan Video and Cosmos override it too. For
-    those, LanPaint feeds the model exactly what the host would in the kept region (the Langevin
-    dynamics then run on the regenerated region given that input); everywhere else the kept region
-    carries LanPaint's own state (the BiG dynamics). Decided by comparing the model's method with the
-    base class's on the first step, so no list of families is needed.
-    """
-    def kept(x_in, s, mask):
-        return model.scale_latent_inpaint(x=x_in, sigma=s, noise=noise, latent_image=latent_image, denoise_mask=mask)
-    sigma_b = sigma.reshape(1).expand(x.shape[0])
-    standard = comfy.model_base.BaseModel.scale_latent_inpaint(model, x=x, sigma=sigma_b, noise=noise,
-                                                               latent_image=latent_image, denoise_mask=denoise_mask)
-    return None if torch.equal(kept(x, sigma_b, denoise_mask), standard) else kept
 
 
 def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, noise, latent_image,
