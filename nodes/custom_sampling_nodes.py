@@ -1,7 +1,7 @@
 """LanPaint FLD Sampler (a SAMPLER for SamplerCustom) and Apply LanPaint FLD (MODEL -> MODEL)."""
 import comfy.samplers
 
-from .sampling import LanPaintSamplerObject, with_lanpaint
+from .hooks import LanPaintSamplerObject, with_lanpaint
 from .settings import (crop_padding_optional, method_inputs, prompt_mode_input, settings_from_method_inputs,
                        thinking_steps_input)
 
