@@ -11,7 +11,7 @@ Parameterisations: VE with SDXL's Karras sigmas and rectified flow (shift 3, Com
 schedule). Every method gets the same number of model calls as LanPaint with S steps and N
 inner iterations, S * (N + 1) (LanPaint itself uses N fewer when early_stop = 1):
 
-    Replace    ComfyUI's stock masked sampling (n_inner = 0) with S * (N + 1) Euler steps
+    Replace    ComfyUI's stock masked sampling (thinking_steps = 0) with S * (N + 1) Euler steps
     RePaint    per step: N times (Euler step, re-noise back to sigma_i), then the step
     Langevin   overdamped Langevin without BiG             (scheme "ou",  lam 0)
     BiG-OU     BiG without FLD = LanPaint-OU               (scheme "ou",  lam default)
@@ -258,7 +258,7 @@ def run_gaussian_case(case: GaussianCase, flow: bool, steps: int, n_inner: int, 
     mask = torch.zeros(1, case.dim)
     mask[0, regen] = 1
     sigmas = flow_simple_sigmas(steps) if flow else karras_sigmas(steps)
-    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, n_inner=n_inner,
+    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, thinking_steps=n_inner,
                      generator=torch.Generator().manual_seed(seed), **params)
     return gaussian_scores(out[:, regen], cond_mean, cond_cov) + (calls[0],)
 
@@ -373,13 +373,13 @@ def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, n_i
     t0 = time.perf_counter()
     if method == "Replace":
         out = lp.inpaint(denoise, latent, mask, schedule(steps * (n_inner + 1)), flow=flow,
-                         n_inner=0, generator=gen)
+                         thinking_steps=0, generator=gen)
     elif method == "RePaint":
         out = repaint(denoise, latent, mask, schedule(steps), flow=flow, n_inner=n_inner, generator=gen)
     else:
         kw = dict(params)
         kw.update(VARIANTS[method])
-        out = lp.inpaint(denoise, latent, mask, schedule(steps), flow=flow, n_inner=n_inner,
+        out = lp.inpaint(denoise, latent, mask, schedule(steps), flow=flow, thinking_steps=n_inner,
                          generator=gen, **kw)
     secs = time.perf_counter() - t0
     if not bool(torch.equal(out[:, 1], latent[:, 1])):

@@ -11,16 +11,16 @@ RANGES = {
     "friction": (2.0, 100.0),  # below ~2 large steps with the midpoint kick go unstable
     "beta": (0.05, 10.0),
     "early_stop": (0, 10_000),
-    "n_inner": (0, 100),  # thinking steps per diffusion step (each costs one model call)
+    "thinking_steps": (0, 100),  # thinking steps per diffusion step (each costs one model call)
 }
 
 
-def check_thinking_steps(n_inner) -> int:
+def check_thinking_steps(thinking_steps) -> int:
     """The number of thinking steps, checked against its one range; returns it."""
-    low, high = RANGES["n_inner"]
-    if isinstance(n_inner, bool) or not isinstance(n_inner, int) or not low <= n_inner <= high:
-        raise ValueError(f"LanPaint thinking steps (n_inner) must be an integer in [{low}, {high}], got {n_inner!r}")
-    return n_inner
+    low, high = RANGES["thinking_steps"]
+    if isinstance(thinking_steps, bool) or not isinstance(thinking_steps, int) or not low <= thinking_steps <= high:
+        raise ValueError(f"LanPaint thinking_steps must be an integer in [{low}, {high}], got {thinking_steps!r}")
+    return thinking_steps
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,9 @@ class LanPaintParams:
     early_stop: int = 0
     scheme: str = "sho"
 
-    def thinking_steps(self, n_inner: int, step: int, steps: int) -> int:
+    def thinking_steps(self, thinking_steps: int, step: int, steps: int) -> int:
         """Thinking steps before diffusion step `step` of `steps`: none in the early-stop tail."""
-        return n_inner if step < steps - self.early_stop else 0
+        return thinking_steps if step < steps - self.early_stop else 0
 
     def __post_init__(self):
         for f in fields(self):
