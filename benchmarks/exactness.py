@@ -12,6 +12,7 @@ inner iterations, S * (N + 1) (LanPaint itself uses N fewer when early_stop = 1)
 
     Replace    ComfyUI's stock masked sampling (n_inner = 0) with S * (N + 1) Euler steps
     RePaint    per step: N times (Euler step, re-noise back to sigma_i), then the step
+               (baselines.repaint with jumps of one step, N + 1 resamplings, Euler steps)
     Langevin   overdamped Langevin without BiG             (scheme "ou",  lam 0)
     BiG-OU     BiG without FLD = LanPaint-OU               (scheme "ou",  lam default)
     FLD        fast Langevin without BiG                   (scheme "sho", lam 0)
@@ -46,9 +47,10 @@ from typing import Callable
 import torch
 
 import lanpaint_core as lp
-from lanpaint_core.coordinates import add_noise, alpha_bar, from_vp, to_vp
+from lanpaint_core.coordinates import add_noise, alpha_bar, to_vp
 
 from .analytic import GaussianMixture, correlated_gaussian, gaussian_denoiser, gaussian_kl, random_correlation
+from .baselines.repaint import repaint
 
 STEPS = (5, 10, 20, 50)
 INNER = (0, 1, 2, 5, 10)
@@ -334,32 +336,6 @@ def many_dims(n_samples: int, emit, overrides: dict, cases=ND_CASES, budgets=ND_
 
 
 # ----------------------------------------------------------------------------- samplers
-def repaint(denoise, latent, mask, sigmas, *, flow, n_inner, generator):
-    """RePaint-style resampling in an Euler sampler: at step i, n_inner times (replace, Euler step
-    to sigma_{i+1}, re-noise back to sigma_i with the forward kernel), then replace and step.
-    The known region gets freshly noised observations each time. S * (n_inner + 1) model calls."""
-    regen = lp.binarize_mask(mask)
-    y = latent.float()
-    randn = lambda: torch.randn(latent.shape, generator=generator)  # noqa: E731
-    sig = sigmas.float()
-    batch = latent.shape[0]
-    x = add_noise(y, randn(), sig[0], flow)
-    for i in range(len(sig) - 1):
-        s, s_next = sig[i], sig[i + 1]
-        abar, _ = alpha_bar(s.double(), flow)
-        abar_next, _ = alpha_bar(s_next.double(), flow)
-        ratio = float(abar / abar_next)  # forward kernel from sigma_{i+1} back up to sigma_i (VP)
-        for r in range(n_inner + 1):
-            x = torch.where(regen, x, add_noise(y, randn(), s, flow))
-            x0 = denoise(x, s.expand(batch))
-            x = lp.euler_step(x, x0, s, s_next)
-            if r < n_inner:
-                xv = to_vp(x, s_next, flow)
-                xv = math.sqrt(ratio) * xv + math.sqrt(max(1 - ratio, 0.0)) * randn()
-                x = from_vp(xv, s, flow)
-    return torch.where(regen, x, y)
-
-
 def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, n_inner: int,
             n_samples: int, seed: int = SEED, **params):
     """Sample x | y_o once; returns (kl, model calls, seconds, samples)."""
@@ -374,7 +350,8 @@ def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, n_i
         out = lp.inpaint(denoise, latent, mask, schedule(steps * (n_inner + 1)), flow=flow,
                          n_inner=0, generator=gen)
     elif method == "RePaint":
-        out = repaint(denoise, latent, mask, schedule(steps), flow=flow, n_inner=n_inner, generator=gen)
+        out = repaint(denoise, latent, mask, schedule(steps), flow=flow, jump=1, resample=n_inner + 1,
+                      ancestral=False, generator=gen)
     else:
         kw = dict(params)
         kw.update(VARIANTS[method])
