@@ -20,7 +20,6 @@ import torch
 import lanpaint_core as lp
 
 from . import exactness as ex
-from .analytic import gaussian_denoiser
 from .baselines import BASELINES
 
 STEPS = 20
@@ -66,14 +65,9 @@ def two_d_case(problem, flow, n):
 
 
 def nd_case(case, flow, n):
-    cov, x_obs, regen, mean, cond_cov = case.build()
     calls = [0]
-    denoise = gaussian_denoiser(torch.zeros(case.dim, dtype=torch.float64), cov, flow, calls)
-    latent = x_obs.float().expand(n, -1).clone()
-    latent[:, regen] = 0
-    mask = torch.zeros(1, case.dim)
-    mask[0, regen] = 1
-    return calls, denoise, latent, mask, lambda x: ex.gaussian_scores(x[:, regen], mean, cond_cov)[0]
+    denoise, latent, mask, regen, mean, cov = ex.gaussian_case_problem(case, flow, n, calls)
+    return calls, denoise, latent, mask, lambda x: ex.gaussian_scores(x[:, regen], mean, cov)[0]
 
 
 def measure(m, make, schedule, flow, steps, settings):

@@ -248,16 +248,23 @@ ND_BUDGETS = ((20, 5), (10, 5), (20, 2))
 ND_METHODS = {"LanPaint": {}, "LanPaint-LM": dict(scheme="lm", step_size=1.5)}
 
 
-def run_gaussian_case(case: GaussianCase, flow: bool, steps: int, n_inner: int, n_samples: int,
-                      seed: int = SEED, **params):
-    """Inpaint the case's regenerated block; returns (KL, variance ratio, model calls)."""
+def gaussian_case_problem(case: GaussianCase, flow: bool, n_samples: int, calls: list):
+    """(exact denoiser counting into calls[0], latent [n, dim], mask [1, dim], regenerated indices,
+    exact conditional mean and covariance) of a many-dimensional case."""
     cov, x_obs, regen, cond_mean, cond_cov = case.build()
-    calls = [0]
     denoise = gaussian_denoiser(torch.zeros(case.dim, dtype=torch.float64), cov, flow, calls)
     latent = x_obs.float().expand(n_samples, -1).clone()
     latent[:, regen] = 0
     mask = torch.zeros(1, case.dim)
     mask[0, regen] = 1
+    return denoise, latent, mask, regen, cond_mean, cond_cov
+
+
+def run_gaussian_case(case: GaussianCase, flow: bool, steps: int, n_inner: int, n_samples: int,
+                      seed: int = SEED, **params):
+    """Inpaint the case's regenerated block; returns (KL, variance ratio, model calls)."""
+    calls = [0]
+    denoise, latent, mask, regen, cond_mean, cond_cov = gaussian_case_problem(case, flow, n_samples, calls)
     sigmas = flow_simple_sigmas(steps) if flow else karras_sigmas(steps)
     out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, n_inner=n_inner,
                      generator=torch.Generator().manual_seed(seed), **params)

@@ -238,9 +238,14 @@ def plot(results: dict, kinds, path: Path, title: str):
     axes[0][0].set_ylabel("MAE in the hole")
     axes[0][0].legend(fontsize=7)
     fig.suptitle(title, fontsize=9)
+    save_figure(fig, path)
+
+
+def save_figure(fig, path: Path, dpi: int = 110):
+    import matplotlib.pyplot as plt
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=dpi)
     plt.close(fig)
 
 

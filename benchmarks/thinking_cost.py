@@ -140,6 +140,7 @@ def verdict(tables: dict, emit):
 
 
 def plot(tables, path: Path):
+    from .paper_table import save_figure
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -166,10 +167,7 @@ def plot(tables, path: Path):
         ax.axis("off")
     axes.flat[0].legend(fontsize=7, title="dotted: half the default's calls\ndashed: default x tolerance",
                         title_fontsize=6)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path, dpi=100)
 
 
 def main(argv=None):
