@@ -4,7 +4,7 @@
 
 About 30 minutes on 2 shared cores (speed ~7, exactness ~20); writes benchmarks/results/crop_speed.txt
 and crop_exactness.txt. --quick (a few minutes, writes nothing): SD XL on the 2048^2 picture with the
-10 % mask at the workflows' padding (devtools.make_workflows.WORKFLOW_CROP_PADDING) against the
+10 % mask at the workflows' padding (devtools.workflows.catalog.WORKFLOW_CROP_PADDING) against the
 whole latent; one field (l = 4), 2000 samples, 10 steps, paddings 0 / 32 / the workflows'. Both parts
 end with a line giving the workflows' padding's figure.
 
@@ -47,7 +47,7 @@ import sys
 import time
 from pathlib import Path
 
-from devtools.make_workflows import WORKFLOW_CROP_PADDING  # the padding the bundled workflows use
+from devtools.workflows.catalog import WORKFLOW_CROP_PADDING  # the padding the bundled workflows use
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = REPO_ROOT / "benchmarks" / "results"

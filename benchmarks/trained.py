@@ -1,28 +1,31 @@
-"""LanPaint against stock masked sampling on the project's small trained model, through the real host.
+"""LanPaint against stock masked sampling on the pack's demo model, through the real host.
 
     python -m benchmarks.trained [--scenes 64] [--steps 20] [--seed 0] [--out benchmarks/results]
                                  [--only METHOD ...] [--variant 5:step_size=0.5,friction=5 ...]
 
-Data: held-out scenes (seeds 100000 ..) of devtools/demo_model.py, each with three holes
-(devtools/scenes.masks): a central box, a vertical stripe across the whole picture (it crosses the
-hill line and the periodic structure), an irregular blob. All scenes of one hole kind run as one
-batch, with the same noise seed for every method.
+Data: held-out scenes (seeds from lanpaint_demo.scenes.HELD_OUT_SEED on) of the demo model, each
+with every hole of lanpaint_demo.scenes.MASK_KINDS: the paper's four (box, half, checkerboard,
+outpaint) and two of ours (a stripe across the hill line and the structure, an irregular blob).
+All scenes of one hole kind run as one batch, with the same noise seed for every method.
 
-Methods (euler, normal schedule, cfg 1, the model's PROMPT): stock masked sampling (KSampler on a
-latent with a noise mask, i.e. SetLatentNoiseMask); LanPaint KSampler at 0, 2, 5 and 10 thinking
-steps (default knobs); Differential Diffusion (the host's node) with the stock KSampler.
+Methods (euler, simple schedule, cfg 1, the model's PROMPT): stock masked sampling (KSampler on a
+latent with a noise mask, i.e. SetLatentNoiseMask); LanPaint FLD KSampler at its defaults (5
+thinking steps; --only adds "LanPaint 0", "LanPaint 2", "LanPaint 10"); Differential Diffusion (the
+host's node) with the stock KSampler.
 
 Metrics, in pixel space after decoding with the model's VAE (the "VAE round trip" row is
 decode(encode(scene)), the floor no sampler can beat):
-- region MAE: mean |result - scene| over the hole's pixels (RGB in [0, 1]);
+- MAE: mean |result - scene| over the hole's pixels (RGB in [0, 1]); "gap closed": the share of
+  stock's distance to the floor that the method removes, (stock - method) / (stock - floor);
 - seam: over pixel pairs that straddle the hole's boundary (one inside, one outside, 4-neighbours),
   mean |(result_in - result_out) - (scene_in - scene_out)|: how much the jump across the boundary
   differs from the scene's own;
 - phase error: for each row of the periodic structure inside the hole (spanning at least 3/4 of a
   period), the phase of the row's luminance at the structure's known period, compared with the
-  scene's (weighted by the scene's amplitude); degrees, 90 = chance, 0 = continued exactly.
-Model calls are UNet calls per image (a forward hook counts batch elements); seconds per image are
-the batch's wall time divided by the batch size (CPU figures vary with the machine's load).
+  scene's (weighted by the scene's amplitude); degrees, 90 = chance, 0 = continued exactly;
+- ghosts: pictures with more than one sun (every scene has exactly one; scenes.count_suns).
+Model calls are diffusion-model calls per image (a forward hook counts batch elements); seconds per
+image are the batch's wall time divided by the batch size (CPU figures vary with the machine's load).
 Writes trained.txt (the table), trained.json and trained.png (rows = holes, columns = methods).
 ``--variant N:knob=value,...`` adds LanPaint runs with other knobs (lam, step_size, friction, beta,
 early_stop, scheme) to the same table, for investigating the method on a learned model.
@@ -38,7 +41,9 @@ from pathlib import Path
 import torch
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-METHODS = ("stock", "LanPaint 0", "LanPaint 2", "LanPaint 5", "LanPaint 10", "Differential Diffusion")
+METHODS = ("stock", "LanPaint FLD", "Differential Diffusion")   # LanPaint FLD = its defaults (5 thinking steps)
+EXTRA_METHODS = ("LanPaint 0", "LanPaint 2", "LanPaint 10")
+SCHEDULER = "simple"
 FLOOR = "VAE round trip"
 
 
@@ -89,16 +94,23 @@ def phase_error(result, truth, mask, layouts, size):
     return out
 
 
+def ghost_count(result, layouts):
+    """Pictures with more than one sun (every scene has exactly one)."""
+    from lanpaint_demo.scenes import count_suns
+    return sum(count_suns(img, lay) > 1 for img, lay in zip(result, layouts))
+
+
 def summarise(result, truth, mask, layouts, size):
     ph = phase_error(result, truth, mask, layouts, size)
     return {"mae": region_mae(result, truth, mask).mean().item(),
             "seam": seam_score(result, truth, mask).mean().item(),
-            "phase": ph[~torch.isnan(ph)].mean().item() if (~torch.isnan(ph)).any() else float("nan")}
+            "phase": ph[~torch.isnan(ph)].mean().item() if (~torch.isnan(ph)).any() else float("nan"),
+            "ghosts": ghost_count(result, layouts)}
 
 
 # ----------------------------------------------------------------------------- runs
 class CallCounter:
-    """Forward hook on the UNet: counts batch elements the model was called on."""
+    """Forward hook on the diffusion model: counts batch elements the model was called on."""
 
     def __init__(self):
         self.elements = 0
@@ -117,20 +129,20 @@ def build_methods(env, pack, model, pos, neg, steps, seed, variants=()):
     dd_model = env.nodes_differential_diffusion.DifferentialDiffusion.execute(model)[0]
 
     def stock(m):
-        return lambda latent: env.nodes.common_ksampler(m, seed, steps, 1.0, "euler", "normal", pos, neg, latent)[0]
+        return lambda latent: env.nodes.common_ksampler(m, seed, steps, 1.0, "euler", SCHEDULER, pos, neg, latent)[0]
 
     def lanpaint_n(n):
-        return lambda latent: lanpaint.sample(model, seed, steps, 1.0, "euler", "normal", pos, neg, latent, 1.0,
+        return lambda latent: lanpaint.sample(model, seed, steps, 1.0, "euler", SCHEDULER, pos, neg, latent, 1.0,
                                               n, "Image First")[0]
 
     def variant(n, knobs):
         chosen = settings.LanPaintSettings.from_inputs(n, "Image First", **knobs)
         return lambda latent: ksampler_nodes._sample(model, chosen, latent, seed=seed, steps=steps, cfg=1.0,
-                                                     sampler_name="euler", scheduler="normal", positive=pos,
+                                                     sampler_name="euler", scheduler=SCHEDULER, positive=pos,
                                                      negative=neg, denoise=1.0)[0]
 
-    methods = {"stock": stock(model), "LanPaint 0": lanpaint_n(0), "LanPaint 2": lanpaint_n(2),
-               "LanPaint 5": lanpaint_n(5), "LanPaint 10": lanpaint_n(10),
+    methods = {"stock": stock(model), "LanPaint FLD": lanpaint_n(5), "LanPaint 0": lanpaint_n(0),
+               "LanPaint 2": lanpaint_n(2), "LanPaint 10": lanpaint_n(10),
                "Differential Diffusion": stock(dd_model)}
     methods.update({name: variant(n, knobs) for name, n, knobs in variants})
     return methods
@@ -146,10 +158,16 @@ def parse_variant(text):
     return ("LanPaint %s %s" % (n, knobs)).strip(), int(n), values
 
 
+def with_stock(methods):
+    """The methods to run, stock first (every ratio is against it)."""
+    return ("stock",) + tuple(m for m in methods if m != "stock")
+
+
 def run(n_scenes=64, steps=20, seed=0, methods=METHODS, variants=(), log=print):
     torch.set_num_threads(1)
-    from devtools import demo_model, scenes
+    from devtools import demo_model
     from devtools.host.comfy_env import load_comfy
+    from lanpaint_demo import scenes
     from devtools.lanpaint_pack import load_pack
     env = load_comfy()
     pack = load_pack()
@@ -165,7 +183,7 @@ def run(n_scenes=64, steps=20, seed=0, methods=METHODS, variants=(), log=print):
     counter = CallCounter()
     hook = model.model.diffusion_model.register_forward_pre_hook(counter, with_kwargs=True)
     runners = build_methods(env, pack, model, pos, pos, steps, seed, variants)
-    methods = tuple(methods) + tuple(name for name, _, _ in variants)
+    methods = with_stock(methods) + tuple(name for name, _, _ in variants)
     table, pictures = {}, {}
     try:
         for kind in scenes.MASK_KINDS:
@@ -186,8 +204,8 @@ def run(n_scenes=64, steps=20, seed=0, methods=METHODS, variants=(), log=print):
                        "calls": counter.elements / n_scenes, "seconds": seconds / n_scenes}
                 table[(name, kind)] = row
                 pictures[(kind, name)] = images
-                log("%-8s %-22s MAE %.4f  seam %.4f  phase %5.1f deg  calls %5.1f  %.3f s/image"
-                    % (kind, name, row["mae"], row["seam"], row["phase"], row["calls"], row["seconds"]))
+                log("%-12s %-22s MAE %.4f  seam %.4f  phase %5.1f deg  ghosts %2d  calls %5.1f  %.3f s/image"
+                    % (kind, name, row["mae"], row["seam"], row["phase"], row["ghosts"], row["calls"], row["seconds"]))
     finally:
         hook.remove()
     return table, pictures
@@ -195,21 +213,31 @@ def run(n_scenes=64, steps=20, seed=0, methods=METHODS, variants=(), log=print):
 
 # ----------------------------------------------------------------------------- output
 def format_table(table, methods, n_scenes, steps):
-    from devtools.scenes import MASK_KINDS
-    head = ("| method | " + " | ".join("%s MAE | %s seam | %s phase°" % (k, k, k) for k in MASK_KINDS)
-            + " | calls / image | s / image |")
-    lines = ["%d held-out scenes x 3 holes, euler / normal, %d steps, cfg 1 (lower is better everywhere)."
-             % (n_scenes, steps), "", head, "|" + "---|" * (2 + 3 * len(MASK_KINDS) + 1)]
+    """One row per hole and method, then the mean over holes; MAE ratio and gap closed against stock."""
+    from lanpaint_demo.scenes import MASK_KINDS
+    lines = ["%d held-out scenes x %d holes, euler / %s, %d steps, cfg 1. MAE, seam, phase: lower is better; "
+             "x stock: MAE / stock's MAE; gap closed: (stock - method) / (stock - VAE floor); ghosts: pictures "
+             "with a second sun (of %d)." % (n_scenes, len(MASK_KINDS), SCHEDULER, steps, n_scenes), "",
+             "| hole | method | MAE | x stock | gap closed | seam | phase° | ghosts | calls / image | s / image |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+
+    def row(kind, name, r, stock, floor):
+        first = name == FLOOR
+        ratio = "-" if first else "%.2f" % (r["mae"] / stock["mae"])
+        gap = "-" if first else "%.0f %%" % (100 * (stock["mae"] - r["mae"]) / max(stock["mae"] - floor["mae"], 1e-9))
+        return "| %s | %s | %.4f | %s | %s | %.4f | %.1f | %s | %s | %s |" % (
+            kind, name, r["mae"], ratio, gap, r["seam"], r["phase"], r["ghosts"],
+            "-" if first else "%.0f" % r["calls"], "-" if first else "%.3f" % r["seconds"])
+
+    for kind in MASK_KINDS:
+        for name in (FLOOR,) + tuple(methods):
+            lines.append(row(kind, name, table[(name, kind)], table[("stock", kind)], table[(FLOOR, kind)]))
+    mean = {name: {key: sum(table[(name, k)][key] for k in MASK_KINDS) / len(MASK_KINDS)
+                   for key in ("mae", "seam", "phase", "calls", "seconds")} for name in (FLOOR,) + tuple(methods)}
+    for name in mean:
+        mean[name]["ghosts"] = sum(table[(name, k)]["ghosts"] for k in MASK_KINDS)
     for name in (FLOOR,) + tuple(methods):
-        cells = []
-        for kind in MASK_KINDS:
-            r = table[(name, kind)]
-            cells += ["%.4f" % r["mae"], "%.4f" % r["seam"], "%.1f" % r["phase"]]
-        r0 = [table[(name, k)] for k in MASK_KINDS]
-        calls = sum(r["calls"] for r in r0) / len(r0)
-        secs = sum(r["seconds"] for r in r0) / len(r0)
-        lines.append("| %s | %s | %s | %s |" % (name, " | ".join(cells), "%.0f" % calls if name != FLOOR else "-",
-                                                "%.3f" % secs if name != FLOOR else "-"))
+        lines.append(row("**all**", name, mean[name], mean["stock"], mean[FLOOR]))
     return "\n".join(lines)
 
 
@@ -217,7 +245,7 @@ def save_grid(pictures, methods, path, scene_index=None, scale=2):
     """Rows = holes, columns = scene, hole, VAE round trip, methods; row r shows held-out scene r
     (or scene_index for every row)."""
     from PIL import Image, ImageDraw
-    from devtools.scenes import MASK_KINDS
+    from lanpaint_demo.scenes import MASK_KINDS
     cols = ("scene", "hole", FLOOR) + tuple(methods)
     first = pictures[(MASK_KINDS[0], "scene")]
     side = first.shape[1] * scale
@@ -244,14 +272,15 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results")
-    parser.add_argument("--only", nargs="*", default=list(METHODS), help="methods to run (default: all)")
+    parser.add_argument("--only", nargs="*", default=list(METHODS), choices=METHODS + EXTRA_METHODS,
+                        help="methods to run (default: %s; stock is always run)" % ", ".join(METHODS))
     parser.add_argument("--variant", action="append", default=[], metavar="N:KNOB=V,...",
                         help="extra LanPaint runs with N thinking steps and other knobs, e.g. 5:step_size=0.3")
     args = parser.parse_args(argv)
     t0 = time.time()
     variants = [parse_variant(v) for v in args.variant]
     table, pictures = run(args.scenes, args.steps, args.seed, args.only, variants)
-    methods = tuple(args.only) + tuple(name for name, _, _ in variants)
+    methods = with_stock(args.only) + tuple(name for name, _, _ in variants)
     text = format_table(table, methods, args.scenes, args.steps)
     print("\n" + text + "\n\n(total %.0f s)" % (time.time() - t0))
     args.out.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,11 @@ One importable package, used from the repository root (pytest, ``python -m devto
     devtools.tiny_loaders    - swap a workflow's loaders for tiny ones; install the tiny pack
     devtools.workflow_api    - UI -> API workflow conversion and validation
     devtools.comfy_server    - a real headless ComfyUI server with this pack
-    devtools.make_workflows  - generator of the bundled example workflows
+    devtools.make_workflows  - generator of the bundled example workflows (the table; its parts in
+                               devtools.workflows: family records, builder, layout, thumbnails)
+    devtools.node_inputs     - the snapshot of the nodes' published inputs (append-only test)
     devtools.demo            - the main job
-    devtools.scenes          - procedural scenes for the small trained model
-    devtools.demo_model      - the small trained model (scene, SIZE, load, PROMPT; weights in weights/)
+    devtools.demo_model      - the pack's demo model as the tools use it (scene, SIZE, load, PROMPT; the
+                               model, its scenes and weights ship in lanpaint_demo/)
     devtools.train_demo_model - its deterministic CPU training script
 """

@@ -24,7 +24,7 @@ from devtools.host.comfy_env import comfy_path
 from devtools.tiny_loaders import install_tiny_pack
 
 from devtools.lanpaint_pack import PACK_NAME, REPO_ROOT
-PACK_SOURCES = ("__init__.py", "nodes", "lanpaint_core", "workflows", "pyproject.toml")
+PACK_SOURCES = ("__init__.py", "nodes", "lanpaint_core", "lanpaint_demo", "web", "workflows", "pyproject.toml")
 READY_TIMEOUT_S = 90
 RUN_TIMEOUT_S = 120
 

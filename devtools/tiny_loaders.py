@@ -17,10 +17,12 @@ tiny stand-in (CLIP vision, unCLIP, style/control/upscale models, ...) raise Val
 
 Family rule (family=None): the file names and ``type`` widgets of the loader nodes, lower-cased,
 are searched in this order: "hidream" -> hidream; "flux2" / "flux.2" -> flux2; "z_image" -> zimage;
-"qwen_image" -> qwen_image; "wan2..." -> wan22_t2v; "flux" -> flux; "sd3" / "sd 3" / "sd_3" /
-"sd-3" / "sd.3" / "stable diffusion 3" (any separators) -> sd3. Failing that, a
-QuadrupleCLIPLoader means hidream and a TripleCLIPLoader sd3; otherwise sdxl. (HiDream is tested
-first because HiDream workflows load the Flux VAE, often named after Flux.)
+"qwen_image" -> qwen_image; "chroma" -> chroma; "hunyuan_image" / "hunyuanimage" -> hunyuan_image;
+"ti2v" -> wan22_ti2v; "wan2..." -> wan22_t2v; "flux" -> flux; "sd3" / "sd 3" / "sd_3" / "sd-3" /
+"sd.3" / "stable diffusion 3" (any separators) -> sd3; "v1-5" / "sd15" / "sd 1.5" -> sd15. Failing
+that, a QuadrupleCLIPLoader means hidream and a TripleCLIPLoader sd3; otherwise sdxl. (HiDream is
+tested first because HiDream workflows load the Flux VAE, often named after Flux; Chroma's load it
+too.)
 
 ``install_tiny_pack(custom_nodes_dir)`` installs the pack into a ComfyUI custom_nodes/ folder as
 ``lanpaint_test_models`` (a shim importing ``devtools.tiny_pack``: the server needs the repository
@@ -71,9 +73,13 @@ UNSUPPORTED = ("unCLIPCheckpointLoader", "ImageOnlyCheckpointLoader", "CLIPVisio
                "HypernetworkLoader", "PhotoMakerLoader", "ModelPatchLoader")
 
 _SD3 = re.compile(r"sd[-_ .]?3|stable[-_ .]?diffusion[-_ .]?3")
-# newer families, tested after hidream and before flux (Flux.2 file names contain "flux")
+_SD15 = re.compile(r"v1[-_ .]5|sd[-_ .]?1[-_ .]?5")
+# newer families, tested after hidream and before flux (Flux.2 file names contain "flux", Chroma
+# workflows load the Flux VAE; Wan 2.2 TI2V before the other Wan models)
 _NEWER = (("flux2", re.compile(r"flux[-_ .]?2")), ("zimage", re.compile(r"z[-_ .]?image")),
-          ("qwen_image", re.compile(r"qwen[-_ .]?image")), ("wan22_t2v", re.compile(r"wan[-_ .]?2")))
+          ("qwen_image", re.compile(r"qwen[-_ .]?image")), ("chroma", re.compile(r"chroma")),
+          ("hunyuan_image", re.compile(r"hunyuan[-_ .]?image")), ("wan22_ti2v", re.compile(r"ti2v")),
+          ("wan22_t2v", re.compile(r"wan[-_ .]?2")))
 
 
 def _is_link(value) -> bool:
@@ -101,6 +107,8 @@ def infer_family(api_prompt: dict) -> str:
         return "flux"
     if _SD3.search(text):
         return "sd3"
+    if _SD15.search(text):
+        return "sd15"
     classes = {node.get("class_type") for node in api_prompt.values()}
     if classes & {"QuadrupleCLIPLoader", "QuadrupleCLIPLoaderGGUF"}:
         return "hidream"
@@ -137,7 +145,7 @@ def _bypass(prompt: dict) -> None:
 def swap_loaders(api_prompt: dict, family: str | None = None, seed: int = 0) -> dict:
     """A new API prompt with every loader replaced by the tiny loader of ``family``.
 
-    family: one of sdxl, sd3, flux, hidream; None infers it (see ``infer_family``). seed: the tiny
+    family: one of tiny_models.LOADER_FAMILIES; None infers it (see ``infer_family``). seed: the tiny
     weights' seed (the same for every loader, so a UNETLoader + CLIP + VAE trio matches a
     checkpoint loader's). Node ids and output slots are kept; ``_meta`` titles get " (tiny)".
     Raises ValueError for a loader without a tiny stand-in or a link to a slot the tiny loader

@@ -1,13 +1,21 @@
-"""Train the demo model (devtools/demo_model.py) on CPU: first the VAE, then the UNet on its latents.
+"""Train the demo model (lanpaint_demo/model.py) on CPU: first the VAE, then the MMDiT on its latents.
 
     COMFYUI_PATH=... python -m devtools.train_demo_model [--seed 0] [--threads 1]
 
-Deterministic: one seed drives initialisation, batches and noise; the thread count is fixed (default
-1; results are bit-identical only for the same thread count and torch build). Scenes come from
-seeds < 100000 only (VAE: 50000 + i, UNet: 0 .. scenes-1); held-out seeds start at 100000.
-Writes devtools/weights/demo_vae.safetensors, demo_unet.safetensors (EMA weights) and training.json
-(command, seed, steps, wall times, final losses), then docs/demo_model_samples.png: unconditional
-samples of the stock KSampler with the committed weights. Progress is printed as it goes.
+Deterministic: one seed drives initialisation, batches and noise; results are bit-identical only for
+the same thread count and torch build. Scenes come from seeds below lanpaint_demo.scenes.HELD_OUT_SEED
+only (VAE: VAE_SCENE_OFFSET + i, MMDiT: 0 .. scenes-1, each also mirrored left-right, which leaves the
+scene distribution unchanged). The defaults are the committed run (about an hour on one thread).
+
+VAE: 32 px crops first (4x cheaper per picture; the network is convolutional), then whole pictures,
+so its GroupNorm statistics are those of whole pictures when it is used. Loss: L1 plus L1 of the
+horizontal and vertical differences (keeps mortar lines and picket edges sharp) plus a small L2 on
+the latent. The latents are then scaled for SD3's latent format (zero mean, unit variance).
+MMDiT: rectified-flow velocity loss at uniformly drawn noise levels, AdamW, EMA weights are saved.
+
+Writes lanpaint_demo/weights/demo_vae.safetensors, demo_mmdit.safetensors and training.json (command,
+seed, loss every 100 steps per stage, wall times, held-out round-trip MAE), then
+docs/demo_model_samples.png: unconditional samples of the stock KSampler with the written weights.
 """
 from __future__ import annotations
 
@@ -24,131 +32,204 @@ import torch
 from devtools.host.comfy_env import load_comfy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-VAE_SCENE_OFFSET = 50000
+VAE_SCENE_OFFSET = 50000      # the VAE sees seeds VAE_SCENE_OFFSET .. HELD_OUT_SEED - 1, cycling
 SAMPLES_PNG = REPO_ROOT / "docs" / "demo_model_samples.png"
-
-
-def torch_init(module: torch.nn.Module, seed: int):
-    """PyTorch's own initialisers on every layer (comfy.ops layers skip theirs)."""
-    torch.manual_seed(seed)
-    for m in module.modules():
-        for base in (torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d, torch.nn.Linear,
-                     torch.nn.GroupNorm, torch.nn.LayerNorm):
-            if isinstance(m, base):
-                base.reset_parameters(m)
-                break
-    for p in module.parameters():
-        p.requires_grad_(True)
-    return module
-
-
-def render_batch(seeds, size):
-    from devtools.demo_model import scene
-    return torch.cat([scene(int(s), size) for s in seeds]).permute(0, 3, 1, 2).contiguous()   # [B,3,H,W] in [0,1]
-
-
-def lr_at(step, steps, peak, warmup=100):
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    return peak * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup))))
+LOG_EVERY = 100
 
 
 def log(msg):
     print(msg, flush=True)
 
 
+def torch_init(module: torch.nn.Module, seed: int):
+    """PyTorch's own initialisers on every layer (comfy.ops layers skip theirs; its RMSNorm scales
+    are left uninitialised too)."""
+    torch.manual_seed(seed)
+    for m in module.modules():
+        for base in (torch.nn.Conv2d, torch.nn.Linear, torch.nn.GroupNorm, torch.nn.LayerNorm):
+            if isinstance(m, base):
+                base.reset_parameters(m)
+                break
+        else:
+            if "RMSNorm" in type(m).__name__ and getattr(m, "weight", None) is not None:
+                with torch.no_grad():
+                    m.weight.fill_(1.0)
+    for p in module.parameters():
+        p.requires_grad_(True)
+    return module
+
+
+def render_batch(seeds, size, flip=None):
+    """[B, 3, size, size] in [0, 1]; ``flip`` (bool per picture) mirrors pictures left-right."""
+    from lanpaint_demo import scenes
+    x = torch.cat([scenes.render(scenes.layout(int(s)), size) for s in seeds]).permute(0, 3, 1, 2).contiguous()
+    if flip is not None:
+        x = torch.where(flip.view(-1, 1, 1, 1), x.flip(-1), x)
+    return x
+
+
+def lr_at(step, steps, peak, warmup):
+    """Linear warm-up, then cosine decay to 5 % of the peak."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup))))
+
+
+class LossLog:
+    """Mean loss over each block of LOG_EVERY steps, printed and kept for training.json."""
+
+    def __init__(self, stage, steps):
+        self.stage, self.steps, self.block, self.curve = stage, steps, [], []
+        self.t0, self.cpu0 = time.time(), time.process_time()
+
+    def add(self, step, loss):
+        self.block.append(loss)
+        if len(self.block) == LOG_EVERY or step == self.steps - 1:
+            mean = sum(self.block) / len(self.block)
+            self.curve.append([step + 1, round(mean, 5)])
+            self.block = []
+            log("[%s] step %5d/%d  loss %.4f  (%.0f s)" % (self.stage, step + 1, self.steps, mean, self.seconds()))
+
+    def seconds(self):
+        return time.time() - self.t0
+
+    def cpu_seconds(self):
+        """CPU time of this process: what the stage costs on a core of its own, whatever else runs."""
+        return time.process_time() - self.cpu0
+
+
 # ----------------------------------------------------------------------------- VAE
-def train_vae(steps, batch, crop, seed, size):
-    from devtools.demo_model import build_vae_module
+def encode_mode(vae, x):
+    """The posterior mode, as ComfyUI's VAE encode uses it."""
+    return vae.regularization(vae.quant_conv(vae.encoder(x)))[0]
+
+
+def edge_l1(a, b):
+    """L1 of the difference of horizontal and vertical pixel differences."""
+    return ((a.diff(dim=-1) - b.diff(dim=-1)).abs().mean() + (a.diff(dim=-2) - b.diff(dim=-2)).abs().mean())
+
+
+def train_vae(crop_steps, full_steps, batch, crop, edge_weight, seed, size):
+    from lanpaint_demo.model import DOWNSCALE, build_vae_module
+    from lanpaint_demo.scenes import HELD_OUT_SEED
     vae = torch_init(build_vae_module(), seed)
     opt = torch.optim.Adam(vae.parameters(), lr=1e-3)
     gen = torch.Generator().manual_seed(seed)
-    losses = []
-    t0 = time.time()
+    steps = crop_steps + full_steps
+    losses = LossLog("vae", steps)
     for step in range(steps):
         for group in opt.param_groups:
             group["lr"] = lr_at(step, steps, 1e-3, warmup=20)
-        x = render_batch(range(VAE_SCENE_OFFSET + step * batch, VAE_SCENE_OFFSET + (step + 1) * batch), size)
-        # 8-aligned crops when crop < size; full pictures by default: GroupNorm statistics of crops
-        # differ from whole pictures' (a crop-trained VAE shifted colours on full pictures)
-        oy, ox = (8 * torch.randint(0, (size - crop) // 8 + 1, (2,), generator=gen)).tolist()
-        x = x[:, :, oy:oy + crop, ox:ox + crop] * 2 - 1
-        z, _ = vae.regularization(vae.quant_conv(vae.encoder(x)))          # the posterior mode, as encode()
+        seeds = [VAE_SCENE_OFFSET + (step * batch + i) % (HELD_OUT_SEED - VAE_SCENE_OFFSET) for i in range(batch)]
+        x = render_batch(seeds, size, torch.rand(batch, generator=gen) < 0.5) * 2 - 1
+        if step < crop_steps:       # a crop aligned to the latent grid
+            oy, ox = (DOWNSCALE * torch.randint(0, (size - crop) // DOWNSCALE + 1, (2,), generator=gen)).tolist()
+            x = x[:, :, oy:oy + crop, ox:ox + crop]
+        z = encode_mode(vae, x)
         recon = vae.decoder(vae.post_quant_conv(z))
         l1 = (recon - x).abs().mean()
-        loss = l1 + 1e-4 * z.pow(2).mean()
+        loss = l1 + edge_weight * edge_l1(recon, x) + 1e-4 * z.pow(2).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
         opt.step()
-        losses.append(l1.item())
-        if step % 25 == 0 or step == steps - 1:
-            log("[vae] step %4d/%d  L1 %.4f  (%.0f s)" % (step, steps, l1.item(), time.time() - t0))
+        losses.add(step, l1.item() / 2)           # in [0, 1] pixel units
     for p in vae.parameters():
         p.requires_grad_(False)
-    return vae.eval(), losses, time.time() - t0
+    return vae.eval(), losses
 
 
 @torch.no_grad()
-def normalise_latents(vae, size, scale):
-    """Fold a per-channel affine map into quant_conv / post_quant_conv so that encode() gives latents
-    with zero mean and std 1/scale per channel (SD XL's latent format multiplies by ``scale``)."""
+def heldout_round_trip_mae(vae, size, n=64):
+    from lanpaint_demo.scenes import HELD_OUT_SEED
+    x = render_batch(range(HELD_OUT_SEED, HELD_OUT_SEED + n), size)
+    recon = vae.decoder(vae.post_quant_conv(encode_mode(vae, x * 2 - 1)))
+    return ((recon.clamp(-1, 1) + 1) / 2 - x).abs().mean().item()
+
+
+@torch.no_grad()
+def normalise_latents(vae, size, latent_format):
+    """Fold a per-channel affine map into quant_conv / post_quant_conv so that encode() followed by
+    the latent format's process_in gives latents of zero mean and unit variance per channel."""
     x = render_batch(range(VAE_SCENE_OFFSET - 512, VAE_SCENE_OFFSET), size) * 2 - 1
-    z, _ = vae.regularization(vae.quant_conv(vae.encoder(x)))
-    mean = z.mean((0, 2, 3))
-    k = 1.0 / (z.std((0, 2, 3)) * scale)
+    z = encode_mode(vae, x)
+    mean, std = z.mean((0, 2, 3)), z.std((0, 2, 3))
+    scale, shift = latent_format.scale_factor, latent_format.shift_factor
+    k = 1.0 / (std * scale)                     # raw -> VAE latent: (raw - mean) * k + shift
     c = mean.numel()
     q, p = vae.quant_conv, vae.post_quant_conv
     q.weight[:c] *= k.view(c, 1, 1, 1)
-    q.bias[:c] = k * (q.bias[:c] - mean)
-    p.bias += (p.weight[:, :, 0, 0] * mean.view(1, c)).sum(1)
+    q.bias[:c] = k * (q.bias[:c] - mean) + shift
+    p.bias += (p.weight[:, :, 0, 0] * (mean - shift / k).view(1, c)).sum(1)
     p.weight /= k.view(1, c, 1, 1)
-    return {"latent_mean_before": mean.tolist(), "latent_std_before": (1.0 / (k * scale)).tolist()}
+    return {"latent_mean_before": [round(v, 4) for v in mean.tolist()],
+            "latent_std_before": [round(v, 4) for v in std.tolist()]}
 
 
-# ----------------------------------------------------------------------------- UNet
+# ----------------------------------------------------------------------------- MMDiT
 @torch.no_grad()
-def encode_dataset(vae, n, size, scale):
+def encode_dataset(vae, n, size, latent_format):
+    """Model-space latents (process_in applied) of scenes 0..n-1 and of their mirror images."""
     out = []
     for i in range(0, n, 64):
         x = render_batch(range(i, min(n, i + 64)), size) * 2 - 1
-        z, _ = vae.regularization(vae.quant_conv(vae.encoder(x)))
-        out.append(z * scale)               # model space (SD XL process_latent_in)
-        if i % 1024 == 0:
+        for pictures in (x, x.flip(-1)):
+            out.append(latent_format.process_in(encode_mode(vae, pictures)))
+        if i % 2048 == 0:
             log("[data] encoded %d/%d scenes" % (i, n))
     return torch.cat(out)
 
 
-def train_unet(latents, steps, batch, seed):
-    from devtools.demo_model import build_unet_model, unconditional_parameter
-    model = build_unet_model()
-    net = torch_init(model.diffusion_model, seed + 1)
+def sincos_pos_embed(dim, grid):
+    """Fixed 2-D sine-cosine position embedding [1, grid*grid, dim] (the DiT / SD3 construction)."""
+    def one_axis(d, pos):
+        omega = 1.0 / 10000 ** (torch.arange(d // 2, dtype=torch.float64) / (d / 2))
+        out = pos.double()[:, None] * omega[None]
+        return torch.cat([out.sin(), out.cos()], 1)
+    ys, xs = torch.meshgrid(torch.arange(grid), torch.arange(grid), indexing="ij")
+    emb = torch.cat([one_axis(dim // 2, ys.flatten()), one_axis(dim // 2, xs.flatten())], 1)
+    return emb.float()[None]
+
+
+def init_mmdit(net, seed):
+    """PyTorch initialisers, fixed position embedding, adaLN-zero (every block starts as the identity,
+    the output at zero) and the unconditional embedders at zero and frozen."""
+    from lanpaint_demo.model import UNCONDITIONAL_KEYS
+    torch_init(net, seed)
     with torch.no_grad():
+        net.pos_embed.copy_(sincos_pos_embed(net.pos_embed.shape[-1], net.pos_embed_max_size))
         for name, p in net.named_parameters():
-            if unconditional_parameter(name) or name.startswith("out.2."):
+            if "adaLN_modulation" in name or name.startswith("final_layer.linear") or name in UNCONDITIONAL_KEYS:
                 p.zero_()
-            if unconditional_parameter(name):
+            if name in UNCONDITIONAL_KEYS:
                 p.requires_grad_(False)
+    return net
+
+
+def train_mmdit(latents, steps, batch, lr, seed):
+    from lanpaint_demo.model import build_diffusion_model
+    from lanpaint_demo.text_encoder import CONTEXT_DIM, POOLED_DIM, TOKENS
+    model = build_diffusion_model()
+    net = init_mmdit(model.diffusion_model, seed + 1)
     trainable = [p for p in net.parameters() if p.requires_grad]
     ema = {k: v.detach().clone() for k, v in net.state_dict().items()}
-    opt = torch.optim.AdamW(trainable, lr=2e-3, weight_decay=0.0)
+    opt = torch.optim.AdamW(trainable, lr=lr, weight_decay=0.0)
     ms = model.model_sampling
     gen = torch.Generator().manual_seed(seed + 2)
     n = latents.shape[0]
-    context = torch.zeros(batch, 7, 64)
-    y = torch.zeros(batch, net.label_emb[0][0].in_features)
-    losses = []
-    t0 = time.time()
+    context = torch.zeros(batch, TOKENS, CONTEXT_DIM)
+    pooled = torch.zeros(batch, POOLED_DIM)
+    losses = LossLog("mmdit", steps)
     for step in range(steps):
         for group in opt.param_groups:
-            group["lr"] = lr_at(step, steps, 2e-3)
+            group["lr"] = lr_at(step, steps, lr, warmup=200)
         x0 = latents[torch.randint(0, n, (batch,), generator=gen)]
-        t = torch.randint(0, len(ms.sigmas), (batch,), generator=gen)
-        sigma = ms.sigmas[t]
+        sigma = ms.sigmas[torch.randint(0, len(ms.sigmas), (batch,), generator=gen)]
         noise = torch.randn(x0.shape, generator=gen)
-        x = x0 + sigma.view(-1, 1, 1, 1) * noise
-        out = net(ms.calculate_input(sigma, x), timesteps=ms.timestep(sigma).float(), context=context, y=y)
-        loss = (out - noise).pow(2).mean()
+        s = sigma.view(-1, 1, 1, 1)
+        x = (1 - s) * x0 + s * noise
+        out = net(ms.calculate_input(sigma, x), ms.timestep(sigma).float(), context=context, y=pooled)
+        loss = (out - (noise - x0)).pow(2).mean()       # the velocity CONST models predict
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -157,25 +238,22 @@ def train_unet(latents, steps, batch, seed):
         with torch.no_grad():
             for k, v in net.state_dict().items():
                 ema[k].mul_(decay).add_(v.detach(), alpha=1 - decay)
-        losses.append(loss.item())
-        if step % 100 == 0 or step == steps - 1:
-            log("[unet] step %5d/%d  loss %.4f  mean(last 100) %.4f  (%.0f s)"
-                % (step, steps, loss.item(), sum(losses[-100:]) / len(losses[-100:]), time.time() - t0))
-    return ema, losses, time.time() - t0
+        losses.add(step, loss.item())
+    return ema, losses
 
 
 # ----------------------------------------------------------------------------- samples
 @torch.no_grad()
 def save_sample_grid(path: Path, n=16, seed=0, steps=20):
-    """Unconditional samples of the committed model through the host's KSampler, as a 4-row grid."""
+    """Unconditional samples of the written weights through the host's KSampler, as a 4-row grid."""
     from PIL import Image
-    from devtools import demo_model
+    import lanpaint_demo.model as demo
     env = load_comfy()
-    model, clip, vae = demo_model.load()
-    (cond,) = env.nodes.CLIPTextEncode().encode(clip, demo_model.PROMPT)
-    h = demo_model.SIZE // 8
-    latent = {"samples": torch.zeros(n, 4, h, h)}
-    (out,) = env.nodes.common_ksampler(model, seed, steps, 1.0, "euler", "normal", cond, cond, latent)
+    model, clip, vae = demo.load()
+    (cond,) = env.nodes.CLIPTextEncode().encode(clip, demo.PROMPT)
+    side = demo.SIZE // demo.DOWNSCALE
+    latent = {"samples": torch.zeros(n, demo.LATENT_CHANNELS, side, side)}
+    (out,) = env.nodes.common_ksampler(model, seed, steps, 1.0, "euler", "simple", cond, cond, latent)
     images = vae.decode(out["samples"])                                   # [n, H, W, 3]
     rows = 4
     grid = images.view(rows, n // rows, *images.shape[1:]).permute(0, 2, 1, 3, 4).reshape(
@@ -186,58 +264,66 @@ def save_sample_grid(path: Path, n=16, seed=0, steps=20):
     return path
 
 
+def save_weights(tensors: dict, path: Path):
+    from safetensors.torch import save_file
+    from lanpaint_demo.model import VERSION, VERSION_KEY
+    save_file({k: v.contiguous() for k, v in tensors.items()}, str(path), metadata={VERSION_KEY: VERSION})
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--vae-steps", type=int, default=300)
+    parser.add_argument("--vae-crop-steps", type=int, default=6000)
+    parser.add_argument("--vae-full-steps", type=int, default=600)
     parser.add_argument("--vae-batch", type=int, default=8)
-    parser.add_argument("--vae-crop", type=int, default=64)
-    parser.add_argument("--scenes", type=int, default=4000, help="scenes (seeds 0..N-1) the UNet trains on")
-    parser.add_argument("--unet-steps", type=int, default=1400)
-    parser.add_argument("--unet-batch", type=int, default=32)
+    parser.add_argument("--vae-crop", type=int, default=32)
+    parser.add_argument("--vae-edge-weight", type=float, default=0.5)
+    parser.add_argument("--scenes", type=int, default=8000, help="scenes (seeds 0..N-1) the MMDiT trains on")
+    parser.add_argument("--mmdit-steps", type=int, default=6000)
+    parser.add_argument("--mmdit-batch", type=int, default=32)
+    parser.add_argument("--mmdit-lr", type=float, default=5e-4)
     parser.add_argument("--samples-only", action="store_true", help="only redraw the sample grid")
     parser.add_argument("--out", type=Path, default=None,
-                        help="write the weights and training.json here instead of devtools/weights "
+                        help="write the weights and training.json here instead of lanpaint_demo/weights "
                              "(no sample grid then)")
     args = parser.parse_args(argv)
     load_comfy()
     torch.set_num_threads(args.threads)
-    from safetensors.torch import save_file
-    from devtools import demo_model
+    import lanpaint_demo.model as demo
     if args.samples_only:
         log("samples: %s" % save_sample_grid(SAMPLES_PNG))
         return 0
-    size, scale = demo_model.SIZE, demo_model.SDXL_VAE_SCALE
-    start = time.time()
-    vae, vae_losses, vae_s = train_vae(args.vae_steps, args.vae_batch, args.vae_crop, args.seed, size)
-    latent_stats = normalise_latents(vae, size, scale)
-    out = args.out or demo_model.WEIGHTS_DIR
+    start, cpu_start = time.time(), time.process_time()
+    latent_format = demo.build_diffusion_model().latent_format
+    vae, vae_log = train_vae(args.vae_crop_steps, args.vae_full_steps, args.vae_batch, args.vae_crop,
+                             args.vae_edge_weight, args.seed, demo.SIZE)
+    latent_stats = normalise_latents(vae, demo.SIZE, latent_format)
+    round_trip = heldout_round_trip_mae(vae, demo.SIZE)
+    log("[vae] held-out round-trip MAE %.4f" % round_trip)
+    out = args.out or demo.WEIGHTS_DIR
     out.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in vae.state_dict().items()}, str(out / demo_model.VAE_FILE.name))
+    save_weights(vae.state_dict(), out / demo.VAE_FILE.name)
     t_data = time.time()
-    latents = encode_dataset(vae, args.scenes, size, scale)
+    latents = encode_dataset(vae, args.scenes, demo.SIZE, latent_format)
     data_s = time.time() - t_data
-    log("[data] latents: mean %.3f std %.3f" % (latents.mean().item(), latents.std().item()))
-    ema, unet_losses, unet_s = train_unet(latents, args.unet_steps, args.unet_batch, args.seed)
-    save_file({k: v.contiguous() for k, v in ema.items()}, str(out / demo_model.UNET_FILE.name))
-    tail = lambda xs, n: sum(xs[-n:]) / len(xs[-n:])  # noqa: E731
+    log("[data] %d latents: mean %.3f std %.3f" % (len(latents), latents.mean().item(), latents.std().item()))
+    ema, mmdit_log = train_mmdit(latents, args.mmdit_steps, args.mmdit_batch, args.mmdit_lr, args.seed)
+    save_weights(ema, out / demo.DIFFUSION_FILE.name)
     record = {
         "command": " ".join(["python -m devtools.train_demo_model"] + list(argv if argv is not None else sys.argv[1:])),
-        "seed": args.seed, "threads": args.threads,
+        "version": demo.VERSION, "seed": args.seed, "threads": args.threads,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-        "torch": torch.__version__, "python": platform.python_version(), "comfyui": str(load_comfy().path.name),
-        "vae": {"steps": args.vae_steps, "batch": args.vae_batch, "crop": args.vae_crop, "seconds": round(vae_s, 1),
-                "l1_first_25": round(tail(vae_losses[:25], 25), 4), "l1_last_25": round(tail(vae_losses, 25), 4),
-                **latent_stats},
-        "data": {"scenes": args.scenes, "seconds": round(data_s, 1)},
-        "unet": {"steps": args.unet_steps, "batch": args.unet_batch, "seconds": round(unet_s, 1),
-                 "loss_first_100": round(tail(unet_losses[:100], 100), 4),
-                 "loss_last_100": round(tail(unet_losses, 100), 4)},
+        "torch": torch.__version__, "python": platform.python_version(), "comfyui": load_comfy().path.name,
+        "vae": {"seconds": round(vae_log.seconds(), 1), "cpu_seconds": round(vae_log.cpu_seconds(), 1), "heldout_round_trip_mae": round(round_trip, 4),
+                "l1_per_100_steps": vae_log.curve, **latent_stats},
+        "data": {"scenes": args.scenes, "latents": len(latents), "seconds": round(data_s, 1)},
+        "mmdit": {"seconds": round(mmdit_log.seconds(), 1), "cpu_seconds": round(mmdit_log.cpu_seconds(), 1), "loss_per_100_steps": mmdit_log.curve},
         "wall_seconds": round(time.time() - start, 1),
+        "cpu_seconds": round(time.process_time() - cpu_start, 1),
     }
-    (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
-    log(json.dumps(record, indent=2))
+    (out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
+    log("training done in %.0f s; record in %s" % (record["wall_seconds"], out / "training.json"))
     if args.out is None:
         log("samples: %s" % save_sample_grid(SAMPLES_PNG))
     return 0

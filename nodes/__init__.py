@@ -1,8 +1,10 @@
 """ComfyUI adapter: node classes over lanpaint_core. Node ids are fixed; inputs are append-only.
 Display names carry the pack's DisplayName ("LanPaint FLD") to stay apart from the older LanPaint pack."""
 from .custom_sampling_nodes import ApplyLanPaint, LanPaintSampler
+from .demo_nodes import LanPaintDemoModelLoader, LanPaintDemoScene
 from .ksampler_nodes import LanPaintKSampler, LanPaintKSamplerAdvanced
 from .mask_blend import LanPaintMaskBlend
+from .video_mask import LanPaintVideoMask
 
 NODE_CLASS_MAPPINGS = {
     "LanPaintKSampler": LanPaintKSampler,
@@ -10,6 +12,9 @@ NODE_CLASS_MAPPINGS = {
     "LanPaintSampler": LanPaintSampler,
     "ApplyLanPaint": ApplyLanPaint,
     "LanPaintMaskBlend": LanPaintMaskBlend,
+    "LanPaintDemoModelLoader": LanPaintDemoModelLoader,
+    "LanPaintDemoScene": LanPaintDemoScene,
+    "LanPaintVideoMask": LanPaintVideoMask,
 }
 NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintKSampler": "LanPaint FLD KSampler",
@@ -17,4 +22,7 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintSampler": "LanPaint FLD Sampler",
     "ApplyLanPaint": "Apply LanPaint FLD",
     "LanPaintMaskBlend": "LanPaint FLD Mask Blend",
+    "LanPaintDemoModelLoader": "LanPaint FLD Demo Model Loader",
+    "LanPaintDemoScene": "LanPaint FLD Demo Scene",
+    "LanPaintVideoMask": "LanPaint FLD Video Mask (keyframe editor)",
 }

@@ -58,12 +58,13 @@ def mask_batch(mask_shape, latent_shape):
     return None
 
 
-def check_mask_shape(mask: torch.Tensor, latent_shape):
+def check_mask_shape(mask: torch.Tensor, latent_shape, audio: bool = False):
     """The noise mask must cover the latent: batch 1 or the latent's batch, same aspect ratio.
 
     Batch follows ComfyUI's own reading (mask_batch). An empty mask (nothing >= 0.5) passes
     whatever its shape: nothing is regenerated, so the input comes back unchanged (LoadImage gives
-    a 64x64 zero mask when no mask was drawn).
+    a 64x64 zero mask when no mask was drawn). ``audio``: the mask and latent are the audio part of
+    an audio+video latent ([batch, channels, frames, frequency bins]); the error says so.
     """
     if not bool(binarize_mask(mask).any()):
         return
@@ -78,6 +79,13 @@ def check_mask_shape(mask: torch.Tensor, latent_shape):
     if found not in (1, batch) or not size_ok:
         lh, lw = latent_shape[-2], latent_shape[-1]
         batches = "1" if batch == 1 else f"1 or {batch}"
+        if audio:
+            raise ValueError(
+                f"LanPaint: the audio part of the noise mask, of shape {mask_shape}, does not match the audio "
+                f"latent of shape {tuple(latent_shape)} [batch, channels, frames, frequency bins]. The audio mask "
+                f"needs batch {batches} and the audio latent's {lh} frames x {lw} bins, e.g. shape "
+                f"(1, 1, {lh}, {lw}) with 1 where the audio is regenerated; make it from the audio latent's own "
+                f"shape, not from an image or video mask.")
         video = (" For a video latent, a mask [frames, 1, H, W] holds one video's frames (used for every "
                  "video); give per-video masks as [videos, 1, frames, H, W].") if len(latent_shape) == 5 else ""
         raise ValueError(
@@ -92,7 +100,8 @@ def check_noise_mask(mask, samples):
 
     A plain mask on a NestedTensor latent belongs to its first part, and parts without a mask are
     filled by the host (comfy.samplers.CFGGuider.sample), so only the parts a mask exists for are checked.
+    The host's audio+video latents (LTX-2) hold the video first, then the audio.
     """
     check_mask_values(mask)
-    for part_mask, part in zip(parts(mask), parts(samples)):
-        check_mask_shape(part_mask, part.shape)
+    for i, (part_mask, part) in enumerate(zip(parts(mask), parts(samples))):
+        check_mask_shape(part_mask, part.shape, audio=i > 0)

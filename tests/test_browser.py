@@ -16,48 +16,26 @@ generated here that holds all five LanPaint nodes:
 - saves a screenshot to tests/artifacts/screenshots/<workflow>.png.
 
 A negative test loads a workflow with an unknown node type and asserts all three missing-node
-signals fire, so the checks above can fail. Missing chromium or playwright fails (never skips)
-with a pointer to scripts/setup_env.sh.
+signals fire, so the checks above can fail. The browser session: tests/browser_session.py.
 """
 import copy
 import json
-import os
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
 from devtools import make_workflows as mw
 from devtools.host import compat
+from tests.browser_session import SCREENSHOT_DIR, STEP_TIMEOUT_MS, TESTS_DIR, frontend, playwright
 
-TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
 WORKFLOWS_DIR = REPO_ROOT / "workflows"
-SCREENSHOT_DIR = TESTS_DIR / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("LANPAINT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
-SETUP_HINT = "run `bash scripts/setup_env.sh` (installs Debian chromium and the pinned playwright)"
-PAGE_TIMEOUT_MS = 60_000   # first load of the frontend: ~10 s on 2 cores
-STEP_TIMEOUT_MS = 20_000   # one workflow load, one dialog wait, one screenshot
-VIEWPORT = {"width": 1920, "height": 1080}
 GENERATED = "_generated_all_lanpaint_nodes"
 UNKNOWN_TYPE = "LanPaintNoSuchNodeForTest"
 LANPAINT_NODES = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
                   "LanPaintMaskBlend")
 PACK_MODULE = "custom_nodes.LanPaint"  # /object_info's python_module for the pack's nodes
 WIDGET_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
-# Frontend settings: those that keep a fresh profile's graph clear (compat.FRONTEND_SETTINGS: the
-# first-run template browser, release notes), text at any zoom; the warnings under test stay on.
-# The bundled workflows list their model files, which the test server lacks: that dialog is off.
-SETTINGS = {**compat.FRONTEND_SETTINGS, "LiteGraph.Canvas.MinFontSizeForLOD": 0,
-            "Comfy.Workflow.ShowMissingNodesWarning": True,
-            "Comfy.Workflow.ShowMissingModelsWarning": False}
-# Per-origin flags read from localStorage: the "Nodes 2.0" banner over the canvas.
-INIT_SCRIPT = "try { localStorage.setItem('vueNodesBannerDismissed', 'true'); } catch (e) {}"
 
 # Registered once per page: records what the frontend itself reports as missing after each load.
 REGISTER_PROBE_JS = """() => {
@@ -109,6 +87,9 @@ CLOSE_DIALOGS_JS = """async () => {
   return document.querySelectorAll("[role=dialog]").length;
 }"""
 
+# Queues the loaded graph as the Queue button does (the frontend converts it to an API prompt itself).
+QUEUE_JS = """async () => { await window.app.queuePrompt(0, 1); }"""
+
 FIT_VIEW_JS = """async (timeoutMs) => {
   const canvas = window.app.canvas;
   try {
@@ -120,16 +101,6 @@ FIT_VIEW_JS = """async (timeoutMs) => {
   canvas.setDirty(true, true);
   await new Promise(r => setTimeout(r, 500));
 }"""
-
-
-def _playwright():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as e:
-        pytest.fail("the Python package playwright is not installed (%s); %s" % (e, SETUP_HINT))
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail("no chromium at %s (LANPAINT_CHROMIUM); %s" % (CHROMIUM, SETUP_HINT))
-    return sync_playwright
 
 
 # ---------------------------------------------------------------------------- workflows
@@ -267,47 +238,38 @@ class UI:
     def errors(self):
         return "\n".join(self.console[-30:])
 
+    def queue(self, timeout_s=300):
+        """Queue the loaded graph from the page; the history entry of the prompt it made, once done."""
+        status, before = self.server.request("/history")
+        assert status == 200, status
+        self.page.evaluate(QUEUE_JS)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            _, history = self.server.request("/history")
+            new = [entry for key, entry in history.items() if key not in before]
+            if new and new[0].get("status", {}).get("completed") is not None:
+                return new[0]
+            time.sleep(0.5)
+        raise AssertionError("the queued prompt did not finish in %d s (console:\n%s)" % (timeout_s, self.errors()))
+
 
 @pytest.fixture(scope="module")
 def server(comfy_server):
-    _playwright()  # fail with set-up instructions when the browser tools are missing
+    playwright()  # fail with set-up instructions when the browser tools are missing
     return comfy_server
 
 
 @pytest.fixture(scope="module")
 def ui(server):
-    sync_playwright = _playwright()
     status, info = server.request("/object_info")
     assert status == 200, status
     pack = {t for t, spec in info.items() if spec.get("python_module") == PACK_MODULE}
     assert pack >= set(LANPAINT_NODES), "LanPaint nodes missing from /object_info: %s" % (
         set(LANPAINT_NODES) - pack)
-    status, _ = server.request("/settings", SETTINGS)
-    assert status == 200, "POST /settings failed: %s" % status
-    profile = tempfile.mkdtemp(prefix="lanpaint-chromium-")
-    console = []
-    t0 = time.monotonic()
-    try:
-        with sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT,
-                timeout=PAGE_TIMEOUT_MS)
-            try:
-                context.set_default_timeout(STEP_TIMEOUT_MS)
-                context.add_init_script(INIT_SCRIPT)
-                page = context.pages[0] if context.pages else context.new_page()
-                page.on("console", lambda m: console.append("[%s] %s" % (m.type, m.text[:300])))
-                page.on("pageerror", lambda e: console.append("[pageerror] %s" % str(e)[:300]))
-                with server.explain():
-                    page.goto(server.url, timeout=PAGE_TIMEOUT_MS, wait_until="load")
-                    page.wait_for_function(compat.FRONTEND_READY_JS, timeout=PAGE_TIMEOUT_MS)
-                    page.evaluate(REGISTER_PROBE_JS)
-                print("frontend ready in %.1f s" % (time.monotonic() - t0))
-                yield UI(page, server, info, console)
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with frontend(server) as (page, console):
+        with server.explain():
+            page.evaluate(REGISTER_PROBE_JS)
+        yield UI(page, server, info, console)
 
 
 # ---------------------------------------------------------------------------- checks
@@ -351,12 +313,13 @@ def check_loaded(ui, workflow, name, result):
         assert node is not None, "LanPaint node %s #%s not in app.graph (%s)" % (wnode["type"], wnode["id"], ctx)
         assert node["type"] == wnode["type"] and not node["hasErrors"], (node, ctx)
         want = expected_widgets(ui.info[wnode["type"]])
-        got = [w["name"] for w in node["widgets"]]
+        widgets = [w for w in node["widgets"] if w["type"] != "button"]   # the pack's own buttons (mask editor)
+        got = [w["name"] for w in widgets]
         assert got == want, "%s #%s widgets %s, INPUT_TYPES declare %s (%s)" % (
             wnode["type"], wnode["id"], got, want, ctx)
         values = wnode.get("widgets_values")
         if isinstance(values, list):
-            gotv = [w["value"] for w in node["widgets"]]
+            gotv = [w["value"] for w in widgets]
             assert len(values) == len(gotv) and all(_values_match(g, w) for g, w in zip(gotv, values)), \
                 "%s #%s widget values after load %s differ from the workflow's %s (%s)" % (
                     wnode["type"], wnode["id"], gotv, values, ctx)
@@ -402,3 +365,27 @@ def test_unknown_node_type_is_reported_missing(ui):
         shot = ui.screenshot("_negative_unknown_node")
         assert ui.page.evaluate(CLOSE_DIALOGS_JS) == 0, "the missing-nodes dialog did not close"
     assert shot.is_file()
+
+
+def test_demo_workflow_queues_from_the_browser(ui):
+    """The demo workflow, loaded and queued in the frontend as an artist would: the stock and the
+    LanPaint FLD pictures both come back, and they differ."""
+    import numpy as np
+    from PIL import Image
+    workflow = json.loads((WORKFLOWS_DIR / "lanpaint_demo_model.json").read_text())
+    for node in workflow["nodes"]:
+        if node["type"] in ("KSampler", "LanPaintKSampler"):
+            node["widgets_values"][2] = 6       # steps: a quick run
+    with ui.server.explain():
+        check_loaded(ui, workflow, "lanpaint_demo_model", ui.load(copy.deepcopy(workflow), "demo.json"))
+        entry = ui.queue()
+    assert entry["status"].get("status_str") == "success", entry["status"]
+    saved = {}
+    for node in workflow["nodes"]:
+        if node["type"] == "SaveImage":
+            (image,) = entry["outputs"][str(node["id"])]["images"]
+            path = ui.server.base / "output" / image["subfolder"] / image["filename"]
+            saved[node["widgets_values"][0].rsplit("/", 1)[-1]] = np.asarray(Image.open(path).convert("RGB"))
+    assert set(saved) == {"stock", "lanpaint"}
+    assert saved["stock"].shape == saved["lanpaint"].shape == (64, 64, 3)
+    assert (saved["stock"] != saved["lanpaint"]).any()

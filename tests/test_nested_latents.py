@@ -104,3 +104,20 @@ def test_nan_in_one_part_of_a_nested_mask_is_named(ltxav):
         run("ksampler", counted, {"samples": _nested(video, audio), "noise_mask": _nested(video_mask, audio_mask)},
             conds=vm.analytic_video_conds())
     assert calls == []
+
+
+@pytest.mark.parametrize("path", ("ksampler", "advanced"))
+def test_a_wrong_audio_mask_is_named_as_audio(ltxav, path):
+    """An audio mask of the wrong size names the audio part, its shape and the fix, not image pixels.
+    (LanPaint Sampler and Apply LanPaint see the parts only after the host has resized each mask.)"""
+    model, video, audio = ltxav
+    video_mask, _ = _masks()
+    counted, calls = counting_clone(model)
+    latent = {"samples": _nested(video, audio), "noise_mask": _nested(video_mask, torch.ones(1, 2, 5, 3))}
+    with pytest.raises(ValueError) as err:
+        run(path, counted, latent, conds=vm.analytic_video_conds())
+    message = str(err.value)
+    assert "audio part of the noise mask, of shape (1, 2, 5, 3)" in message, message
+    assert "audio latent of shape (1, 2, 5, 4)" in message and "(1, 1, 5, 4)" in message, message
+    assert "image" not in message.split("not from")[0], message
+    assert calls == []

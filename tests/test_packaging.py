@@ -16,17 +16,21 @@ from packaging.version import Version
 
 REPO = Path(__file__).resolve().parents[1]
 META = tomllib.loads((REPO / "pyproject.toml").read_text())
-PACK_CODE = ["__init__.py", "nodes", "lanpaint_core"]
+PACK_CODE = ["__init__.py", "nodes", "lanpaint_core", "lanpaint_demo"]
 # Node ids are saved in users' workflows: they never change.
 PUBLISHED_NODE_IDS = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-                      "LanPaintMaskBlend"}
+                      "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene", "LanPaintVideoMask"}
 # The older LanPaint pack's public registry metadata (publisher scraed), which ours must not repeat.
 OLDER_PACK_ID = "LanPaint"
 OLDER_PACK_NODE_NAMES = {"LanPaint KSampler", "LanPaint KSampler (Advanced)", "LanPaint Mask Blend"}
 # The registry archive: these top-level entries and, inside the folders, only these files.
 PRODUCT_TOP_LEVEL = {"__init__.py", "LICENSE", "README.md", "pyproject.toml", "nodes", "lanpaint_core",
-                     "workflows"}
-PRODUCT_FILES = {"nodes": r"[\w/]+\.py", "lanpaint_core": r"[\w/]+\.py", "workflows": r"\w+\.(json|jpg)"}
+                     "lanpaint_demo", "workflows", "web"}
+PRODUCT_FILES = {"nodes": r"[\w/]+\.py", "lanpaint_core": r"[\w/]+\.py", "workflows": r"\w+\.(json|jpg)",
+                 "lanpaint_demo": r"\w+\.py|weights/(\w+\.safetensors|training\.json)", "web": r"\w+\.js"}
+# The one model the pack ships: the demo model's weights (lanpaint_demo/weights), at most this size.
+DEMO_WEIGHTS = "lanpaint_demo/weights/"
+DEMO_WEIGHTS_MAX_BYTES = 25 * 2 ** 20
 WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".ckpt", ".bin", ".npz", ".npy", ".onnx", ".gguf", ".pkl")
 COMFY_CLI_HINT = ("run the suite with `bash scripts/test.sh` (it sets LANPAINT_COMFY_CLI), or "
                   "`export LANPAINT_COMFY_CLI=\"$(bash scripts/comfy_cli.sh)\"`")
@@ -72,8 +76,10 @@ def test_no_symlinks_bytecode_or_eval_in_the_pack():
 
 
 def test_pack_imports_no_third_party_module():
-    allowed = {"torch", "comfy", "nodes", "math", "logging", "dataclasses", "typing", "__future__", "copy"}
-    for path in [REPO / "__init__.py", *(REPO / "nodes").rglob("*.py"), *(REPO / "lanpaint_core").rglob("*.py")]:
+    allowed = {"torch", "comfy", "nodes", "math", "logging", "dataclasses", "typing", "__future__", "copy",
+               "functools", "pathlib", "random", "json"}
+    for path in [REPO / "__init__.py", *(REPO / "nodes").rglob("*.py"), *(REPO / "lanpaint_core").rglob("*.py"),
+                 *(REPO / "lanpaint_demo").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names = [a.name.split(".")[0] for a in node.names]
@@ -210,7 +216,9 @@ def test_registry_archive_holds_exactly_the_product(comfy_cli, tmp_path):
         "or PRODUCT_TOP_LEVEL)" % (sorted(top - PRODUCT_TOP_LEVEL), sorted(PRODUCT_TOP_LEVEL - top))
     stray = [n for n in names if "/" in n and not re.fullmatch(PRODUCT_FILES[n.split("/")[0]], n.split("/", 1)[1])]
     assert not stray, "files in product folders that are not product files: %s" % stray
-    assert not [n for n in names if n.lower().endswith(WEIGHT_SUFFIXES)], "model weights in the archive"
+    weights = [n for n in names if n.lower().endswith(WEIGHT_SUFFIXES)]
+    assert weights and all(n.startswith(DEMO_WEIGHTS) for n in weights), "model weights beyond the demo's: %s" % weights
+    assert sum((REPO / n).stat().st_size for n in weights) <= DEMO_WEIGHTS_MAX_BYTES
     # Nothing of the product is lost: every tracked file of the product folders ships.
     tracked = subprocess.run(["git", "ls-files", *PRODUCT_FILES], cwd=REPO, capture_output=True, text=True,
                              check=True).stdout.split()

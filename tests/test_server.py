@@ -16,7 +16,7 @@ import torch
 torch.set_num_threads(1)
 
 LANPAINT_NODES = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-                  "LanPaintMaskBlend")
+                  "LanPaintMaskBlend", "LanPaintVideoMask", "LanPaintDemoModelLoader", "LanPaintDemoScene")
 TEST_NODES = ("LanPaintTestTinyModel", "LanPaintTestConditioning", "LanPaintTestLatent")
 RUN_TIMEOUT_S = 60
 LATENT_SEED = 5

@@ -12,6 +12,7 @@ import sys
 import pytest
 import torch
 
+from devtools.host import compat
 from devtools.host import tiny_models as tm
 from devtools.host.comfy_env import load_comfy
 from devtools.lanpaint_pack import load_pack
@@ -203,6 +204,23 @@ def test_swapped_workflow_runs(family):
     assert (blended[:, :, w // 2:] - image[:, :, w // 2:]).abs().mean() > 0.01
 
 
+@pytest.mark.parametrize("family", ["sdxl", pytest.param("wan22_t2v", marks=compat.requires_host(
+    compat.has_model_class("WAN21_T2V"), "the Wan 2.1 / 2.2 T2V model class"))])
+def test_test_latent_mask_has_the_latents_frames_and_size(family):
+    """LanPaintTestLatent's mask fits its latent (a video latent gets [B,1,T,h,w], not frames read as
+    height), so LanPaint samples it: kept half bit-exact, masked half regenerated."""
+    from tests.node_runner import latent_mask, run
+    (latent,) = tl.load_tiny_pack().LanPaintTestLatent().build(family, 128, 96, 1, 5)
+    lat, mask = latent["samples"], latent["noise_mask"]
+    assert mask.shape == (lat.shape[0], 1) + lat.shape[2:], (mask.shape, lat.shape)
+    model = tm.builder_for(family)(seed=0)
+    out = run("ksampler", model, latent, conds=tm.conds_for(family), steps=STEPS, thinking=THINKING)
+    keep = ~latent_mask(mask, lat.shape).expand(lat.shape)
+    assert keep.any() and not keep.all()
+    assert torch.equal(out[keep], tm.host_roundtrip(model, lat)[keep])
+    assert (out[~keep] - lat[~keep]).abs().min() > 0
+
+
 # ----------------------------------------------------------------------------- stand-ins
 @pytest.mark.parametrize("family", tm.TINY_FAMILIES)
 def test_tiny_clip_matches_conds_for(family):
@@ -272,6 +290,14 @@ def test_family_inference_rule():
     assert tl.infer_family(p("UNETLoader", unet_name="z_image_turbo_bf16.safetensors", weight_dtype="default")) == "zimage"
     assert tl.infer_family(p("CLIPLoader", clip_name="qwen_2.5_vl_7b.safetensors", type="qwen_image",
                              device="default")) == "qwen_image"
+    assert tl.infer_family(p("CheckpointLoaderSimple", ckpt_name="v1-5-pruned-emaonly-fp16.safetensors")) == "sd15"
+    assert tl.infer_family(p("UNETLoader", unet_name="Chroma1-HD.safetensors", weight_dtype="default")) == "chroma"
+    assert tl.infer_family(p("DualCLIPLoader", clip_name1="a", clip_name2="b", type="hunyuan_image")) == \
+        "hunyuan_image"
+    assert tl.infer_family(p("UNETLoader", unet_name="wan2.2_ti2v_5B_fp16.safetensors", weight_dtype="default")) == \
+        "wan22_ti2v"
+    assert tl.infer_family(p("UNETLoader", unet_name="wan2.2_t2v_low_noise_14B.safetensors", weight_dtype="default")) \
+        == "wan22_t2v"
     # HiDream workflows load the Flux VAE: hidream wins over flux
     both = {**p("UNETLoader", unet_name="HiDream-I1-Fast.safetensors", weight_dtype="default"),
             "2": {"class_type": "VAELoader", "inputs": {"vae_name": "flux_ae.safetensors"}}}
@@ -287,7 +313,7 @@ def test_family_inference_rule():
     assert swapped["1"] == {"class_type": "LanPaintTinyUNETLoader", "inputs": {"family": "sd3", "seed": 0},
                             "_meta": {"title": "UNETLoader (tiny)"}}
     with pytest.raises(ValueError, match="unknown tiny family"):
-        tl.swap_loaders(p("VAELoader", vae_name="x"), "sd15")
+        tl.swap_loaders(p("VAELoader", vae_name="x"), "sd2")
 
 
 def test_swap_errors_and_lora_chains():

@@ -13,20 +13,32 @@ tiny stand-ins (devtools/tiny_loaders.swap_loaders: same output slots, no model 
 lowered in the API prompt (the shipped workflow keeps real defaults), an RGBA input image with a
 transparent hole is put in the server's input folder under the workflow's file name, and the prompt
 must run to a saved image that equals the input outside the mask (LanPaint Mask Blend) and differs
-inside it. Validation must also catch broken workflows, and agree with the server's own checks.
+inside it (a video workflow gets a video file, and keyframes written into its Video Mask node as the
+mask editor writes them); two SaveLatent nodes added to the prompt give the masked latent going into the sampler and
+the sampled one coming out: in the kept region (the mask as the host resizes it to the latent, < 0.5)
+the sampled latent is bit-exactly the host's own latent round trip of the input (computed here with
+the same tiny model), and it changed in the masked region. Validation must also catch broken
+workflows, and agree with the server's own checks.
 """
 import copy
+import importlib
 import json
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from devtools import make_workflows as mw
 from devtools import workflow_api as wa
 from devtools.comfy_server import PACK_NAME, REPO_ROOT
+from devtools.lanpaint_pack import load_pack
 from devtools.host import compat
-from devtools.tiny_loaders import swap_loaders
+from devtools.host import tiny_models as tm
+from devtools.host.comfy_env import load_comfy
+from devtools.tiny_loaders import infer_family, swap_loaders
+from tests.node_runner import latent_mask
+from tests.video_files import read_video, write_video
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
 NAMES = sorted(mw.WORKFLOWS)
@@ -49,6 +61,7 @@ OUTPAINT_RIGHT = 32        # test padding (the shipped workflow pads 256 px)
 TEST_STEPS = 3
 TEST_THINKING_STEPS = 2
 RUN_TIMEOUT_S = 90
+LATENT_IN, LATENT_OUT = "lanpaint_test_latent_in", "lanpaint_test_latent_out"   # SaveLatent node ids
 
 
 @pytest.fixture(scope="module")
@@ -79,38 +92,25 @@ def _input_image():
 FRAMES = 5                 # video workflows: 4k + 1 frames (Wan's VAE: latent frames k + 1)
 
 
-def _write_video(path, frames):
-    """frames [F,H,W,3] uint8 -> a lossless RGB H.264 file (PyAV; RGB, so no YUV conversion can differ
-    between this test's decoder and ComfyUI's)."""
-    import av
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264rgb", rate=8, options={"crf": "0", "preset": "ultrafast"})
-        stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "rgb24"
-        for frame in frames:
-            container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
-        container.mux(stream.encode())
-
-
-def _read_video(path):
-    import av
-    with av.open(str(path)) as container:
-        return np.stack([f.to_ndarray(format="rgb24") for f in container.decode(video=0)])
-
-
 def _video_inputs():
-    """(frames [F,S,S,3], per-frame boolean holes [F,S,S]): the pattern drifts and the hole moves
-    8 px right per frame."""
+    """(frames [F,S,S,3], the Video Mask node's keyframes JSON, per-frame boolean holes [F,S,S]): the
+    pattern drifts; the hole is painted on the first and last frames, 32 px apart, and the node moves
+    it 8 px right per frame in between (nodes/mask_keyframes.py computes the expected holes)."""
+    mk = importlib.import_module(load_pack().__name__ + ".nodes.mask_keyframes")
     rgb = _input_image()[..., :3]
     frames = np.stack([np.roll(rgb, 4 * i, axis=1) for i in range(FRAMES)])
-    holes = np.zeros((FRAMES, SIZE, SIZE), bool)
-    for i in range(FRAMES):
-        holes[i, HOLE[0]:HOLE[1], HOLE[0] - 16 + 8 * i:HOLE[1] - 16 + 8 * i] = True
-    return frames, holes
+    painted = {}
+    for i in (0, FRAMES - 1):
+        painted[i] = torch.zeros(SIZE, SIZE, dtype=torch.bool)
+        painted[i][HOLE[0]:HOLE[1], HOLE[0] - 16 + 8 * i:HOLE[1] - 16 + 8 * i] = True
+    keyframes = json.dumps({"version": 1, "width": SIZE, "height": SIZE,
+                            "keyframes": [{"frame": f, "mask": mk.rle_encode(m)} for f, m in painted.items()]})
+    return frames, keyframes, mk.interpolate(painted, FRAMES).numpy()
 
 
 def _test_prompt(name, object_info):
     """The shipped workflow as the browser would queue it, on tiny models with few steps."""
-    family, kind = mw.WORKFLOWS[name].family, mw.WORKFLOWS[name].kind
+    family, kind = mw.WORKFLOWS[name].family.tiny, mw.WORKFLOWS[name].kind
     api = swap_loaders(wa.ui_to_api(_load(name), object_info), family)
     for node in api.values():
         inputs = node["inputs"]
@@ -120,7 +120,47 @@ def _test_prompt(name, object_info):
             inputs["thinking_steps"] = TEST_THINKING_STEPS
         if node["class_type"] == "ImagePadForOutpaint":
             inputs.update(right=OUTPAINT_RIGHT, feathering=8)
+    (masked,) = [i for i, n in api.items() if n["class_type"] == "SetLatentNoiseMask"]
+    (decode,) = [n for n in api.values() if n["class_type"] == "VAEDecode"]
+    for node_id, samples in ((LATENT_IN, [masked, 0]), (LATENT_OUT, decode["inputs"]["samples"])):
+        api[node_id] = {"class_type": "SaveLatent",
+                        "inputs": {"samples": samples, "filename_prefix": "latents/" + node_id}}
     return api, kind
+
+
+def _saved_latent(server, entry, node_id):
+    from safetensors.torch import load_file
+    (f,) = entry["outputs"][node_id]["latents"]
+    return load_file(str(server.base / "output" / f["subfolder"] / f["filename"]))["latent_tensor"]
+
+
+def _check_kept_latent(server, name, entry, mask):
+    """The sampled latent equals the host's round trip of the input latent where the mask keeps it."""
+    lat, out = _saved_latent(server, entry, LATENT_IN), _saved_latent(server, entry, LATENT_OUT)
+    assert out.numel() == lat.numel(), (out.shape, lat.shape)
+    model = tm.builder_for(mw.WORKFLOWS[name].family.tiny)(seed=0)
+    # Qwen-Image's 3-D latent format: the host samples a 4-D latent as [B,C,1,H,W] and hands that back
+    expected = tm.host_roundtrip(model, lat.reshape(out.shape)).reshape(lat.shape)
+    out = out.reshape(lat.shape)
+    keep = ~latent_mask(mask, lat.shape).expand(lat.shape)
+    assert keep.any() and not keep.all(), "the test mask keeps all or nothing of the latent"
+    assert torch.equal(out[keep], expected[keep]), "kept latent changed by up to %g" % (
+        (out[keep] - expected[keep]).abs().max())
+    assert (out[~keep] - lat[~keep]).abs().max() > 1e-3, "the masked latent was not regenerated"
+
+
+def _host_mask(api, kind, rgba, holes):
+    """The mask SetLatentNoiseMask receives: LoadImage's (1 - alpha), Pad for Outpainting's, or the
+    Video Mask node's frames."""
+    if kind == "video":
+        return torch.from_numpy(holes).float()[:, None]
+    mask = torch.from_numpy(1.0 - rgba[..., 3] / 255.0).float()[None]
+    if kind == "outpaint":
+        (pad,) = [n["inputs"] for n in api.values() if n["class_type"] == "ImagePadForOutpaint"]
+        image = torch.from_numpy(rgba[..., :3] / 255.0).float()[None]
+        _, mask = load_comfy().nodes.ImagePadForOutpaint().expand_image(
+            image, pad["left"], pad["top"], pad["right"], pad["bottom"], pad["feathering"])
+    return mask[:, None]
 
 
 # ----------------------------------------------------------------------------- static checks
@@ -155,6 +195,13 @@ def test_bundled_workflows_are_generator_output(object_info):
     assert set(built) == set(AVAILABLE)
 
 
+def test_tiny_family_rule_reads_each_workflows_family(object_info):
+    """tiny_loaders.infer_family finds, from the loaders' file names alone, the tiny family each
+    workflow declares (so swap_loaders without a family runs any bundled workflow right)."""
+    found = {name: infer_family(wa.ui_to_api(_load(name), object_info)) for name in AVAILABLE}
+    assert found == {name: mw.WORKFLOWS[name].family.tiny for name in AVAILABLE}
+
+
 def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
     with server.explain():
         status, listing = server.request("/workflow_templates")
@@ -168,8 +215,9 @@ def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
 
 
 # ----------------------------------------------------------------------------- real runs
-@pytest.mark.parametrize("name", per_workflow())
+@pytest.mark.parametrize("name", per_workflow([n for n in NAMES if mw.WORKFLOWS[n].family.tiny]))
 def test_workflow_runs_on_tiny_models(server, object_info, name):
+    """(The demo workflow runs the pack's own demo model: tests/test_demo_model.py.)"""
     with server.explain():
         api, kind = _test_prompt(name, object_info)
         (server.base / "input").mkdir(exist_ok=True)
@@ -177,20 +225,22 @@ def test_workflow_runs_on_tiny_models(server, object_info, name):
         videos = [n["inputs"]["file"] for n in api.values() if n["class_type"] == "LoadVideo"]
         assert loads or videos, "%s loads no image or video" % name
         rgba = _input_image()
+        holes = None
         for file_name in loads:
             Image.fromarray(rgba, "RGBA").save(server.base / "input" / file_name)
         if kind == "video":
-            assert videos == [mw.EXAMPLE_VIDEO, mw.EXAMPLE_MASK_VIDEO], videos
-            frames, holes = _video_inputs()
-            _write_video(server.base / "input" / mw.EXAMPLE_VIDEO, frames)
-            _write_video(server.base / "input" / mw.EXAMPLE_MASK_VIDEO,
-                         np.repeat(holes[..., None], 3, -1).astype(np.uint8) * 255)
-            source = _read_video(server.base / "input" / mw.EXAMPLE_VIDEO)   # what LoadVideo gives
+            assert videos == [mw.EXAMPLE_VIDEO], videos
+            frames, keyframes, holes = _video_inputs()
+            (editor,) = [n for n in api.values() if n["class_type"] == "LanPaintVideoMask"]
+            editor["inputs"]["keyframes"] = keyframes       # what the mask editor writes
+            write_video(server.base / "input" / mw.EXAMPLE_VIDEO, frames)
+            source = read_video(server.base / "input" / mw.EXAMPLE_VIDEO)   # what LoadVideo gives
         status, body = server.request("/prompt", {"prompt": api, "client_id": "lanpaint-workflow-test"})
         assert status == 200 and not body.get("node_errors"), body
         entry = server.wait_history(body["prompt_id"], timeout=RUN_TIMEOUT_S)
         st = entry["status"]
         assert st.get("status_str") == "success" and st.get("completed") is True, st
+        _check_kept_latent(server, name, entry, _host_mask(api, kind, rgba, holes))
         if kind == "video":
             _check_video_output(server, api, entry, source, holes)
             return

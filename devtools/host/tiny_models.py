@@ -30,7 +30,7 @@ from .comfy_env import load_comfy
 
 __all__ = [
     "init_weights", "make_patcher",
-    "tiny_sdxl", "tiny_sdxl_vpred", "tiny_sd3", "tiny_flux", "tiny_hidream", "detected_config",
+    "tiny_sd15", "tiny_sdxl", "tiny_sdxl_vpred", "tiny_sd3", "tiny_flux", "tiny_hidream", "detected_config",
     "tiny_sdxl_inpaint", "tiny_sdxl_controlnet",
     "tiny_flux2", "tiny_chroma", "tiny_hunyuan_image", "tiny_qwen_image", "tiny_zimage",
     "NEWER_FAMILIES", "builder_for", "flux2_conds", "qwen_image_edit_conds", "reference_latent",
@@ -121,6 +121,14 @@ def tiny_sdxl(seed: int = 0, v_pred: bool = False):
 
 def tiny_sdxl_vpred(seed: int = 0):
     return tiny_sdxl(seed, v_pred=True)
+
+
+def tiny_sd15(seed: int = 0):
+    """Tiny SD 1.5 UNet (EPS; text context only: no pooled or size embedding, convolutional
+    transformer projections as in SD 1.x). Latent [B,4,H,W], H,W % 2 == 0."""
+    unet_config = dict(_sdxl_unet_config(), num_classes=None, adm_in_channels=None,
+                       use_linear_in_transformer=False)
+    return _build(load_comfy().supported_models.SD15, unet_config, seed, post_config=_heads16)
 
 
 def tiny_sdxl_controlnet(seed: int = 0):
@@ -365,15 +373,15 @@ def qwen_image_edit_conds(seed: int = 1):
     return _plain_conds(seed, reference_latents=[ref])
 
 
-_CONDS = {"sdxl": sdxl_conds, "sdxl_vpred": sdxl_conds, "sd3": sd3_conds,
+_CONDS = {"sd15": _plain_conds, "sdxl": sdxl_conds, "sdxl_vpred": sdxl_conds, "sd3": sd3_conds,
           "flux": flux_conds, "hidream": hidream_conds,
           "flux2": flux2_conds, "chroma": _plain_conds, "hunyuan_image": _plain_conds,
           "qwen_image": _plain_conds, "qwen_image_edit": qwen_image_edit_conds, "zimage": _plain_conds}
-_SHAPES = {"sdxl": (4, 16, 16), "sdxl_vpred": (4, 16, 16), "sd3": (16, 16, 16),
+_SHAPES = {"sd15": (4, 16, 16), "sdxl": (4, 16, 16), "sdxl_vpred": (4, 16, 16), "sd3": (16, 16, 16),
            "flux": (16, 16, 16), "hidream": (16, 16, 16),
            "flux2": (128, 8, 8), "chroma": (16, 16, 16), "hunyuan_image": (64, 8, 8),
            "qwen_image": (16, 16, 16), "qwen_image_edit": (16, 16, 16), "zimage": (16, 16, 16)}
-TINY_BUILDERS = {"sdxl": tiny_sdxl, "sdxl_vpred": tiny_sdxl_vpred, "sd3": tiny_sd3,
+TINY_BUILDERS = {"sd15": tiny_sd15, "sdxl": tiny_sdxl, "sdxl_vpred": tiny_sdxl_vpred, "sd3": tiny_sd3,
                  "flux": tiny_flux, "hidream": tiny_hidream}
 # Newer families (tests/test_families.py): family -> (builder, supported_models class it needs)
 NEWER_FAMILIES = {"flux2": (tiny_flux2, "Flux2"), "chroma": (tiny_chroma, "Chroma"),
@@ -646,9 +654,10 @@ def analytic_conds():
 
 
 # ----------------------------------------------------------------------------- helpers
-def half_mask(h: int, w: int, batch: int = 1, right: bool = True) -> torch.Tensor:
-    """noise_mask [batch,1,h,w]: 1 (regenerate) on the right half (left half if right=False)."""
-    m = torch.zeros(batch, 1, h, w)
+def half_mask(h: int, w: int, batch: int = 1, right: bool = True, frames: Optional[int] = None) -> torch.Tensor:
+    """noise_mask [batch,1,h,w] ([batch,1,frames,h,w] for a video latent): 1 (regenerate) on the right
+    half (left half if right=False)."""
+    m = torch.zeros((batch, 1) + (() if frames is None else (frames,)) + (h, w))
     if right:
         m[..., w // 2:] = 1.0
     else:
@@ -742,20 +751,23 @@ def gaussian_fit_stats(samples: torch.Tensor, mean: torch.Tensor, std: torch.Ten
 # accept ``tiny_vae(family)``.
 
 TINY_FAMILIES = ("sdxl", "sd3", "flux", "hidream")
-# every family the stand-in loaders (devtools/tiny_pack) serve: the above plus the newer ones the
-# bundled workflows of newer hosts use (qwen_image also serves Qwen-Image-Edit: same model)
-LOADER_FAMILIES = TINY_FAMILIES + ("zimage", "qwen_image", "flux2", "wan22_t2v")
+# every family the stand-in loaders (devtools/tiny_pack) serve: the above plus those of the other
+# bundled workflows (qwen_image also serves Qwen-Image-Edit: same model)
+LOADER_FAMILIES = TINY_FAMILIES + ("sd15", "zimage", "qwen_image", "flux2", "chroma", "hunyuan_image",
+                                   "wan22_t2v", "wan22_ti2v")
 # token-dict keys the real tokenizer of each family returns (the family's text-encode nodes
 # read and write these)
-TEXT_KEYS = {"sdxl": ("g", "l"), "sd3": ("g", "l", "t5xxl"), "flux": ("l", "t5xxl"),
+TEXT_KEYS = {"sd15": ("l",), "sdxl": ("g", "l"), "sd3": ("g", "l", "t5xxl"), "flux": ("l", "t5xxl"),
              "hidream": ("g", "l", "t5xxl", "llama"), "zimage": ("qwen3_4b",), "qwen_image": ("qwen25_7b",),
-             "flux2": ("mistral3_24b",), "wan22_t2v": ("umt5xxl",)}
+             "flux2": ("mistral3_24b",), "chroma": ("t5xxl",), "hunyuan_image": ("qwen25_7b",),
+             "wan22_t2v": ("umt5xxl",), "wan22_ti2v": ("umt5xxl",)}
 TEXT_VOCAB = 1024       # stand-in vocabulary size (token 0 = padding)
 LLAMA_TOKENS = 5        # HiDream conditioning_llama3 tokens, as in hidream_conds
 LLAMA_LAYERS = 2        # = len(llama_layers) of tiny_hidream
 LLAMA_DIM = 48          # = caption_channels[1] of tiny_hidream
-VAE_Z_CHANNELS = {"sdxl": 4, "sd3": 16, "flux": 16, "hidream": 16, "zimage": 16, "qwen_image": 16, "flux2": 128}
-VAE_DOWNSCALE = {"flux2": 16}   # image px per latent px (8 for the others)
+VAE_Z_CHANNELS = {"sd15": 4, "sdxl": 4, "sd3": 16, "flux": 16, "hidream": 16, "zimage": 16, "qwen_image": 16,
+                  "flux2": 128, "chroma": 16, "hunyuan_image": 64}
+VAE_DOWNSCALE = {"flux2": 16, "hunyuan_image": 32}   # image px per latent px (8 for the others)
 
 
 def _family_seed(family: str, seed: int) -> int:
@@ -905,9 +917,9 @@ def tiny_clip(family: str = "sdxl", seed: int = 0):
 
 
 def tiny_vae_config(family: str = "sdxl") -> dict:
-    """ddconfig of the tiny AutoencoderKL: SD's VAE layout (8x down/upscale; one more level for a
-    16x family) at ch 32, 1 res block."""
-    levels = {8: [1, 2, 4, 4], 16: [1, 2, 4, 4, 4]}[VAE_DOWNSCALE.get(family, 8)]
+    """ddconfig of the tiny AutoencoderKL: SD's VAE layout (8x down/upscale; one more level per
+    further 2x for a 16x or 32x family) at ch 32, 1 res block."""
+    levels = {8: [1, 2, 4, 4], 16: [1, 2, 4, 4, 4], 32: [1, 2, 4, 4, 4, 4]}[VAE_DOWNSCALE.get(family, 8)]
     return {"double_z": True, "z_channels": VAE_Z_CHANNELS[family], "resolution": 256, "in_channels": 3,
             "out_ch": 3, "ch": 32, "ch_mult": levels, "num_res_blocks": 1, "attn_resolutions": [],
             "dropout": 0.0}
@@ -926,7 +938,25 @@ def tiny_video_vae(seed: int = 0, dim: int = 8):
     return comfy.sd.VAE(sd=module.state_dict())
 
 
-VIDEO_FAMILIES = ("wan22_t2v",)   # loader families whose VAE is the video VAE above
+def tiny_wan22_video_vae(seed: int = 0, dim: int = 8):
+    """A real ``comfy.sd.VAE`` around a tiny seeded Wan 2.2 VAE (the VAE of Wan 2.2 TI2V 5B): images
+    [F,H,W,3] with F = 4k + 1 frames encode to [1,48,k+1,H/16,W/16]. The host detects the file by its
+    keys but builds that VAE at the real width (160); here its class is swapped for one of width
+    ``dim`` while comfy.sd.VAE is built, so every other setting is the host's own."""
+    import functools
+    import unittest.mock
+    load_comfy()
+    import comfy.sd
+    from comfy.ldm.wan import vae2_2
+    tiny = functools.partial(vae2_2.WanVAE, dim=dim, dec_dim=dim, z_dim=48, dim_mult=[1, 2, 4, 4],
+                             num_res_blocks=2, attn_scales=[], temperal_downsample=[False, True, True],
+                             dropout=0.0)
+    module = init_weights(tiny(), seed=_family_seed("wan22_vae", seed))
+    with unittest.mock.patch.object(vae2_2, "WanVAE", lambda **host_config: tiny()):
+        return comfy.sd.VAE(sd=module.state_dict())
+
+
+VIDEO_VAES = {"wan22_t2v": tiny_video_vae, "wan22_ti2v": tiny_wan22_video_vae}   # loader family -> video VAE
 
 
 def tiny_vae(family: str = "sdxl", seed: int = 0):
@@ -937,8 +967,8 @@ def tiny_vae(family: str = "sdxl", seed: int = 0):
     are random (init_weights), so decode(encode(x)) is an image-shaped, host-clamped [0,1] tensor,
     not a reconstruction. The mid blocks keep the architecture's single attention layer.
     """
-    if family in VIDEO_FAMILIES:
-        return tiny_video_vae(seed)
+    if family in VIDEO_VAES:
+        return VIDEO_VAES[family](seed)
     load_comfy()
     import comfy.sd
     from comfy.ldm.models.autoencoder import AutoencoderKL
@@ -953,5 +983,6 @@ def tiny_vae(family: str = "sdxl", seed: int = 0):
     return vae
 
 
-__all__ += ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "TinyTokenizer", "TinyTextEncoder", "tiny_clip",
-            "tiny_vae_config", "tiny_vae", "tiny_video_vae", "VIDEO_FAMILIES"]
+__all__ += ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "TinyTokenizer",
+            "TinyTextEncoder", "tiny_clip", "tiny_vae_config", "tiny_vae", "tiny_video_vae", "tiny_wan22_video_vae",
+            "VIDEO_VAES"]

@@ -10,8 +10,8 @@ them in place of a workflow's loaders): LanPaintTinyCheckpointLoader (MODEL, CLI
 LanPaintTinyUNETLoader (MODEL), LanPaintTinyCLIPLoader (CLIP), LanPaintTinyVAELoader (VAE); each
 takes ``family`` (tiny_models.LOADER_FAMILIES) and a weight ``seed``. The CLIP is a real comfy CLIP
 around a stand-in text encoder (seeded embedding tables, not CLIP/T5/Llama); the VAE a real comfy
-VAE with a tiny randomly initialised AutoencoderKL. Nothing here is meant to look good, except
-LanPaintDemoModelLoader: the project's small trained model (MODEL, CLIP, VAE) from devtools.demo_model.
+VAE with a tiny randomly initialised AutoencoderKL. Nothing here is meant to look good (the
+pack's own LanPaint FLD Demo Model Loader serves the trained demo model).
 """
 from devtools.host.tiny_models import LOADER_FAMILIES as FAMILIES
 
@@ -84,7 +84,9 @@ class LanPaintTestLatent:
         tm = _tiny_models()
         shape = tm.latent_shape_for(family, batch, height // 8, width // 8)
         samples = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
-        return ({"samples": samples, "noise_mask": tm.half_mask(shape[2], shape[3], batch)},)
+        # the latent's own frames (video [B,C,T,h,w]) and spatial size: one mask per video, frame by frame
+        frames = shape[2] if len(shape) == 5 else None
+        return ({"samples": samples, "noise_mask": tm.half_mask(shape[-2], shape[-1], batch, frames=frames)},)
 
 
 def _seed_input(what):
@@ -142,24 +144,6 @@ class LanPaintTinyVAELoader(_TinyLoader):
         return (_tiny_models().tiny_vae(family, seed),)
 
 
-class LanPaintDemoModelLoader:
-    DESCRIPTION = ("The project's small trained model (devtools/demo_model.py): an SD XL-architecture UNet "
-                   "trained on procedural 64 x 64 scenes, its VAE and the stand-in text encoder. "
-                   "Unconditional: the prompt has no effect.")
-    CATEGORY = "_for_testing/LanPaint"
-    RETURN_TYPES = ("MODEL", "CLIP", "VAE")
-    FUNCTION = "load"
-
-    @classmethod
-    def INPUT_TYPES(cls):
-        return {"required": {}}
-
-    def load(self):
-        from devtools import demo_model
-        _tiny_models()
-        return demo_model.load()
-
-
 NODE_CLASS_MAPPINGS = {
     "LanPaintTestTinyModel": LanPaintTestTinyModel,
     "LanPaintTestConditioning": LanPaintTestConditioning,
@@ -168,7 +152,6 @@ NODE_CLASS_MAPPINGS = {
     "LanPaintTinyUNETLoader": LanPaintTinyUNETLoader,
     "LanPaintTinyCLIPLoader": LanPaintTinyCLIPLoader,
     "LanPaintTinyVAELoader": LanPaintTinyVAELoader,
-    "LanPaintDemoModelLoader": LanPaintDemoModelLoader,
 }
 
 NODE_DISPLAY_NAME_MAPPINGS = {
@@ -179,5 +162,4 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintTinyUNETLoader": "LanPaint Tiny Diffusion Model Loader (test)",
     "LanPaintTinyCLIPLoader": "LanPaint Tiny CLIP Loader (test)",
     "LanPaintTinyVAELoader": "LanPaint Tiny VAE Loader (test)",
-    "LanPaintDemoModelLoader": "LanPaint Demo Model Loader (trained, test)",
 }

@@ -1,15 +1,16 @@
-"""Procedural scenes for the project's small trained image model (pure PyTorch, no ComfyUI).
+"""Procedural scenes of the demo model, and the holes its benchmark cuts in them (pure PyTorch).
 
-A scene is a sky gradient with an optional sun and cloud, a hill line, an optional tree, and a
-periodic structure across the lower part of the picture (brick wall, picket fence, vertical
-stripes or tiles) at a random period and phase. What a hole should contain is largely decided by
-what surrounds it: the sky colour continues, the hill line continues, the structure continues
-with the same period and phase.
+A scene is a sky gradient with exactly one sun, a hill line across the picture and a periodic
+structure across its lower part (brick wall, picket fence, vertical stripes or tiles) at a random
+period and phase. Everything a hole can hide is decided by what surrounds it: the sky gradient
+continues, the hill line continues smoothly, the structure continues with the same period, phase
+and colours, and there is one sun -- so a second sun painted into a hole is a visible error (a
+"ghost"), counted by ``count_suns``. There are no objects (trees, clouds) that a hole could hide
+entirely, which no method could recover.
 
 ``layout(seed)`` draws the parameters (deterministic: Python's ``random.Random(seed)``);
 ``render(layout, size)`` draws them at any resolution (coordinates are fractions of the side);
-``masks(kind, seed, size)`` gives the benchmark's hole shapes. The trained model's interface
-(``scene``, ``SIZE``, ``load``, ``PROMPT``) lives in devtools/demo_model.py.
+``masks(kind, seed, size)`` gives the holes. Seeds from ``HELD_OUT_SEED`` on never enter training.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 import torch
 
 STRUCTURES = ("brick", "fence", "stripes", "tiles")
-MASK_KINDS = ("box", "stripe", "blob")
+# the paper's four hole shapes, then two of ours that cross the hill line and the structure
+MASK_KINDS = ("box", "half", "checkerboard", "outpaint", "stripe", "blob")
 HELD_OUT_SEED = 100000   # seeds from here on never enter training
 
 
@@ -28,12 +30,10 @@ HELD_OUT_SEED = 100000   # seeds from here on never enter training
 class Layout:
     sky_top: tuple
     sky_bottom: tuple
-    sun: tuple | None          # (cx, cy, r, (r, g, b))
-    cloud: tuple | None        # ((cx, cy, rx, ry), ...) ellipses, colour
+    sun: tuple                 # (cx, cy, r, (r, g, b))
     horizon: float
     hill_waves: tuple          # ((amplitude, frequency, phase), ...)
     ground: tuple
-    tree: tuple | None         # (x, crown radius)
     structure: str
     band_top: float            # the structure covers rows band_top .. band_bottom
     band_bottom: float
@@ -54,18 +54,10 @@ def layout(seed: int) -> Layout:
     horizon = rng.uniform(0.36, 0.52)
     waves = ((rng.uniform(0.02, 0.06), rng.uniform(0.5, 1.5), rng.random()),
              (rng.uniform(0.0, 0.02), rng.uniform(2.0, 3.5), rng.random()))
-    sun = None
-    if rng.random() < 0.8:
-        sun = (rng.uniform(0.12, 0.88), rng.uniform(0.1, horizon - 0.14), rng.uniform(0.05, 0.1),
-               (1.0, rng.uniform(0.78, 0.95), rng.uniform(0.3, 0.6)))
-    cloud = None
-    if rng.random() < 0.4:
-        cx, cy = rng.uniform(0.15, 0.85), rng.uniform(0.08, 0.25)
-        blobs = tuple((cx + rng.uniform(-0.08, 0.08), cy + rng.uniform(-0.02, 0.02),
-                       rng.uniform(0.06, 0.11), rng.uniform(0.03, 0.05)) for _ in range(3))
-        cloud = (blobs, _jitter(rng, (0.95, 0.95, 0.97), 0.04))
+    # the sun's blue stays below every sky colour's, which is what count_suns keys on
+    sun = (rng.uniform(0.12, 0.88), rng.uniform(0.1, horizon - 0.14), rng.uniform(0.05, 0.1),
+           (1.0, rng.uniform(0.8, 0.92), rng.uniform(0.2, 0.4)))
     ground = _jitter(rng, rng.choice([(0.26, 0.55, 0.24), (0.45, 0.5, 0.22), (0.72, 0.64, 0.4)]), 0.06)
-    tree = (rng.uniform(0.1, 0.9), rng.uniform(0.05, 0.08)) if rng.random() < 0.5 else None
     structure = rng.choice(STRUCTURES)
     band_top = rng.uniform(0.62, 0.74)
     band_bottom = band_top + rng.uniform(0.16, 0.22) if structure == "fence" else 1.0
@@ -79,8 +71,8 @@ def layout(seed: int) -> Layout:
         palette = [(0.85, 0.2, 0.2), (0.95, 0.9, 0.8), (0.2, 0.3, 0.7), (0.95, 0.75, 0.2), (0.15, 0.15, 0.18)]
         a, b = rng.sample(range(len(palette)), 2)
         colours = (_jitter(rng, palette[a], 0.05), _jitter(rng, palette[b], 0.05))
-    return Layout(sky_top, sky_bottom, sun, cloud, horizon, waves, ground, tree, structure, band_top,
-                  band_bottom, period, phase, colours)
+    return Layout(sky_top, sky_bottom, sun, horizon, waves, ground, structure, band_top, band_bottom,
+                  period, phase, colours)
 
 
 def _coverage(signed_distance, size):
@@ -91,6 +83,12 @@ def _coverage(signed_distance, size):
 def _paint(img, colour, alpha):
     c = torch.tensor(colour, dtype=img.dtype).view(1, 1, 3)
     return img * (1 - alpha[..., None]) + c * alpha[..., None]
+
+
+def _grid(size):
+    idx = (torch.arange(size, dtype=torch.float32) + 0.5) / size
+    v, u = torch.meshgrid(idx, idx, indexing="ij")            # v: down, u: right
+    return u, v
 
 
 def hill_line(lay: Layout, u: torch.Tensor) -> torch.Tensor:
@@ -130,32 +128,18 @@ def _structure_alpha_colour(lay: Layout, u, v, size):
 
 def render(lay: Layout, size: int) -> torch.Tensor:
     """The scene as a ComfyUI IMAGE: float32 [1, size, size, 3] in [0, 1]."""
-    idx = (torch.arange(size, dtype=torch.float32) + 0.5) / size
-    v, u = torch.meshgrid(idx, idx, indexing="ij")            # v: down, u: right
+    u, v = _grid(size)
     top = torch.tensor(lay.sky_top).view(1, 1, 3)
     bottom = torch.tensor(lay.sky_bottom).view(1, 1, 3)
     t = (v / max(lay.horizon, 1e-3)).clamp(0, 1)[..., None]
     img = top * (1 - t) + bottom * t
-    if lay.sun is not None:
-        cx, cy, r, colour = lay.sun
-        img = _paint(img, colour, _coverage(torch.sqrt((u - cx) ** 2 + (v - cy) ** 2) - r, size))
-    if lay.cloud is not None:
-        blobs, colour = lay.cloud
-        inside = torch.stack([_coverage(torch.sqrt(((u - x) / rx) ** 2 + ((v - y) / ry) ** 2) * ry - ry, size)
-                              for x, y, rx, ry in blobs]).amax(0)
-        img = _paint(img, colour, inside)
+    cx, cy, r, colour = lay.sun
+    img = _paint(img, colour, _coverage(torch.sqrt((u - cx) ** 2 + (v - cy) ** 2) - r, size))
     hills = hill_line(lay, u)
     shade = (1 - 0.35 * ((v - hills) / (1 - hills)).clamp(0, 1))[..., None]
     ground = torch.tensor(lay.ground).view(1, 1, 3) * shade
     g = _coverage(hills - v, size)[..., None]
     img = img * (1 - g) + ground * g
-    if lay.tree is not None:
-        tx, r = lay.tree
-        base = float(hill_line(lay, torch.tensor(tx))) + 0.03
-        trunk = _coverage(torch.maximum(torch.abs(u - tx) - 0.015, torch.abs(v - (base - 0.05)) - 0.05), size)
-        img = _paint(img, (0.35, 0.22, 0.12), trunk)
-        crown = _coverage(torch.sqrt((u - tx) ** 2 + (v - (base - 0.1 - r)) ** 2) - r, size)
-        img = _paint(img, (0.12, 0.38, 0.14), crown)
     a, b = _structure_alpha_colour(lay, u, v, size)
     img = _paint(img, lay.colours[0], a)
     if lay.structure != "fence":
@@ -165,13 +149,19 @@ def render(lay: Layout, size: int) -> torch.Tensor:
 
 def masks(kind: str, seed: int, size: int) -> torch.Tensor:
     """A hole (1 = regenerate) of ``kind`` as a ComfyUI MASK [1, size, size]:
-    box: the central square of half the side; stripe: a vertical band of a quarter of the side
-    across the whole picture (it crosses the hill line and the structure); blob: an irregular
+    box: the central square of half the side; half: the right half; checkerboard: every other cell
+    of a 4 x 4 grid; outpaint: a border of an eighth of the side all round (the centre is kept);
+    stripe: a vertical band of a quarter of the side across the whole picture; blob: an irregular
     union of four discs near the centre, drawn from ``seed``."""
-    idx = (torch.arange(size, dtype=torch.float32) + 0.5) / size
-    v, u = torch.meshgrid(idx, idx, indexing="ij")
+    u, v = _grid(size)
     if kind == "box":
         m = ((u > 0.25) & (u < 0.75) & (v > 0.25) & (v < 0.75)).float()
+    elif kind == "half":
+        m = (u > 0.5).float()
+    elif kind == "checkerboard":
+        m = torch.remainder(torch.floor(4 * u) + torch.floor(4 * v), 2)
+    elif kind == "outpaint":
+        m = 1 - ((u > 0.125) & (u < 0.875) & (v > 0.125) & (v < 0.875)).float()
     elif kind == "stripe":
         m = ((u > 0.375) & (u < 0.625)).float()
     elif kind == "blob":
@@ -183,3 +173,40 @@ def masks(kind: str, seed: int, size: int) -> torch.Tensor:
     else:
         raise ValueError("mask kind must be one of %s, got %r" % (", ".join(MASK_KINDS), kind))
     return m[None]
+
+
+SUN_MIN_PIXELS = 6      # smaller sun-coloured specks are not counted as a sun
+
+
+def sun_pixels(image: torch.Tensor, lay: Layout) -> torch.Tensor:
+    """Bool [H, W]: sun-coloured pixels of ``image`` ([H, W, 3] in [0, 1]) in the sky of ``lay``
+    (above its hill line): bright red, little blue -- no sky colour of ``layout`` qualifies."""
+    size = image.shape[0]
+    u, v = _grid(size)
+    sky = v < hill_line(lay, u) - 1.0 / size
+    r, b = image[..., 0], image[..., 2]
+    return sky & (r > 0.9) & (b < 0.5) & (r - b > 0.45)
+
+
+def count_suns(image: torch.Tensor, lay: Layout) -> int:
+    """Sun blobs (4-connected groups of at least SUN_MIN_PIXELS sun pixels) in the sky of ``image``;
+    every scene has exactly one, so a count above 1 is a ghost sun. For benchmarks, not node code."""
+    hit = sun_pixels(image, lay).tolist()
+    h, w = len(hit), len(hit[0])
+    seen = [[False] * w for _ in range(h)]
+    blobs = 0
+    for y0 in range(h):
+        for x0 in range(w):
+            if not hit[y0][x0] or seen[y0][x0]:
+                continue
+            stack, area = [(y0, x0)], 0
+            seen[y0][x0] = True
+            while stack:
+                y, x = stack.pop()
+                area += 1
+                for ny, nx in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
+                    if 0 <= ny < h and 0 <= nx < w and hit[ny][nx] and not seen[ny][nx]:
+                        seen[ny][nx] = True
+                        stack.append((ny, nx))
+            blobs += area >= SUN_MIN_PIXELS
+    return blobs

@@ -1,0 +1,308 @@
+"""The one builder: a workflow record (a family, its source, its sampler, its note) -> a Graph.
+
+Every bundled workflow has the same shape, left to right: a note; the family's loaders; its
+model patches (shift, Apply LanPaint FLD); the prompts (with Flux Guidance / a zeroed negative
+where the family samples at cfg 1); the source (an image with a mask, an image padded for
+outpainting, or a video with masks painted in LanPaint FLD Video Mask's editor) encoded under a
+noise mask; the sampler (LanPaint FLD
+KSampler, LanPaint FLD Sampler + SamplerCustomAdvanced, or Apply LanPaint FLD + KSampler); then
+VAE Decode, LanPaint FLD Mask Blend (the original back outside the mask) and a save node.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from devtools.workflows.catalog import EXAMPLE_IMAGE, EXAMPLE_VIDEO, MODELS
+from devtools.workflows.families import Family
+from devtools.workflows.graph import Graph, Node
+
+POSITIVE_COLOR = ("#232", "#353")
+NEGATIVE_COLOR = ("#322", "#533")
+LANPAINT_COLOR = ("#223", "#335")
+POSITIVE = "a red vintage bicycle leaning against the wall, warm afternoon light, detailed photo"
+NEGATIVE = "blurry, low quality, watermark, text, deformed"
+PROMPT_MODE = "Image First"
+FEATHER = 9                  # LanPaint FLD Mask Blend's seam width
+OUTPAINT_RIGHT, OUTPAINT_FEATHERING = 256, 24
+DEMO_SCENE_SEED, DEMO_SIZE = 100000, 64   # the first held-out demo scene, at the demo model's size
+
+TUNING = """
+## Tuning LanPaint
+- **thinking_steps** (default 5): Langevin "thinking" iterations before each diffusion step; each
+  costs one extra model call. 5 is the sweet spot, 10 for large holes and outpainting, 0-2 for drafts.
+- **prompt_mode**: *Image First* blends the new content with the surroundings; *Prompt First*
+  follows the prompt more strongly (use it when the prompt must win).
+- **crop_padding** (-1 = the whole picture): on a big picture with a small mask, LanPaint samples only
+  the box around the mask grown by this many pixels and pastes it back; far faster, the rest stays
+  exact. More padding shows the model more of the surroundings.
+- **denoise** stays 1.0 for inpainting: the masked area is regenerated from noise, the rest is kept.
+- **LanPaint FLD Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
+  mask so the VAE round trip does not change the rest of the image.
+- Draw the mask on the **Load Image** node: right click → *Open in MaskEditor* (or load a PNG whose
+  transparent pixels are the area to repaint). Other image sides work too: VAE Encode crops them
+  to a multiple of 8 and Mask Blend crops the original the same way.
+"""
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """One bundled workflow: a family and what the graph around it does.
+
+    kind: "inpaint" (Load Image, transparent = repaint), "outpaint" (Pad for Outpainting), "video" (a
+    video, masked in LanPaint FLD Video Mask's editor) or "demo" (the pack's demo scene and hole).
+    sampler: "lanpaint" (LanPaint FLD KSampler), "custom" (LanPaint FLD Sampler + SamplerCustomAdvanced),
+    "apply" (Apply LanPaint FLD + the stock KSampler) or "compare" (the stock KSampler and LanPaint FLD
+    KSampler side by side). title / subtitle: the thumbnail's; heading: the note's (default "LanPaint · title");
+    about / note: the note's paragraph and closing line (default: the family's; "" for none).
+    """
+    family: Family
+    title: str
+    subtitle: str
+    kind: str = "inpaint"
+    sampler: str = "lanpaint"
+    heading: str | None = None
+    about: str | None = None
+    note: str | None = None
+    positive: str = POSITIVE
+    negative: str = NEGATIVE
+    thinking_steps: int = 5
+    crop_padding: int | None = None
+
+    @property
+    def host(self) -> str:
+        """The oldest ComfyUI whose nodes the workflow needs: it is generated against that host's
+        /object_info and validated, run and browser-loaded on it and newer ones."""
+        return self.family.host
+
+
+class Source(NamedTuple):
+    latent: Node        # SetLatentNoiseMask
+    encoded: Node       # VAEEncode
+    original: tuple     # (node, output): the pixels Mask Blend pastes back
+    mask: tuple         # (node, output): the mask
+
+
+def files_md(files: list[str]) -> str:
+    return "\n".join("- [%s](%s) → `ComfyUI/models/%s/`" % (name, *MODELS[name]) for name in files)
+
+
+def note_text(wf: Workflow) -> str:
+    files = wf.family.model_files()
+    about = wf.family.about if wf.about is None else wf.about
+    note = wf.family.note if wf.note is None else wf.note
+    text = "# %s\n%s" % (wf.heading or "LanPaint · " + wf.title, about.strip())
+    if files:
+        text += "\n\n## %s\n%s" % ("Model" if len(files) == 1 else "Models", files_md(files))
+    return (text + ("\n\n" + note if note else "") + TUNING).strip() + "\n"
+
+
+def build(name: str, wf: Workflow, object_info: dict) -> Graph:
+    """The graph of workflow ``name`` (its save prefix is LanPaint/<name without "lanpaint_">)."""
+    fam = wf.family
+    g = Graph(object_info)
+    g.add("MarkdownNote", 0, title="Read me", text=note_text(wf))
+    loaded = [g.add(kind, 0, **values) for kind, values in fam.loaders]
+    model, clip, vae = (_provider(loaded, t) for t in ("MODEL", "CLIP", "VAE"))
+    model = _patched_model(g, wf, model)
+    if fam.conditioning == "text":
+        pos, neg = _text_conditioning(g, wf, clip)
+    source = SOURCES[wf.kind](g, wf, vae)
+    if fam.conditioning == "edit":
+        pos, neg = _edit_conditioning(g, wf, clip, source)
+    col = 4 if fam.conditioning == "edit" else 3
+    prefix = "LanPaint/" + name.removeprefix("lanpaint_")
+    if wf.sampler == "compare":
+        _compare(g, col, wf, model, pos, neg, source, vae, prefix)
+        return g
+    sampled, col = SAMPLERS[wf.sampler](g, col, wf, model, pos, neg, source.latent)
+    _decode_blend_save(g, col + 1, wf, sampled, vae, source, prefix)
+    return g
+
+
+def _provider(loaded: list[Node], kind: str) -> Node:
+    """The last loader with an output of this type (a separate CLIP loader wins over a checkpoint's)."""
+    return [n for n in loaded if kind in (o["type"] for o in n.outputs)][-1]
+
+
+def _patched_model(g: Graph, wf: Workflow, model: Node) -> Node:
+    if wf.family.shift:
+        kind, shift = wf.family.shift
+        node = g.add(kind, 1, shift=shift)
+        g.link(model, "MODEL", node, "model")
+        model = node
+    if wf.sampler == "apply":
+        node = g.add("ApplyLanPaint", 1, color=LANPAINT_COLOR, thinking_steps=wf.thinking_steps,
+                     prompt_mode=PROMPT_MODE)
+        g.link(model, "MODEL", node, "model")
+        model = node
+    return model
+
+
+def _text_conditioning(g: Graph, wf: Workflow, clip: Node):
+    """(positive, negative): CLIP Text Encode nodes; Flux Guidance on the positive and a zeroed negative
+    where the family says so."""
+    fam = wf.family
+    prompt = g.add("CLIPTextEncode", 1, title="Positive prompt (what goes in the mask)", color=POSITIVE_COLOR,
+                   text=wf.positive)
+    g.link(clip, "CLIP", prompt, "clip")
+    pos = neg = prompt
+    if not fam.zero_negative:
+        neg = g.add("CLIPTextEncode", 1, title="Negative prompt", color=NEGATIVE_COLOR, text=wf.negative)
+        g.link(clip, "CLIP", neg, "clip")
+    if fam.guidance is not None:
+        pos = g.add("FluxGuidance", 2, guidance=fam.guidance)
+        g.link(prompt, "CONDITIONING", pos, "conditioning")
+    if fam.zero_negative:
+        neg = g.add("ConditioningZeroOut", 2, title="Negative (zeroed)")
+        g.link(prompt, "CONDITIONING", neg, "conditioning")
+    return pos, neg
+
+
+def _edit_conditioning(g: Graph, wf: Workflow, clip: Node, source: Source):
+    """(positive, negative) of an edit model: the instruction and the negative each read the picture
+    (Text Encode Qwen Image Edit Plus) and carry its latent as the reference (Reference Latent)."""
+    refs = []
+    for title, color, prompt in (("Instruction (what goes in the mask)", POSITIVE_COLOR, wf.positive),
+                                 ("Negative prompt", NEGATIVE_COLOR, wf.negative)):
+        enc = g.add("TextEncodeQwenImageEditPlus", 2, title=title, color=color, prompt=prompt)
+        g.link(clip, "CLIP", enc, "clip")
+        g.link(*source.original, enc, "image1")
+        ref = g.add("ReferenceLatent", 3, title="Reference: the picture")
+        g.link(enc, "CONDITIONING", ref, "conditioning")
+        g.link(source.encoded, "LATENT", ref, "latent")
+        refs.append(ref)
+    return tuple(refs)
+
+
+# ----------------------------------------------------------------------------- sources
+def _encode_masked(g: Graph, col: int, pixels: tuple, mask: tuple, vae: Node, original: tuple) -> Source:
+    enc = g.add("VAEEncode", col)
+    g.link(*pixels, enc, "pixels")
+    g.link(vae, "VAE", enc, "vae")
+    masked = g.add("SetLatentNoiseMask", col)
+    g.link(enc, "LATENT", masked, "samples")
+    g.link(*mask, masked, "mask")
+    return Source(masked, enc, original, mask)
+
+
+def _image_source(g: Graph, wf: Workflow, vae: Node) -> Source:
+    load = g.add("LoadImage", 2 if wf.sampler == "apply" else 1, title="Load Image (transparent = repaint)",
+                 image=EXAMPLE_IMAGE)
+    return _encode_masked(g, 2, (load, "IMAGE"), (load, "MASK"), vae, (load, "IMAGE"))
+
+
+def _outpaint_source(g: Graph, wf: Workflow, vae: Node) -> Source:
+    load = g.add("LoadImage", 1, title="Load Image", image=EXAMPLE_IMAGE)
+    pad = g.add("ImagePadForOutpaint", 2, left=0, top=0, right=OUTPAINT_RIGHT, bottom=0,
+                feathering=OUTPAINT_FEATHERING)
+    g.link(load, "IMAGE", pad, "image")
+    return _encode_masked(g, 2, (pad, "IMAGE"), (pad, "MASK"), vae, (pad, "IMAGE"))
+
+
+def _video_source(g: Graph, wf: Workflow, vae: Node) -> Source:
+    video = g.add("LoadVideo", 1, title="Load Video", file=EXAMPLE_VIDEO)
+    frames = g.add("GetVideoComponents", 2, title="Video frames")
+    g.link(video, "VIDEO", frames, "video")
+    mask = g.add("LanPaintVideoMask", 2, title="Video mask: Open mask editor", color=LANPAINT_COLOR)
+    g.link(frames, "images", mask, "images")
+    return _encode_masked(g, 2, (frames, "images"), (mask, "MASK"), vae, (frames, "images"))
+
+
+def _demo_source(g: Graph, wf: Workflow, vae: Node) -> Source:
+    scene = g.add("LanPaintDemoScene", 1, title="Demo scene and hole", color=LANPAINT_COLOR, control="fixed",
+                  seed=DEMO_SCENE_SEED, hole="box", size=DEMO_SIZE)
+    preview = g.add("PreviewImage", 2, title="The scene (the hole is the mask)")
+    g.link(scene, "image", preview, "images")
+    return _encode_masked(g, 2, (scene, "image"), (scene, "mask"), vae, (scene, "image"))
+
+
+SOURCES = {"inpaint": _image_source, "outpaint": _outpaint_source, "video": _video_source, "demo": _demo_source}
+
+
+# ----------------------------------------------------------------------------- samplers
+def _sampler_values(wf: Workflow) -> dict:
+    """Widget values of the sampler nodes; the demo's two samplers keep one fixed seed, so they stay
+    comparable run after run."""
+    fam = wf.family
+    control = {"control": "fixed"} if wf.sampler == "compare" else {}
+    return dict(**control, seed=0, steps=fam.steps, cfg=fam.cfg, sampler_name=fam.sampler, scheduler=fam.scheduler,
+                denoise=1.0)
+
+
+def _wire_ksampler(g: Graph, ks: Node, model: Node, pos: Node, neg: Node, latent: Node):
+    g.link(model, "MODEL", ks, "model")
+    g.link(pos, "CONDITIONING", ks, "positive")
+    g.link(neg, "CONDITIONING", ks, "negative")
+    g.link(latent, "LATENT", ks, "latent_image")
+
+
+def _lanpaint_ksampler(g: Graph, col: int, wf: Workflow, model, pos, neg, latent):
+    extra = {} if wf.crop_padding is None else {"crop_padding": wf.crop_padding}
+    ks = g.add("LanPaintKSampler", col, color=LANPAINT_COLOR, **_sampler_values(wf),
+               thinking_steps=wf.thinking_steps, prompt_mode=PROMPT_MODE, **extra)
+    _wire_ksampler(g, ks, model, pos, neg, latent)
+    return (ks, "LATENT"), col
+
+
+def _stock_ksampler(g: Graph, col: int, wf: Workflow, model, pos, neg, latent):
+    ks = g.add("KSampler", col, **_sampler_values(wf))
+    _wire_ksampler(g, ks, model, pos, neg, latent)
+    return (ks, "LATENT"), col
+
+
+def _custom_advanced(g: Graph, col: int, wf: Workflow, model, pos, neg, latent):
+    """RandomNoise + CFGGuider + LanPaint FLD Sampler + BasicScheduler (column col) into
+    SamplerCustomAdvanced (col + 1)."""
+    fam = wf.family
+    noise = g.add("RandomNoise", col, noise_seed=0)
+    guider = g.add("CFGGuider", col, cfg=fam.cfg)
+    g.link(model, "MODEL", guider, "model")
+    g.link(pos, "CONDITIONING", guider, "positive")
+    g.link(neg, "CONDITIONING", guider, "negative")
+    sampler = g.add("LanPaintSampler", col, color=LANPAINT_COLOR, sampler_name=fam.sampler,
+                    thinking_steps=wf.thinking_steps, prompt_mode=PROMPT_MODE)
+    sched = g.add("BasicScheduler", col, scheduler=fam.scheduler, steps=fam.steps, denoise=1.0)
+    g.link(model, "MODEL", sched, "model")
+    sca = g.add("SamplerCustomAdvanced", col + 1)
+    g.link(noise, "NOISE", sca, "noise")
+    g.link(guider, "GUIDER", sca, "guider")
+    g.link(sampler, "SAMPLER", sca, "sampler")
+    g.link(sched, "SIGMAS", sca, "sigmas")
+    g.link(latent, "LATENT", sca, "latent_image")
+    return (sca, "output"), col + 1
+
+
+SAMPLERS = {"lanpaint": _lanpaint_ksampler, "custom": _custom_advanced, "apply": _stock_ksampler}
+
+
+def _compare(g: Graph, col: int, wf: Workflow, model, pos, neg, source: Source, vae: Node, prefix: str):
+    """The stock KSampler and LanPaint FLD KSampler on the same latent, same seed, each decoded and
+    saved (prefix/stock, prefix/lanpaint)."""
+    for name, sampler in (("stock", _stock_ksampler), ("lanpaint", _lanpaint_ksampler)):
+        (ks, out), _ = sampler(g, col, wf, model, pos, neg, source.latent)
+        dec = g.add("VAEDecode", col + 1)
+        g.link(ks, out, dec, "samples")
+        g.link(vae, "VAE", dec, "vae")
+        save = g.add("SaveImage", col + 2, title="Saved: " + ("stock KSampler" if name == "stock" else
+                                                              "LanPaint FLD KSampler"),
+                     filename_prefix="%s/%s" % (prefix, name))
+        g.link(dec, "IMAGE", save, "images")
+
+
+# ----------------------------------------------------------------------------- output
+def _decode_blend_save(g: Graph, col: int, wf: Workflow, sampled: tuple, vae: Node, source: Source, prefix: str):
+    dec = g.add("VAEDecode", col)
+    g.link(*sampled, dec, "samples")
+    g.link(vae, "VAE", dec, "vae")
+    blend = g.add("LanPaintMaskBlend", col, color=LANPAINT_COLOR, feather=FEATHER)
+    g.link(*source.original, blend, "original")
+    g.link(dec, "IMAGE", blend, "inpainted")
+    g.link(*source.mask, blend, "mask")
+    if wf.kind == "video":
+        save = g.add("SaveAnimatedWEBP", col + 1, filename_prefix=prefix, fps=16.0, lossless=True, quality=90,
+                     method="default")
+    else:
+        save = g.add("SaveImage", col + 1, filename_prefix=prefix)
+    g.link(blend, "IMAGE", save, "images")
+    return save

@@ -1,0 +1,195 @@
+"""One record per model family: its loaders, sampler settings, guidance, shift and note.
+
+A bundled workflow (devtools/make_workflows.WORKFLOWS) names one of these; the builder
+(builder.py) turns both into a graph. Adding a family is one ``Family(...)`` here: the loader
+nodes with their widget values (the model files listed in the workflow's note are the loaders'
+file names, in this order; each needs an entry in catalog.MODELS), the sampler settings the
+family's own model card recommends, and its tiny stand-in for the tests (tiny_models.LOADER_FAMILIES).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from devtools.workflows.catalog import MODELS, NEWER_HOST, OLDEST_HOST
+
+Loader = tuple  # (node type, {widget name: value})
+
+
+def unet_clip_vae(unet: str, clip: str, clip_type: str, vae: str) -> tuple[Loader, ...]:
+    """The split-files layout: Load Diffusion Model + Load CLIP (of ``clip_type``) + Load VAE."""
+    return (("UNETLoader", {"unet_name": unet, "weight_dtype": "default"}),
+            ("CLIPLoader", {"clip_name": clip, "type": clip_type, "device": "default"}),
+            ("VAELoader", {"vae_name": vae}))
+
+
+@dataclass(frozen=True)
+class Family:
+    """How a workflow of this family loads and samples its model.
+
+    loaders: node type and widget values, in graph order; the last loader with a MODEL / CLIP / VAE
+        output provides it. shift: (model-sampling node, shift) between the model and the sampler.
+    guidance: FluxGuidance on the prompt (guidance-distilled models). zero_negative: the negative is
+        ConditioningZeroOut of the prompt (models sampled at cfg 1). conditioning: "text" (CLIP Text
+        Encode) or "edit" (Qwen-Image-Edit: the picture goes to the text encoder and as a reference
+        latent). about: the note's paragraph for the family's plain inpainting workflow; note: the
+        line after the model list. tiny: the stand-in loaders' family (None: the loaders are the
+        pack's own and run as they are); host: the oldest ComfyUI whose nodes the family's workflows need.
+    """
+    tiny: str | None
+    host: str
+    loaders: tuple
+    steps: int
+    cfg: float
+    scheduler: str
+    about: str
+    note: str = ""
+    sampler: str = "euler"
+    shift: tuple | None = None
+    guidance: float | None = None
+    zero_negative: bool = False
+    conditioning: str = "text"
+
+    def model_files(self) -> list[str]:
+        """The file names among the loaders' widget values, in loader order."""
+        return [v for _, values in self.loaders for v in values.values() if v in MODELS]
+
+
+SD15 = Family(
+    tiny="sd15", host=OLDEST_HOST,
+    loaders=(("CheckpointLoaderSimple", {"ckpt_name": "v1-5-pruned-emaonly-fp16.safetensors"}),),
+    steps=25, cfg=7.0, scheduler="karras",
+    about="""Stable Diffusion 1.5 (or any of its fine-tunes) repaints the transparent / masked part of the image so it
+matches both the prompt and the rest of the picture; everything outside the mask is kept. No inpainting
+checkpoint needed: LanPaint inpaints with the plain model.""",
+    note="SD 1.5 works best on pictures of about 512 px a side.")
+
+SDXL = Family(
+    tiny="sdxl", host=OLDEST_HOST, loaders=(("CheckpointLoaderSimple", {"ckpt_name": "sd_xl_base_1.0.safetensors"}),),
+    steps=30, cfg=5.0, scheduler="karras",
+    about="""Repaints the transparent / masked part of the image so it matches both the prompt and the rest of
+the picture; everything outside the mask is kept.""",
+    note="Any SD 1.5 / SD XL checkpoint works the same way.")
+
+SD35 = Family(
+    tiny="sd3", host=OLDEST_HOST,
+    loaders=(("CheckpointLoaderSimple", {"ckpt_name": "sd3.5_large.safetensors"}),
+             ("TripleCLIPLoader", {"clip_name1": "clip_g.safetensors", "clip_name2": "clip_l.safetensors",
+                                   "clip_name3": "t5xxl_fp16.safetensors"})),
+    steps=28, cfg=4.5, scheduler="sgm_uniform",
+    about="""The official SD 3.5 layout: the checkpoint gives the model and VAE, the Triple CLIP loader the
+three text encoders (CLIP-G, CLIP-L, T5-XXL).""",
+    note="""(`t5xxl_fp8_e4m3fn_scaled.safetensors` saves memory. SD 3.5 Medium works too.)
+SD 3.5 samples well with euler / sgm_uniform, 28 steps, cfg 4-5.""")
+
+FLUX_DEV = Family(
+    tiny="flux", host=OLDEST_HOST,
+    loaders=(("UNETLoader", {"unet_name": "flux1-dev.safetensors", "weight_dtype": "default"}),
+             ("DualCLIPLoader", {"clip_name1": "clip_l.safetensors", "clip_name2": "t5xxl_fp16.safetensors",
+                                 "type": "flux", "device": "default"}),
+             ("VAELoader", {"vae_name": "ae.safetensors"})),
+    steps=20, cfg=1.0, scheduler="simple", guidance=3.5, zero_negative=True,
+    about="""Plain FLUX.1 dev (not the Fill model) inpaints with LanPaint. Flux dev is guidance-distilled: the
+prompt strength is **Flux Guidance** (2-3.5), the sampler's **cfg stays 1**, and the negative
+prompt is zeroed.""",
+    note="""(`t5xxl_fp8_e4m3fn_scaled.safetensors` or the fp8 Flux weights save memory.)
+Distilled models are not a faithful score, so expect a little less benefit than with SD XL / SD 3.5;
+a lower Flux Guidance (2-3) often blends better.""")
+
+HIDREAM = Family(
+    tiny="hidream", host=OLDEST_HOST,
+    loaders=(("UNETLoader", {"unet_name": "hidream_i1_dev_bf16.safetensors", "weight_dtype": "default"}),
+             ("QuadrupleCLIPLoader", {"clip_name1": "clip_l_hidream.safetensors",
+                                      "clip_name2": "clip_g_hidream.safetensors",
+                                      "clip_name3": "t5xxl_fp8_e4m3fn_scaled.safetensors",
+                                      "clip_name4": "llama_3.1_8b_instruct_fp8_scaled.safetensors"}),
+             ("VAELoader", {"vae_name": "ae.safetensors"})),
+    steps=28, cfg=1.0, scheduler="normal", shift=("ModelSamplingSD3", 6.0),
+    about="""HiDream-I1 Dev with its four text encoders, shift 6 (Model Sampling SD3) and cfg 1 as in the
+official settings (official Dev sampler: lcm / normal, 28 steps; LanPaint uses euler, its reference
+sampler -- both work).""",
+    note="(`hidream_i1_dev_fp8.safetensors` saves memory. HiDream Full: shift 3, cfg 5, 50 steps.)")
+
+ZIMAGE = Family(
+    tiny="zimage", host=NEWER_HOST,
+    loaders=unet_clip_vae("z_image_turbo_bf16.safetensors", "qwen_3_4b.safetensors", "lumina2", "ae.safetensors"),
+    steps=9, cfg=1.0, scheduler="simple", shift=("ModelSamplingAuraFlow", 3.0), zero_negative=True,
+    about="""Z-Image Turbo with its Qwen3 4B text encoder and the Flux VAE, shift 3 (Model Sampling AuraFlow) and
+cfg 1 as in the official settings: Turbo is distilled for ~9 steps, so the negative prompt is zeroed.""",
+    note="Needs a ComfyUI with Z-Image support (tested on 0.33.0).")
+
+QWEN_IMAGE_EDIT = Family(
+    tiny="qwen_image", host=NEWER_HOST,
+    loaders=unet_clip_vae("qwen_image_edit_2509_fp8_e4m3fn.safetensors", "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+                          "qwen_image", "qwen_image_vae.safetensors"),
+    steps=20, cfg=2.5, scheduler="simple", shift=("ModelSamplingAuraFlow", 3.0), conditioning="edit",
+    about="""Qwen-Image-Edit (2509) reads the picture twice: the text encoder sees it with the instruction (Text
+Encode Qwen Image Edit Plus) and the model gets its latent as the reference (Reference Latent, at the
+working size); the instruction says what to change. LanPaint repaints only the masked part and keeps
+the rest. Shift 3 (Model Sampling AuraFlow), cfg 2.5.""",
+    note="Needs a ComfyUI with Qwen-Image-Edit support (tested on 0.33.0).")
+
+FLUX2_DEV = Family(
+    tiny="flux2", host=NEWER_HOST,
+    loaders=unet_clip_vae("flux2_dev_fp8mixed.safetensors", "mistral_3_small_flux2_fp8.safetensors", "flux2",
+                          "flux2-vae.safetensors"),
+    steps=20, cfg=1.0, scheduler="simple", guidance=4.0, zero_negative=True,
+    about="""FLUX.2 dev with its Mistral text encoder and VAE. Like FLUX.1 dev it is guidance-distilled: the prompt
+strength is **Flux Guidance** (4), the sampler's **cfg stays 1** and the negative prompt is zeroed.""",
+    note="Needs a ComfyUI with FLUX.2 support (tested on 0.33.0).")
+
+WAN22_T2V = Family(
+    tiny="wan22_t2v", host=NEWER_HOST,
+    loaders=unet_clip_vae("wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                          "wan", "wan_2.1_vae.safetensors"),
+    steps=20, cfg=5.0, scheduler="simple", shift=("ModelSamplingSD3", 8.0),
+    about="""Wan 2.2 T2V 14B (its low-noise expert) as a text-to-image model: the picture is a one-frame video
+(VAE Encode gives one latent frame), shift 8, cfg 5. LanPaint repaints the masked part of the picture
+and keeps the rest.""",
+    note="Needs a ComfyUI with Wan 2.2 support (tested on 0.33.0).")
+
+DEMO = Family(
+    tiny=None, host=OLDEST_HOST, loaders=(("LanPaintDemoModelLoader", {}),),
+    steps=20, cfg=1.0, scheduler="simple",
+    about="""The pack's own small demo model (an SD 3.5-class MMDiT trained on 64 x 64 procedural scenes) and a
+held-out scene with a hole: the same masked latent is sampled by the stock KSampler and by LanPaint FLD
+KSampler, same seed. Stock masked sampling tends to break the structure at the hole's edge (brick
+courses out of phase, hill lines that do not meet, a second "ghost" sun); LanPaint continues it.
+Change the scene's seed and hole and queue again. The model is unconditional: the prompt has no effect.""",
+    note="Nothing to download: the model ships with the pack.")
+WAN22_TI2V = Family(
+    tiny="wan22_ti2v", host=NEWER_HOST,
+    loaders=unet_clip_vae("wan2.2_ti2v_5B_fp16.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan",
+                          "wan2.2_vae.safetensors"),
+    steps=20, cfg=5.0, scheduler="simple", shift=("ModelSamplingSD3", 8.0),
+    about="Wan 2.2 TI2V 5B (its own 16x VAE), shift 8.",
+    note="Needs a ComfyUI with Wan 2.2 support (tested on 0.33.0).")
+
+QWEN_IMAGE = Family(
+    tiny="qwen_image", host=NEWER_HOST,
+    loaders=unet_clip_vae("qwen_image_fp8_e4m3fn.safetensors", "qwen_2.5_vl_7b_fp8_scaled.safetensors", "qwen_image",
+                          "qwen_image_vae.safetensors"),
+    steps=20, cfg=2.5, scheduler="simple", shift=("ModelSamplingAuraFlow", 3.1),
+    about="""Qwen-Image (the text-to-image model; for instructions about the picture see the Qwen-Image-Edit
+workflow) with its Qwen2.5-VL text encoder and VAE, shift 3.1 (Model Sampling AuraFlow) and cfg 2.5.""",
+    note="Needs a ComfyUI with Qwen-Image support (tested on 0.33.0).")
+
+CHROMA = Family(
+    tiny="chroma", host=NEWER_HOST,
+    loaders=unet_clip_vae("Chroma1-HD.safetensors", "t5xxl_fp16.safetensors", "chroma", "ae.safetensors"),
+    steps=26, cfg=4.0, scheduler="simple",
+    about="""Chroma1-HD (8.9 B, the FLUX.1-schnell architecture without its guidance distillation) with the T5-XXL
+text encoder and the Flux VAE. It is not distilled: a real cfg (4) and a real negative prompt.""",
+    note="Needs a ComfyUI with Chroma support (tested on 0.33.0).")
+
+HUNYUAN_IMAGE = Family(
+    tiny="hunyuan_image", host=NEWER_HOST,
+    loaders=(("UNETLoader", {"unet_name": "hunyuanimage2.1_bf16.safetensors", "weight_dtype": "default"}),
+             ("DualCLIPLoader", {"clip_name1": "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+                                 "clip_name2": "byt5_small_glyphxl_fp16.safetensors", "type": "hunyuan_image",
+                                 "device": "default"}),
+             ("VAELoader", {"vae_name": "hunyuan_image_2.1_vae_fp16.safetensors"})),
+    steps=20, cfg=3.5, scheduler="simple",
+    about="""HunyuanImage 2.1 with its two text encoders (Qwen2.5-VL 7B; ByT5 renders text you put in quotes) and
+its 32x VAE, made for 2K pictures (sides a multiple of 32). Shift 5 is the model's own default; cfg 3.5.""",
+    note="(`hunyuanimage2.1_fp8_e4m3fn.safetensors` saves memory.) Needs a ComfyUI with HunyuanImage 2.1 support "
+         "(tested on 0.33.0).")
