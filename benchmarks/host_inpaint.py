@@ -35,7 +35,7 @@ class MethodSampler(comfy.samplers.Sampler):
         return model_sampling.inverse_noise_scaling(sigmas[-1], out)
 
 
-def sample(model, conditioning, latents, mask, method, *, steps: int, seed: int, scheduler: str = "normal"):
+def sample(model, conditioning, latents, mask, method, *, steps: int, seed: int, scheduler: str):
     """Inpaint `latents` ([B, C, h, w], the VAE's) under `mask` ([B, 1, H, W] or [B, H, W], 1 =
     regenerate) with `method`, cfg 1, `steps` steps of the host's `scheduler`; returns latents."""
     sigmas = comfy.samplers.calculate_sigmas(model.get_model_object("model_sampling"), scheduler, steps).cpu()

@@ -5,17 +5,17 @@ CoPaint and plain replacement, at each method's paper settings and at equal mode
                                      [--out benchmarks/results] [--plot docs/paper_mae_vs_calls.png]
 
 Data: held-out scenes of devtools/demo_model.py under the paper's four mask types (box, half,
-checkerboard, outpaint; devtools.scenes.masks), each mask type one batch, the same scenes and seed
+checkerboard, outpaint; lanpaint_demo.scenes.masks), each mask type one batch, the same scenes and seed
 for every method. Every method runs through the real host as a SAMPLER (benchmarks/host_inpaint.py):
-cfg 1, the model's PROMPT, the host's "normal" schedule of --steps steps (20, the paper's Euler
-budget). LanPaint FLD is lanpaint_core.inpaint at its defaults (what the nodes run with euler) with 5
+cfg 1, the model's PROMPT, --steps steps (20, the paper's Euler budget) of the host schedule that
+benchmarks/trained.py uses (SCHEDULER). LanPaint FLD is lanpaint_core.inpaint at its defaults (what the nodes run with euler) with 5
 and 10 thinking steps; the baselines are benchmarks/baselines at their paper settings and at
 LanPaint FLD 5's budget of steps x 6 model calls.
 
 Columns, in pixels after decoding with the model's VAE ("VAE round trip" = decode(encode(scene)), the
-floor): MAE and PSNR inside the hole, SSIM of the whole picture, seam (benchmarks/trained.py), ghost
-suns per picture (benchmarks/image_metrics.py), model calls per picture (forward calls, counted by a
-hook on the diffusion model; the gradient methods also run a backward pass per call), seconds per
+floor): MAE and PSNR inside the hole, SSIM of the whole picture (benchmarks/image_metrics.py), seam
+and ghosts (pictures with a second sun; benchmarks/trained.py), model calls per picture (forward
+calls, counted by a hook on the diffusion model; the gradient methods also run a backward pass per call), seconds per
 picture (wall time of the sampling, one CPU thread unless a GPU is present) and peak memory. Each
 method runs in a fresh process: on CPU its peak resident memory (getrusage) and the rise of that
 peak over the loaded process's resident memory while sampling; on a GPU
@@ -95,10 +95,11 @@ def load_scenes(n_scenes: int, kinds) -> Scenes:
     torch.set_num_threads(1)
     from devtools.host.comfy_env import load_comfy
     env = load_comfy()
-    from devtools import demo_model, scenes
+    from lanpaint_demo import scenes
+    from devtools import demo_model
     unknown = [k for k in kinds if k not in scenes.MASK_KINDS]
     if unknown:
-        raise SystemExit(f"mask kinds {unknown} are not in devtools.scenes.MASK_KINDS {scenes.MASK_KINDS}")
+        raise SystemExit(f"mask kinds {unknown} are not in lanpaint_demo.scenes.MASK_KINDS {scenes.MASK_KINDS}")
     model, clip, vae = demo_model.load()
     (conditioning,) = env.nodes.CLIPTextEncode().encode(clip, demo_model.PROMPT)
     size = demo_model.SIZE
@@ -111,20 +112,20 @@ def load_scenes(n_scenes: int, kinds) -> Scenes:
 
 
 def measure(images, sc: Scenes, kind) -> dict:
-    from .image_metrics import ghost_suns, region_psnr, ssim
-    from .trained import region_mae, seam_score
+    from .image_metrics import region_psnr, ssim
+    from .trained import ghost_count, region_mae, seam_score
     mask = sc.masks[kind]
     return {"mae": region_mae(images, sc.truth, mask).mean().item(),
             "psnr": region_psnr(images, sc.truth, mask).mean().item(),
             "ssim": ssim(images, sc.truth).mean().item(),
             "seam": seam_score(images, sc.truth, mask).mean().item(),
-            "ghosts": ghost_suns(images, mask, sc.layouts, sc.size).mean().item()}
+            "ghosts": int(ghost_count(images, sc.layouts))}
 
 
 def sample_kinds(sc: Scenes, config: Config, seed: int) -> dict:
     """kind -> (latents, model calls per picture, seconds per picture) of one method."""
     from .host_inpaint import sample
-    from .trained import CallCounter
+    from .trained import SCHEDULER, CallCounter
     counter = CallCounter()
     hook = sc.model.model.diffusion_model.register_forward_pre_hook(counter, with_kwargs=True)
     out = {}
@@ -134,7 +135,7 @@ def sample_kinds(sc: Scenes, config: Config, seed: int) -> dict:
             counter.elements = 0
             t0 = time.perf_counter()
             samples = sample(sc.model, sc.conditioning, sc.latents.clone(), mask[:, None].clone(),
-                             method_function(config), steps=config.steps, seed=seed)
+                             method_function(config), steps=config.steps, seed=seed, scheduler=SCHEDULER)
             out[kind] = (samples, counter.elements / n, (time.perf_counter() - t0) / n)
     finally:
         hook.remove()
@@ -185,8 +186,9 @@ def run_isolated(config: Config, n_scenes: int, kinds, seed: int) -> dict:
 
 # ----------------------------------------------------------------------------- output
 def format_tables(results: dict, kinds, n_scenes: int, steps: int) -> str:
-    lines = [f"{n_scenes} held-out scenes per mask type, {steps} steps (host 'normal' schedule), cfg 1, seed as given. "
-             "MAE / PSNR in the hole, SSIM of the whole picture, seam, ghost suns per picture; "
+    from .trained import SCHEDULER
+    lines = [f"{n_scenes} held-out scenes per mask type, {steps} steps (host '{SCHEDULER}' schedule), cfg 1. "
+             "MAE / PSNR in the hole, SSIM of the whole picture, seam, ghosts (pictures with a second sun); "
              "calls and seconds per picture; memory per method process (CPU: peak RSS and its rise while sampling; "
              "GPU: max allocated)."]
     for kind in kinds:
@@ -198,7 +200,7 @@ def format_tables(results: dict, kinds, n_scenes: int, steps: int) -> str:
             mem = res.get("memory", {})
             peak = mem.get("cuda_peak_mib", mem.get("peak_rss_mib"))
             rise = mem.get("sampling_rise_mib")
-            lines.append("| %s | %.4f | %.2f | %.4f | %.4f | %.3f | %s | %s | %s | %s |" % (
+            lines.append("| %s | %.4f | %.2f | %.4f | %.4f | %d | %s | %s | %s | %s |" % (
                 label, r["mae"], r["psnr"], r["ssim"], r["seam"], r["ghosts"],
                 "%.0f" % r["calls"] if r["calls"] else "-", "%.3f" % r["seconds"] if r["calls"] else "-",
                 "%.0f" % peak if peak is not None else "-", "%.0f" % rise if rise is not None else "-"))
