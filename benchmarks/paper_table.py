@@ -8,8 +8,8 @@ Data: held-out scenes of devtools/demo_model.py under the paper's four mask type
 checkerboard, outpaint; lanpaint_demo.scenes.masks), each mask type one batch, the same scenes and seed
 for every method. Every method runs through the real host as a SAMPLER (benchmarks/host_inpaint.py):
 cfg 1, the model's PROMPT, --steps steps (20, the paper's Euler budget) of the host schedule that
-benchmarks/trained.py uses (SCHEDULER). LanPaint FLD is lanpaint_core.inpaint at its defaults (what the nodes run with euler) with 5
-and 10 thinking steps; the baselines are benchmarks/baselines at their paper settings and at
+benchmarks/trained.py uses (SCHEDULER). LanPaint FLD is lanpaint_core.inpaint at its defaults (what
+the nodes run with euler) with 5 and 10 thinking steps; the baselines are benchmarks/baselines at their paper settings and at
 LanPaint FLD 5's budget of steps x 6 model calls.
 
 Columns, in pixels after decoding with the model's VAE ("VAE round trip" = decode(encode(scene)), the
