@@ -1,12 +1,13 @@
 """Big pictures: what crop_padding buys in time and what it costs in exactness, on the real host.
 
-    python -m benchmarks.crop [--part speed|exactness|all] [--quick] [--out DIR]
+    python -m benchmarks.crop [--part speed|exactness|regions|all] [--quick] [--out DIR]
 
-About 30 minutes on 2 shared cores (speed ~7, exactness ~20); writes benchmarks/results/crop_speed.txt
-and crop_exactness.txt. --quick (a few minutes, writes nothing): SD XL on the 2048^2 picture with the
-10 % mask at the workflows' padding (devtools.workflows.catalog.WORKFLOW_CROP_PADDING) against the
-whole latent; one field (l = 4), 2000 samples, 10 steps, paddings 0 / 32 / the workflows'. Both parts
-end with a line giving the workflows' padding's figure.
+About 50 minutes on 2 shared cores (speed ~7, exactness ~20, regions ~20); writes
+benchmarks/results/crop_speed.txt, crop_exactness.txt and crop_regions.txt. --quick (a few minutes,
+writes nothing): SD XL on the 2048^2 picture with the 10 % mask at the workflows' padding
+(devtools.workflows.catalog.WORKFLOW_CROP_PADDING) against the whole latent; one field (l = 4), 2000
+samples, 10 steps, paddings 0 / 32 / the workflows'; the regions part's SD XL speed and one field. The
+parts end with a line giving the workflows' padding's figure.
 
 Every run goes through the LanPaint KSampler node in-process (ComfyUI's own sampler, guider and
 model wrappers), with crop_padding -1 (the whole latent) or N image pixels.
@@ -38,8 +39,19 @@ conditional samples. "window" is the closed-form KL of the exact conditional giv
 pixels inside the crop (what a perfect sampler on the crop would reach) -- the crop's own cost, with
 no sampling noise. "seed 2" repeats the whole-latent run with another seed: the difference
 between the two is the run-to-run noise of a sampled KL.
+
+Several regions (--part regions): two discs of 5 % of the picture each in opposite corners (centres
+at 20 % and 80 % of the height and width) of the 2048^2 picture, SD XL and Flux as in the speed part,
+at the workflows' padding. "one box": today's single box around both, from the same discs joined by a
+16 px band (the band changes what is regenerated, not what the model is shown: the box around both,
+checked); "two boxes": the two discs, one box each, sampled as one batch of 2. Exactness as in the
+exactness part on a 40 x 80 field with two 4 x 4 blocks in opposite corners (rows 4..7, columns
+12..15 and rows 32..35, columns 64..67): the KL is over the 32 regenerated pixels jointly, the window
+KL conditions on the known pixels inside both boxes; the workflows' padding runs twice (two seeds),
+the gap being the run-to-run noise of a 32-pixel KL.
 """
 import argparse
+import importlib
 import math
 import os
 import subprocess
@@ -68,8 +80,16 @@ FIELD_REGEN = 4                 # side of the regenerated block in its middle
 FIELD_NUGGET = 0.05
 FIELD_LENGTHS = (2.0, 4.0, 8.0)
 EXACT_PADDINGS = (0, 8, 16, 32, 64, 128)
+REGION_AREA = 0.05              # each of the two regions
+REGION_CENTRES = ((0.2, 0.2), (0.8, 0.8))  # opposite corners, fractions of height and width
+REGION_BAND = 16                # px: the band joining the discs for the one-box reference
+REGION_BAR = 4.0                # the issue's bar: two boxes >= 4x faster than the one box around both
+REGION_FIELD = (40, 80)
+REGION_BLOCKS = ((4, 12), (32, 64))         # top-left corners of the two regenerated blocks
+REGION_PADDINGS = (64, 128)
 NEGLIGIBLE_KL = 0.005           # about what the sampled KL resolves at 4000 samples
 SEED = 0
+PARTS = ("speed", "exactness", "regions")
 
 
 # ----------------------------------------------------------------------------- host
@@ -231,44 +251,40 @@ def _speed_row(family, picture, mask, pad, row, whole):
 
 
 # ----------------------------------------------------------------------------- exactness
-def exactness(emit, args, env, pack):
+def _windows_seen(counter, latents_per_box) -> str:
+    """'hxw', or 'N x hxw' for N boxes of one size per model call (cfg 1)."""
+    (h, w), = counter.sizes
+    boxes = round(counter.pixels / (counter.calls * latents_per_box * h * w))
+    return f"{h}x{w}" if boxes == 1 else f"{boxes} x {h}x{w}"
+
+
+def field_table(emit, pack, regen, lengths, runs, n, steps):
+    """The exactness table for the field problem with `regen` [h, w] regenerated: per length, the
+    exact-sample floor, then each of `runs` (label, crop_padding, seed); returns {(length, label): row}."""
     import torch
-    from lanpaint_core.crop import regen_box
     from benchmarks.analytic import gaussian_kl
     from devtools.host.analytic_field import GaussianField, analytic_field_model, exact_gaussian_kl, gaussian_mean_kl
     from devtools.host.tiny_models import analytic_conds
-    n = args.samples or (2000 if args.quick else 4000)
-    steps = 10 if args.quick else 20
-    lengths = (4.0,) if args.quick else FIELD_LENGTHS
-    paddings = (0, 32, WORKFLOW_CROP_PADDING) if args.quick else EXACT_PADDINGS
-    size, k = FIELD_SIZE, FIELD_REGEN
-    lo = (size - k) // 2
-    regen = torch.zeros(size, size, dtype=torch.bool)
-    regen[lo:lo + k, lo:lo + k] = True
+    from lanpaint_core.crop import regen_boxes
+    h, w = regen.shape
     mask = regen.float()[None, None]
-    emit(f"== exactness: Gaussian field on a 1-channel {size}x{size} latent, {k}x{k} regenerated in the "
-         f"middle, nugget {FIELD_NUGGET}, {n} samples, LanPaint KSampler {steps} steps x 5 thinking, euler / "
-         f"karras, cfg 1, EPS ==")
-    emit("KL: moment-fitted Gaussian KL of the regenerated pixels to the exact conditional given every "
-         "known pixel; mean: its mean part. window: closed-form KL of the exact conditional given only the "
-         "crop's known pixels (a perfect sampler's cost of the crop). floor: exact samples, same estimator.")
-    emit(f"{'l':>4} {'pad px':>6} {'pad/l':>6} {'window':>7} {'window KL':>10} {'KL':>8} {'mean':>8} "
+    width = 11 if len(regen_boxes(mask, 0, 1, (h, w))) > 1 else 7
+    emit(f"{'l':>4} {'pad px':>6} {'pad/l':>6} {'window':>{width}} {'window KL':>10} {'KL':>8} {'mean':>8} "
          f"{'KL-whole':>9} {'calls':>5} {'s':>6}")
     table = {}
     for length in lengths:
         field = GaussianField(length, FIELD_NUGGET)
         model, counter = counting(analytic_field_model(field))
-        known = field.sample(1, size, size, torch.Generator().manual_seed(SEED + 7))[0]
+        known = field.sample(1, h, w, torch.Generator().manual_seed(SEED + 7))[0]
         mean, cov = field.conditional(known, regen)
-        exact = mean + torch.randn(n, k * k, generator=torch.Generator().manual_seed(SEED + 8),
+        exact = mean + torch.randn(n, int(regen.sum()), generator=torch.Generator().manual_seed(SEED + 8),
                                    dtype=torch.float64) @ torch.linalg.cholesky(cov).T
         floor = (gaussian_kl(exact, mean, cov), gaussian_mean_kl(exact, mean, cov))
         table[(length, "floor")] = dict(kl=floor[0], mean=floor[1])
-        emit(f"{length:>4g} {'floor':>6} {'':>6} {'':>7} {'':>10} {floor[0]:>8.4f} {floor[1]:>8.4f}")
-        latent = torch.where(regen, torch.zeros(()), known).float()[None, None].expand(n, 1, size, size)
+        emit(f"{length:>4g} {'floor':>6} {'':>6} {'':>{width}} {'':>10} {floor[0]:>8.4f} {floor[1]:>8.4f}")
+        latent = torch.where(regen, torch.zeros(()), known).float()[None, None].expand(n, 1, h, w)
         whole_kl = None
-        # the whole latent twice (two seeds): the gap between them is the run-to-run noise of a KL
-        for label, pad, seed in [("whole", -1, SEED), ("seed 2", -1, SEED + 1)] + [(p, p, SEED) for p in paddings]:
+        for label, pad, seed in runs:
             counter.reset()
             t = time.perf_counter()
             out = lanpaint_ksampler(pack, model, analytic_conds(), {"samples": latent.contiguous(), "noise_mask": mask},
@@ -280,27 +296,146 @@ def exactness(emit, args, env, pack):
             x = out[:, 0][:, regen].double()
             kl, mean_kl = gaussian_kl(x, mean, cov), gaussian_mean_kl(x, mean, cov)
             whole_kl = kl if whole_kl is None else whole_kl
-            (h, w), = counter.sizes
-            window, window_kl = f"{h}x{w}", 0.0
+            window, window_kl = _windows_seen(counter, n), 0.0
             if pad >= 0:
-                box = regen_box(mask, -(-pad // 8), 1, (size, size))
-                if (box[1] - box[0], box[3] - box[2]) != (h, w):
-                    raise AssertionError(f"the model saw {h}x{w}, the box is {box}")
-                window_kl = exact_gaussian_kl(*field.conditional(known, regen, window=box), mean, cov)
+                boxes = regen_boxes(mask, -(-pad // 8), 1, (h, w))
+                sizes = {(b[1] - b[0], b[3] - b[2]) for b in boxes}
+                expected = f"{len(boxes)} x " if len(boxes) > 1 else ""
+                if len(sizes) != 1 or window != expected + "%dx%d" % sizes.pop():
+                    raise AssertionError(f"the model saw {window}, the boxes are {boxes}")
+                window_kl = exact_gaussian_kl(*field.conditional(known, regen, window=boxes), mean, cov)
             table[(length, label)] = dict(kl=kl, mean=mean_kl, window_kl=window_kl, window=window)
-            emit(f"{length:>4g} {label:>6} {'' if pad < 0 else f'{pad / 8 / length:.2f}':>6} {window:>7} "
+            emit(f"{length:>4g} {label:>6} {'' if pad < 0 else f'{pad / 8 / length:.2f}':>6} {window:>{width}} "
                  f"{window_kl:>10.4f} {kl:>8.4f} {mean_kl:>8.4f} {kl - whole_kl:>+9.4f} {counter.calls:>5} "
                  f"{secs:>6.1f}")
+    return table
+
+
+def _workflow_padding_cost(table, lengths) -> str:
+    pad = WORKFLOW_CROP_PADDING
+    return "; ".join(f"l = {length:g}: window KL {table[(length, pad)]['window_kl']:.4f}, sampled KL "
+                     f"{table[(length, pad)]['kl'] - table[(length, 'whole')]['kl']:+.4f} vs whole"
+                     for length in lengths)
+
+
+def exactness(emit, args, env, pack):
+    import torch
+    n = args.samples or (2000 if args.quick else 4000)
+    steps = 10 if args.quick else 20
+    lengths = (4.0,) if args.quick else FIELD_LENGTHS
+    paddings = (0, 32, WORKFLOW_CROP_PADDING) if args.quick else EXACT_PADDINGS
+    size, k = FIELD_SIZE, FIELD_REGEN
+    lo = (size - k) // 2
+    regen = torch.zeros(size, size, dtype=torch.bool)
+    regen[lo:lo + k, lo:lo + k] = True
+    emit(f"== exactness: Gaussian field on a 1-channel {size}x{size} latent, {k}x{k} regenerated in the "
+         f"middle, nugget {FIELD_NUGGET}, {n} samples, LanPaint KSampler {steps} steps x 5 thinking, euler / "
+         f"karras, cfg 1, EPS ==")
+    emit("KL: moment-fitted Gaussian KL of the regenerated pixels to the exact conditional given every "
+         "known pixel; mean: its mean part. window: closed-form KL of the exact conditional given only the "
+         "crop's known pixels (a perfect sampler's cost of the crop). floor: exact samples, same estimator.")
+    # the whole latent twice (two seeds): the gap between them is the run-to-run noise of a KL
+    runs = [("whole", -1, SEED), ("seed 2", -1, SEED + 1)] + [(p, p, SEED) for p in paddings]
+    table = field_table(emit, pack, regen, lengths, runs, n, steps)
     emit(f"smallest padding whose crop costs a perfect sampler at most {NEGLIGIBLE_KL} (window KL): " + "; ".join(
         f"l = {length:g}: " + next((f"{p} px ({p / 8 / length:.2f} l)" for p in paddings
                                     if table[(length, p)]["window_kl"] <= NEGLIGIBLE_KL), f"above {paddings[-1]} px")
         for length in lengths))
     if WORKFLOW_CROP_PADDING in paddings:
-        emit(f"the workflows' padding {WORKFLOW_CROP_PADDING} px costs: " + "; ".join(
-            f"l = {length:g}: window KL {table[(length, WORKFLOW_CROP_PADDING)]['window_kl']:.4f}, sampled KL "
-            f"{table[(length, WORKFLOW_CROP_PADDING)]['kl'] - table[(length, 'whole')]['kl']:+.4f} vs whole"
-            for length in lengths) + " (its speed: --part speed)")
+        emit(f"the workflows' padding {WORKFLOW_CROP_PADDING} px costs: " + _workflow_padding_cost(table, lengths)
+             + " (its speed: --part speed)")
     return table
+
+
+# ----------------------------------------------------------------------------- several regions
+def discs_mask(side: int, area: float, centres, band: int = 0):
+    """[1, 1, side, side] mask: a disc of `area` x side^2 pixels at each centre (fractions), and with
+    band > 0 a band that wide along the segment joining the first two centres."""
+    import torch
+    r = side * math.sqrt(area / math.pi)
+    yy, xx = torch.meshgrid(torch.arange(side) + 0.5, torch.arange(side) + 0.5, indexing="ij")
+    points = [(cy * side, cx * side) for cy, cx in centres]
+    mask = torch.zeros(side, side, dtype=torch.bool)
+    for cy, cx in points:
+        mask |= ((yy - cy) ** 2 + (xx - cx) ** 2) <= r * r
+    if band:
+        (ay, ax), (by, bx) = points[:2]
+        dy, dx = by - ay, bx - ax
+        s = (((yy - ay) * dy + (xx - ax) * dx) / (dy * dy + dx * dx)).clamp(0, 1)
+        mask |= ((yy - ay - s * dy) ** 2 + (xx - ax - s * dx) ** 2) <= (band / 2) ** 2
+    return mask.float()[None, None]
+
+
+def regions(emit, args, env, pack):
+    import torch
+    from devtools.host import tiny_models as tm
+    from lanpaint_core.crop import regen_box
+    host_model = importlib.import_module(pack.__name__ + ".nodes.host_model")
+    pad = WORKFLOW_CROP_PADDING
+    models = SPEED_MODELS[:1] if args.quick else SPEED_MODELS
+    emit(f"== several regions, speed: two {REGION_AREA:.0%} discs in opposite corners of a {BAR_PICTURE}^2 "
+         f"picture, padding {pad} px, LanPaint KSampler, euler, {args.steps} steps x {args.thinking} thinking, "
+         f"cfg 1, torch threads {torch.get_num_threads()}, attention "
+         f"{'host default' if args.host_attention else 'PyTorch SDPA'} ==")
+    emit("one box: the box around both regions (the discs joined by a band: the same box); two boxes: one "
+         "per region, one batch. Mpx: latent pixels through the model, summed over calls.")
+    emit(f"{'model':<5} {'run':<9} {'windows':>13} {'calls':>5} {'Mpx':>7} {'wall s':>8} {'model s':>8} "
+         f"{'x time':>7} {'x Mpx':>6}")
+    side = BAR_PICTURE // 8
+    ratios = {}
+    for family in models:
+        model, counter = counting(tm.builder_for(family)(seed=0))
+        conds = tm.conds_for(family)
+        latent = torch.randn((1, tm.latent_shape_for(family)[1], side, side),
+                             generator=torch.Generator().manual_seed(1))
+        rows = {}
+        for label, band in (("one box", REGION_BAND), ("two boxes", 0)):
+            mask = discs_mask(BAR_PICTURE, REGION_AREA, REGION_CENTRES, band)
+            counter.reset()
+            t0 = time.perf_counter()
+            lanpaint_ksampler(pack, model, conds, {"samples": latent, "noise_mask": mask}, seed=SEED,
+                              steps=args.steps, cfg=1.0, thinking=args.thinking, scheduler="normal",
+                              crop_padding=pad)
+            rows[label] = dict(wall=time.perf_counter() - t0, calls=counter.calls, mpx=counter.pixels / 1e6,
+                               model_s=counter.seconds, windows=_windows_seen(counter, 1))
+        # the one-box run must have sampled today's box around the two discs
+        base = model.model
+        apart = env.utils.reshape_mask(discs_mask(BAR_PICTURE, REGION_AREA, REGION_CENTRES), latent.shape)
+        top, bottom, left, right = regen_box(apart, host_model.latent_padding(base, pad),
+                                             host_model.spatial_alignment(base), (side, side))
+        if rows["one box"]["windows"] != f"{bottom - top}x{right - left}" or \
+                not rows["two boxes"]["windows"].startswith("2 x "):
+            raise AssertionError(f"{family}: expected the box around both and two boxes, got {rows}")
+        for label, row in rows.items():
+            base = rows["one box"]
+            emit(f"{family:<5} {label:<9} {row['windows']:>13} {row['calls']:>5} {row['mpx']:>7.3f} "
+                 f"{row['wall']:>8.2f} {row['model_s']:>8.2f} {base['wall'] / row['wall']:>7.1f} "
+                 f"{base['mpx'] / row['mpx']:>6.1f}")
+        ratios[family] = rows["one box"]["wall"] / rows["two boxes"]["wall"]
+    emit(f"bar (two boxes at least {REGION_BAR:g}x faster than the one box around both): " + "; ".join(
+        f"{family} {r:.1f}x {'meets' if r >= REGION_BAR else 'MISSES'}" for family, r in ratios.items()))
+
+    n = args.samples or (1000 if args.quick else 4000)
+    steps = 10 if args.quick else 20
+    lengths = (4.0,) if args.quick else FIELD_LENGTHS
+    (h, w), k = REGION_FIELD, FIELD_REGEN
+    regen = torch.zeros(h, w, dtype=torch.bool)
+    for top, left in REGION_BLOCKS:
+        regen[top:top + k, left:left + k] = True
+    emit()
+    emit(f"== several regions, exactness: Gaussian field on a 1-channel {h}x{w} latent, two {k}x{k} blocks "
+         f"regenerated in opposite corners, nugget {FIELD_NUGGET}, {n} samples, LanPaint KSampler {steps} steps "
+         f"x 5 thinking, euler / karras, cfg 1, EPS ==")
+    emit(f"KL over the {2 * k * k} regenerated pixels jointly; columns as in the exactness part (window: the boxes "
+         f"the model was shown; window KL: given the known pixels inside both boxes). '{pad} s2': padding {pad} "
+         "with another seed.")
+    # the workflows' padding twice (two seeds): the gap between them is the run-to-run noise of a KL
+    runs = [("whole", -1, SEED)] + [(p, p, SEED) for p in REGION_PADDINGS] + [(f"{pad} s2", pad, SEED + 1)]
+    table = field_table(emit, pack, regen, lengths, runs, n, steps)
+    emit(f"the workflows' padding {pad} px on two regions costs: " + _workflow_padding_cost(table, lengths))
+    emit(f"run-to-run noise (padding {pad}, the other seed minus the first): " + "; ".join(
+        f"l = {length:g}: {table[(length, f'{pad} s2')]['kl'] - table[(length, pad)]['kl']:+.4f}"
+        for length in lengths))
 
 
 # ----------------------------------------------------------------------------- main
@@ -316,7 +451,7 @@ def _without_part(argv):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--part", choices=("speed", "exactness", "all"), default="all")
+    ap.add_argument("--part", choices=PARTS + ("all",), default="all")
     ap.add_argument("--quick", action="store_true", help="SD XL, 2048^2, 10 %% mask, the workflows' padding; one field")
     ap.add_argument("--steps", type=int, default=2, help="speed: diffusion steps")
     ap.add_argument("--thinking", type=int, default=5, help="speed: thinking steps")
@@ -324,23 +459,23 @@ def main(argv=None):
     ap.add_argument("--host-attention", action="store_true", help="speed: keep the host's CPU attention")
     ap.add_argument("--out", default=str(RESULTS))
     args = ap.parse_args(argv)
+    parts = PARTS if args.part == "all" else (args.part,)
     malloc_fixed = all(os.environ.get(k) == v for k, v in MALLOC_ENV.items())
-    if args.part in ("speed", "all") and not malloc_fixed:
+    if "speed" in parts and not malloc_fixed:
         # the speed part measures memory: run it in a child with the fixed thresholds (which would
         # only slow the exactness part down: every fresh tensor there is page faults, not compute)
         subprocess.run([sys.executable, "-m", "benchmarks.crop", *_without_part(argv), "--part", "speed"],
                        cwd=str(REPO_ROOT),
                        env={**os.environ, **MALLOC_ENV}, check=True)
-        if args.part == "speed":
+        parts = tuple(p for p in parts if p != "speed")
+        if not parts:
             return
-        args.part = "exactness"
 
     env, pack = load_host(args.host_attention)
     os.makedirs(args.out, exist_ok=True)
     t_start = time.perf_counter()
-    for part, run, name in (("speed", speed, "crop_speed.txt"), ("exactness", exactness, "crop_exactness.txt")):
-        if args.part not in (part, "all"):
-            continue
+    for part in parts:
+        run, name = {"speed": speed, "exactness": exactness, "regions": regions}[part], f"crop_{part}.txt"
         lines = []
 
         def emit(s=""):

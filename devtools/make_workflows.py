@@ -69,6 +69,18 @@ For a small repair in a large photo (2048 × 2048 and up): **crop_padding** {WOR
 makes LanPaint sample only the box around the mask, grown by {WORKFLOW_CROP_PADDING} pixels of
 context, and paste it back, so it costs about what the box costs instead of the whole picture.
 Everything outside the mask is kept exactly. Set crop_padding to -1 to sample the whole picture."""),
+    "lanpaint_sdxl_detail_inpaint": Workflow(
+        fam.SDXL, "SD XL detail at native size", "Crop -> LanPaint at 1024 -> Stitch", kind="detail",
+        heading="LanPaint · SD XL detail at native size", note="SD 1.5 checkpoints: set target_size to 512.",
+        about=f"""
+For faces, hands and small objects in a large picture. **LanPaint FLD Crop** cuts every region of the
+mask out with {WORKFLOW_CROP_PADDING} pixels of context and resizes it to **target_size** (1024, SD XL's
+native size), so a small region gets the model's full detail; LanPaint samples the crops, and
+**LanPaint FLD Stitch** pastes them back at their size with a feathered edge inside the mask.
+Everything outside the mask stays exactly as it was.
+
+Several separate regions give several crops: crops of one size run as one batch, crops of different
+sizes one after the other (the nodes between Crop and Stitch run once per size)."""),
     "lanpaint_sdxl_outpaint": Workflow(
         fam.SDXL, "SD XL outpainting", "Pad for Outpainting + LanPaint", kind="outpaint", note="",
         positive=OUTPAINT_POSITIVE, thinking_steps=10, crop_padding=WORKFLOW_CROP_PADDING, about=OUTPAINT_ABOUT),

@@ -1,5 +1,6 @@
 """ComfyUI adapter: node classes over lanpaint_core. Node ids are fixed; inputs are append-only.
 Display names carry the pack's DisplayName ("LanPaint FLD") to stay apart from the older LanPaint pack."""
+from .crop_stitch import LanPaintCrop, LanPaintStitch
 from .custom_sampling_nodes import ApplyLanPaint, LanPaintSampler
 from .demo_nodes import LanPaintDemoModelLoader, LanPaintDemoScene
 from .ksampler_nodes import LanPaintKSampler, LanPaintKSamplerAdvanced
@@ -15,6 +16,8 @@ NODE_CLASS_MAPPINGS = {
     "LanPaintDemoModelLoader": LanPaintDemoModelLoader,
     "LanPaintDemoScene": LanPaintDemoScene,
     "LanPaintVideoMask": LanPaintVideoMask,
+    "LanPaintCrop": LanPaintCrop,
+    "LanPaintStitch": LanPaintStitch,
 }
 NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintKSampler": "LanPaint FLD KSampler",
@@ -25,4 +28,6 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintDemoModelLoader": "LanPaint FLD Demo Model Loader",
     "LanPaintDemoScene": "LanPaint FLD Demo Scene",
     "LanPaintVideoMask": "LanPaint FLD Video Mask (keyframe editor)",
+    "LanPaintCrop": "LanPaint FLD Crop",
+    "LanPaintStitch": "LanPaint FLD Stitch",
 }

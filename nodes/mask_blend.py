@@ -38,9 +38,12 @@ def blend(original: torch.Tensor, inpainted: torch.Tensor, mask: torch.Tensor, f
         # the inpainted image went through VAE Encode's crop: compare like with like
         original = _centre_crop(original, *inpainted.shape[1:3])
         mask = _centre_crop(mask, *inpainted.shape[1:3])
-    w = feathered_weight(mask, feather).unsqueeze(-1).to(original.dtype)
-    mixed = original * (1 - w) + inpainted * w
-    return torch.where(w > 0, mixed, original)  # exactly the original away from the mask
+    return mix(original, inpainted, feathered_weight(mask, feather).unsqueeze(-1).to(original.dtype))
+
+
+def mix(original: torch.Tensor, inpainted: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """original * (1 - w) + inpainted * w, and exactly the original where w is 0."""
+    return torch.where(w > 0, original * (1 - w) + inpainted * w, original)
 
 
 class LanPaintMaskBlend:

@@ -9,10 +9,12 @@ class CallProgress:
     interrupt here lets the user stop between thinking steps, not only between diffusion steps.
     """
 
-    def __init__(self, callback, calls_per_step: list[int]):
+    def __init__(self, callback, calls_per_step: list[int], run: int = 0, runs: int = 1):
+        """`run` of `runs` equal sampler runs (crop boxes of different sizes) share one bar."""
         self.callback = callback
-        self.total = sum(calls_per_step)
-        self.start = [sum(calls_per_step[:i]) for i in range(len(calls_per_step))]
+        self.total = sum(calls_per_step) * runs
+        offset = sum(calls_per_step) * run
+        self.start = [offset + sum(calls_per_step[:i]) for i in range(len(calls_per_step))]
         self.calls = calls_per_step
 
     def inner(self, step: int, k: int, x0, x):

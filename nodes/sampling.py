@@ -5,9 +5,9 @@ mirrors a host function: same arguments, same result, the host steps listed in M
 which a test compares with the host's source) and differs only in the denoiser it hands to the
 sampler function. It serves three entry points: a SAMPLER_SAMPLE wrapper on a cloned MODEL
 (LanPaint KSampler nodes, Apply LanPaint), and a KSAMPLER subclass for SamplerCustom /
-SamplerCustomAdvanced (LanPaint Sampler). With crop_padding it runs the same path on the box around
-the mask, with conditioning cropped to match (crop_region, crop_conditioning), and pastes the
-result into the kept latent.
+SamplerCustomAdvanced (LanPaint Sampler). With crop_padding it runs the same path on the boxes around
+the mask's regions (boxes of one size as one batch), with conditioning cropped to match (crop_region,
+crop_conditioning), and pastes the results into the kept latent.
 """
 import logging
 from typing import NamedTuple
@@ -20,8 +20,9 @@ import torch
 
 from ..lanpaint_core import binarize_mask
 from ..lanpaint_core.coordinates import add_noise
-from ..lanpaint_core.crop import crop, paste
-from .crop_region import crop_plan, full_size_callback
+from ..lanpaint_core.crop import paste_boxes
+from .crop_conditioning import cropped
+from .crop_region import crop_plan, cropped_extra_args, full_size_callback, release
 from .denoiser import LanPaintDenoiser, thinking_steps
 from .inputs import check_finite_inputs, check_latent_values, check_mask_shape, check_mask_values, check_sigmas
 from .progress import CallProgress
@@ -96,38 +97,44 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
         return model_sampling.inverse_noise_scaling(final_sigma, kept.clone())
 
     region = Region(noise, latent_image, denoise_mask, replace_noise, kept)
-    box, cropped = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask, extra_args["model_options"])
-    if box is None:
+    groups = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask, extra_args["model_options"], sigmas)
+    if groups is None:
         samples = _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar)
-    else:
-        try:
-            part = _sample_region(ksampler, settings, cropped.guider, sigmas, extra_args,
-                                  full_size_callback(callback, latent_image, box), region.cropped(box), flow,
-                                  disable_pbar)
-        finally:
-            cropped.release()
-        samples = paste(kept.to(part.dtype), part, box)
+        return model_sampling.inverse_noise_scaling(final_sigma, samples)
+    try:
+        samples, preview = None, latent_image
+        for run, (boxes, group) in enumerate(groups):
+            part = _sample_region(ksampler, settings, group.guider, sigmas,
+                                  cropped_extra_args(extra_args, denoise_mask, boxes),
+                                  full_size_callback(callback, preview, boxes), region.cropped(boxes), flow,
+                                  disable_pbar, run=run, runs=len(groups))
+            samples = paste_boxes(kept.to(part.dtype) if samples is None else samples, part, boxes)
+            preview = paste_boxes(preview, part, boxes) if callback is not None else preview
+    finally:
+        release(groups)
     return model_sampling.inverse_noise_scaling(final_sigma, samples)
 
 
 class Region(NamedTuple):
-    """The tensors of the sampled latent: the whole latent, or its crop."""
+    """The tensors of the sampled latent: the whole latent, or its crops (stacked, box-major)."""
     noise: torch.Tensor
     latent_image: torch.Tensor
     denoise_mask: torch.Tensor
     replace_noise: torch.Tensor
     kept: torch.Tensor  # the output's kept region (the latent, noised to the last sigma)
 
-    def cropped(self, box):
-        return Region(*(crop(t, box).contiguous() for t in self))
+    def cropped(self, boxes):
+        batch = self.latent_image.shape[0]
+        return Region(*(cropped(t, boxes, batch) for t in self))
 
 
-def _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar):
-    """The sampler's run over `region` (before the model's inverse noise scaling)."""
+def _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar, run=0,
+                   runs=1):
+    """The sampler's run over `region` (before the model's inverse noise scaling), run `run` of `runs`."""
     model_sampling = guider.inner_model.model_sampling
     extra_args = dict(extra_args, denoise_mask=region.denoise_mask)
     steps = len(sigmas) - 1
-    progress = CallProgress(callback, [thinking_steps(settings, i, steps) + 1 for i in range(steps)])
+    progress = CallProgress(callback, [thinking_steps(settings, i, steps) + 1 for i in range(steps)], run, runs)
     x = model_sampling.noise_scaling(sigmas[0], region.noise, region.latent_image, ksampler.max_denoise(guider, sigmas))
     kept_input = host_kept_input(guider.inner_model, x, sigmas[0], region.replace_noise, region.latent_image,
                                  region.denoise_mask)

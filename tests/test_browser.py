@@ -3,7 +3,7 @@
 Starts a ComfyUI server with this pack and the test-only tiny-model pack
 (devtools/comfy_server.py), drives Debian's chromium with Playwright (the PyPI package, launching
 /usr/bin/chromium: no browser download) and, for every ``workflows/*.json`` plus one workflow
-generated here that holds all five LanPaint nodes:
+generated here that holds every LanPaint node:
 
 - waits for the frontend's start-up to finish (compat.FRONTEND_READY_JS: frontend 1.49 restores its
   start-up workflow after ``window.app`` exists), then loads it the way the UI does,
@@ -15,6 +15,11 @@ generated here that holds all five LanPaint nodes:
   ``INPUT_TYPES`` declares (read from the server's /object_info) and the workflow's values;
 - saves a screenshot to tests/artifacts/screenshots/<workflow>.png.
 
+One more queues the bundled detail workflow (LanPaint FLD Crop -> LanPaint FLD KSampler -> LanPaint FLD
+Stitch) from the frontend, ``app.queuePrompt``; the POST it sends is rewritten on its way (Playwright
+route) to tiny models and few steps, and the server must run it to a picture equal to the input
+outside the mask.
+
 A negative test loads a workflow with an unknown node type and asserts all three missing-node
 signals fire, so the checks above can fail. The browser session: tests/browser_session.py.
 """
@@ -23,17 +28,22 @@ import json
 import time
 
 import pytest
+from PIL import Image
 
 from devtools import make_workflows as mw
 from devtools.host import compat
+from devtools.workflows.catalog import EXAMPLE_IMAGE
 from tests.browser_session import SCREENSHOT_DIR, STEP_TIMEOUT_MS, TESTS_DIR, frontend, playwright
+from tests.workflow_runs import check_inpainted, input_image, saved_image, tiny_prompt
 
 REPO_ROOT = TESTS_DIR.parent
 WORKFLOWS_DIR = REPO_ROOT / "workflows"
 GENERATED = "_generated_all_lanpaint_nodes"
 UNKNOWN_TYPE = "LanPaintNoSuchNodeForTest"
 LANPAINT_NODES = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-                  "LanPaintMaskBlend")
+                  "LanPaintMaskBlend", "LanPaintCrop", "LanPaintStitch")
+QUEUED_WORKFLOW = "lanpaint_sdxl_detail_inpaint"  # queued from the browser and run to its saved image
+QUEUE_TIMEOUT_S = 120
 PACK_MODULE = "custom_nodes.LanPaint"  # /object_info's python_module for the pack's nodes
 WIDGET_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
 
@@ -154,7 +164,7 @@ def _widget_value(name, entry):
 
 
 def generated_workflow(info):
-    """A UI-format (LiteGraph) workflow with all five LanPaint nodes wired to stock nodes."""
+    """A UI-format (LiteGraph) workflow with every LanPaint node wired to stock nodes."""
     nodes, links = {}, []
     plan = [  # id, type, pos, {input: (source id, output slot)}
         (1, "CheckpointLoaderSimple", (0, 0), {}),
@@ -172,6 +182,8 @@ def generated_workflow(info):
                                                       "negative": (3, 0), "latent_image": (6, 0)}),
         (12, "ApplyLanPaint", (1250, 350), {"model": (1, 0)}),
         (13, "LanPaintSampler", (1250, 700), {}),
+        (14, "LanPaintCrop", (0, 900), {"image": (4, 0), "mask": (4, 1)}),
+        (15, "LanPaintStitch", (1400, 450), {"stitch": (14, 2), "image": (8, 0)}),
     ]
     # LanPaintMaskBlend: wire its IMAGE/MASK inputs from the decode and the loaded image.
     blend_inputs = {}
@@ -343,6 +355,45 @@ def test_workflow_loads_in_browser(ui, path):
     assert shot.is_file() and shot.stat().st_size > 10_000, shot
     print("%s: %d nodes, %d LanPaint, loaded and checked in %.1f s, screenshot %s"
           % (name, len(workflow["nodes"]), n_lanpaint, time.monotonic() - t0, shot.relative_to(REPO_ROOT)))
+
+
+def test_detail_workflow_queued_from_the_browser_runs(ui):
+    """The frontend queues the bundled Crop -> LanPaint -> Stitch workflow (app.queuePrompt: its own
+    graphToPrompt and POST /prompt); the request is rewritten on its way to tiny models and few steps
+    (tests/workflow_runs.tiny_prompt), and the server runs it to a picture equal to the input outside
+    the mask."""
+    name = QUEUED_WORKFLOW
+    workflow = json.loads((WORKFLOWS_DIR / (name + ".json")).read_text())
+    rgba = input_image()
+    (ui.server.base / "input").mkdir(exist_ok=True)
+    Image.fromarray(rgba, "RGBA").save(ui.server.base / "input" / EXAMPLE_IMAGE)
+    queued = {}
+
+    def to_tiny_models(route, request):
+        if request.method != "POST":
+            route.continue_()
+            return
+        body = json.loads(request.post_data)
+        body["prompt"] = tiny_prompt(body["prompt"], mw.WORKFLOWS[name].family.tiny)
+        response = route.fetch(post_data=json.dumps(body))
+        queued.update(prompt=body["prompt"], answer=response.json())
+        route.fulfill(response=response)
+
+    ui.page.route("**/prompt", to_tiny_models)
+    try:
+        with ui.server.explain():
+            check_loaded(ui, workflow, name, ui.load(copy.deepcopy(workflow), name + ".json"))
+            ui.page.evaluate("async () => { await window.app.queuePrompt(0, 1); }")
+            answer = queued.get("answer", {})
+            assert "prompt_id" in answer and not answer.get("node_errors"), (answer, ui.errors())
+            assert {n["class_type"] for n in queued["prompt"].values()} >= {"LanPaintCrop", "LanPaintStitch",
+                                                                           "LanPaintKSampler"}
+            entry = ui.server.wait_history(answer["prompt_id"], timeout=QUEUE_TIMEOUT_S)
+            assert entry["status"].get("status_str") == "success", entry["status"]
+            (save_id,) = [i for i, n in queued["prompt"].items() if n["class_type"] == "SaveImage"]
+            check_inpainted(saved_image(ui.server, entry, save_id), rgba)
+    finally:
+        ui.page.unroute("**/prompt", to_tiny_models)
 
 
 def test_unknown_node_type_is_reported_missing(ui):

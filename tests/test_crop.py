@@ -7,37 +7,8 @@ import torch
 
 from devtools.host import tiny_models as tm
 from devtools.host.compat import has_model_class, requires_host
+from tests.crop_runs import H, W, box_mask, cond_recorder, hint_recorder, latent_for, sdxl, shape_recorder  # noqa: F401
 from tests.node_runner import NODE_PATHS, cancelling_clone, run
-
-H = W = 24  # latent pixels
-
-
-def box_mask(h=H, w=W, rows=(5, 10), cols=(12, 19), batch=1, scale=8):
-    """noise_mask at image size: 1 on a rectangle given in latent pixels."""
-    m = torch.zeros(batch, 1, h * scale, w * scale)
-    m[..., rows[0] * scale:rows[1] * scale, cols[0] * scale:cols[1] * scale] = 1.0
-    return m
-
-
-def latent_for(family, mask, h=H, w=W, seed=0):
-    shape = tm.latent_shape_for(family, mask.shape[0], h, w)
-    return {"samples": torch.randn(shape, generator=torch.Generator().manual_seed(seed)), "noise_mask": mask}
-
-
-def shape_recorder(model):
-    """A clone of `model` that records the spatial size of every model input."""
-    clone, sizes = model.clone(), []
-
-    def wrapper(apply_model, args):
-        sizes.append(tuple(args["input"].shape[-2:]))
-        return apply_model(args["input"], args["timestep"], **args["c"])
-    clone.set_model_unet_function_wrapper(wrapper)
-    return clone, sizes
-
-
-@pytest.fixture(scope="module")
-def sdxl(comfy):
-    return tm.tiny_sdxl(0), tm.conds_for("sdxl")
 
 
 @pytest.mark.parametrize("path", NODE_PATHS)
@@ -178,17 +149,6 @@ def test_a_cross_attention_patch_falls_back_to_the_whole_latent(sdxl, caplog):
     assert len(lines) == 1 and "cross-attention patch" in lines[0], lines
 
 
-def cond_recorder(model, key):
-    """A clone of `model` that records what the model receives as conditioning `key` (c_concat, ...)."""
-    clone, seen = model.clone(), []
-
-    def wrapper(apply_model, args):
-        seen.append(args["c"].get(key))
-        return apply_model(args["input"], args["timestep"], **args["c"])
-    clone.set_model_unet_function_wrapper(wrapper)
-    return clone, seen
-
-
 def test_inpainting_model_concat_is_cropped_with_the_latent(comfy):
     model, conds = tm.tiny_sdxl_inpaint(0), tm.conds_for("sdxl")
     latent = latent_for("sdxl", box_mask())
@@ -204,8 +164,8 @@ def test_inpainting_model_concat_is_cropped_with_the_latent(comfy):
     assert torch.equal(cropped[..., outside], whole[..., outside])
 
 
-def test_differential_diffusion_gets_the_cropped_mask(sdxl, comfy):
-    model, conds = sdxl
+def differential_diffusion(comfy, model):
+    """Differential Diffusion on `model`, and the masks its function is called with."""
     dd = comfy.nodes_differential_diffusion.DifferentialDiffusion.execute(model).result[0]
     dd_function, masks_seen = dd.model_options["denoise_mask_function"], []
 
@@ -213,21 +173,67 @@ def test_differential_diffusion_gets_the_cropped_mask(sdxl, comfy):
         masks_seen.append(denoise_mask)
         return dd_function(sigma, denoise_mask, extra_options=extra_options)
     dd.set_model_denoise_mask_function(spy)
+    return dd, masks_seen
+
+
+def issue_repro_latent(side=32):
+    """The defect's repro: a 256 px picture, a 32 px box mask at (96, 96): latent rows / columns 12..15."""
+    mask = torch.zeros(1, 1, side * 8, side * 8)
+    mask[..., 96:128, 96:128] = 1.0
+    return latent_for("sdxl", mask, side, side)
+
+
+def test_differential_diffusion_regenerating_every_pixel_samples_the_whole_latent(sdxl, comfy, caplog):
+    """DD's threshold reaches 0 at sigma_min, where normal / karras schedules end: its last step
+    regenerates every pixel of the whole latent (the host's own behaviour), so no box can leave the
+    rest as the uncropped run leaves it: the crop falls back to the whole latent, saying why."""
+    model, conds = sdxl
+    dd, _ = differential_diffusion(comfy, model)
+    latent = issue_repro_latent()
+    for scheduler in ("normal", "karras"):
+        whole = run("ksampler", dd, latent, conds=conds, scheduler=scheduler)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="LanPaint"):
+            cropped = run("ksampler", dd, latent, conds=conds, scheduler=scheduler, crop_padding=8)
+        assert torch.equal(cropped, whole), scheduler
+        assert not torch.equal(whole[..., :4, :4], tm.host_roundtrip(model, latent["samples"])[..., :4, :4])
+        lines = [r.getMessage() for r in caplog.records if "crop_padding" in r.getMessage()]
+        assert len(lines) == 1 and "denoise-mask function" in lines[0], lines
+
+
+@pytest.mark.parametrize("path", NODE_PATHS)
+def test_differential_diffusion_crop_agrees_with_the_whole_latent_outside_the_box(sdxl, comfy, path):
+    """With a schedule whose last sigma lies above sigma_min, DD regenerates only inside the mask:
+    the crop samples the box and leaves everything outside it as the uncropped run does."""
+    model, conds = sdxl
+    dd, _ = differential_diffusion(comfy, model)
+    latent = issue_repro_latent()
+    whole = run(path, dd, latent, conds=conds, scheduler="simple")
+    recording, sizes = shape_recorder(dd)
+    cropped = run(path, recording, latent, conds=conds, scheduler="simple", crop_padding=8)
+    assert set(sizes) == {(6, 6)}, sizes  # rows and columns 12..15, one latent pixel of padding
+    outside = torch.ones(32, 32, dtype=torch.bool)
+    outside[11:17, 11:17] = False
+    assert torch.equal(cropped[..., outside], whole[..., outside])
+    assert not torch.equal(cropped, whole) and torch.isfinite(cropped).all()
+
+
+def test_differential_diffusion_sees_the_full_mask_and_the_crop_regenerates_its_part(sdxl, comfy):
+    """The mask function is evaluated on the full mask (once per scheduled sigma to find the boxes,
+    then at every evaluation) and the crop regenerates the crop of its result."""
+    model, conds = sdxl
+    dd, masks_seen = differential_diffusion(comfy, model)
     soft = torch.zeros(1, 1, H * 8, W * 8)
     soft[..., 40:80, 96:152] = torch.linspace(0.1, 1, 56)  # a soft mask: DD regenerates it step by step
     latent = latent_for("sdxl", soft)
-    whole = run("ksampler", dd, latent, conds=conds, steps=4)
-    full_masks = masks_seen[:]
+    whole = run("ksampler", dd, latent, conds=conds, steps=4, scheduler="simple")
+    assert len(masks_seen) == 4
     masks_seen.clear()
-    cropped = run("ksampler", dd, latent, conds=conds, steps=4, crop_padding=16)
-    assert len(masks_seen) == len(full_masks) == 4
-    for full, part in zip(full_masks, masks_seen):
-        assert torch.equal(part, full[..., 3:12, 10:21])
+    cropped = run("ksampler", dd, latent, conds=conds, steps=4, scheduler="simple", crop_padding=16)
+    assert len(masks_seen) == 4 + 4 and all(m.shape[-2:] == (H, W) for m in masks_seen)
     outside = torch.ones(H, W, dtype=torch.bool)
     outside[3:12, 10:21] = False
-    # DD's threshold reaches 0 at the last step (sigma_min), where it regenerates every pixel of the
-    # whole latent, mask 0 included; the crop keeps everything outside the box exactly the input.
-    assert not torch.equal(whole[..., outside], cropped[..., outside])
+    assert torch.equal(cropped[..., outside], whole[..., outside])
     assert torch.equal(cropped[..., outside], tm.host_roundtrip(model, latent["samples"])[..., outside])
     assert torch.isfinite(cropped).all() and not torch.equal(cropped, whole)
 
@@ -240,14 +246,14 @@ def test_video_box_is_the_union_over_frames(comfy):
                       generator=torch.Generator().manual_seed(0))
     mask = torch.zeros(1, 1, 3, 16, 16)  # at the latent's size
     mask[:, :, 0, 3:5, 3:5] = 1.0
-    mask[:, :, 2, 9:11, 8:11] = 1.0
+    mask[:, :, 2, 4:7, 5:8] = 1.0  # touches frame 0's region in the union over frames: one region
     latent = {"samples": lat, "noise_mask": mask}
     whole = run("ksampler", model, latent, conds=conds, cfg=1.0)
     recording, sizes = shape_recorder(model)
     cropped = run("ksampler", recording, latent, conds=conds, cfg=1.0, crop_padding=16)  # 1 latent pixel (/16)
-    assert set(sizes) == {(12 - 2, 12 - 2)}, sizes  # rows 3..11 -> 2..12, columns 3..11 -> 2..12 (2x2 patches)
+    assert set(sizes) == {(8 - 2, 10 - 2)}, sizes  # rows 3..7 -> 2..8, columns 3..8 -> 2..10 (2x2 patches)
     outside = torch.ones(16, 16, dtype=torch.bool)
-    outside[2:12, 2:12] = False
+    outside[2:8, 2:10] = False
     assert torch.equal(cropped[..., outside], whole[..., outside])
     assert not torch.equal(cropped, whole) and torch.isfinite(cropped).all()
 
@@ -268,14 +274,6 @@ def test_reference_latent_of_the_latents_size_is_cropped_with_it(comfy):
     outside = torch.ones(H, W, dtype=torch.bool)
     outside[2:12, 10:22] = False
     assert torch.equal(cropped[..., outside], whole[..., outside])
-
-
-def hint_recorder(control):
-    """Record the hint the ControlNet's network receives (a forward pre-hook on the real module)."""
-    seen = []
-    handle = control.control_model.register_forward_pre_hook(
-        lambda module, args, kwargs: seen.append(kwargs["hint"].clone()), with_kwargs=True)
-    return seen, handle
 
 
 def test_controlnet_hints_are_cropped_with_the_latent(sdxl, comfy):

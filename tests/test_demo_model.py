@@ -169,5 +169,5 @@ def test_demo_workflow_samples_stock_and_lanpaint_on_the_server(comfy_server):
     hole = scenes.masks("half", HELD_OUT + 2, demo_model.SIZE)[0].numpy() > 0.5
     assert stock.shape == lanpaint.shape == truth.shape
     assert np.abs(stock - lanpaint)[hole].mean() > 0.01
-    for image in (stock, lanpaint):
-        assert np.abs(image - truth)[~hole].mean() < ROUND_TRIP_TARGET
+    for image in (stock, lanpaint):      # outside the hole: the scene, up to the decoder's round trip
+        assert np.abs(image - truth)[~hole].mean() < 2 * ROUND_TRIP_TARGET

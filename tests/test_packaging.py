@@ -14,12 +14,15 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from devtools.workflows.catalog import OLDEST_HOST  # the pinned PyPI host, the lowest one CI tests
+
 REPO = Path(__file__).resolve().parents[1]
 META = tomllib.loads((REPO / "pyproject.toml").read_text())
 PACK_CODE = ["__init__.py", "nodes", "lanpaint_core", "lanpaint_demo"]
 # Node ids are saved in users' workflows: they never change.
 PUBLISHED_NODE_IDS = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
-                      "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene", "LanPaintVideoMask"}
+                      "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene", "LanPaintVideoMask",
+                      "LanPaintCrop", "LanPaintStitch"}
 # The older LanPaint pack's public registry metadata (publisher scraed), which ours must not repeat.
 OLDER_PACK_ID = "LanPaint"
 OLDER_PACK_NODE_NAMES = {"LanPaint KSampler", "LanPaint KSampler (Advanced)", "LanPaint Mask Blend"}
@@ -119,16 +122,20 @@ def test_workflows_name_our_registry_id():
         assert {n["properties"].get("cnr_id") for n in ours} == {META["project"]["name"]}, path.name
 
 
-def test_requires_comfyui_is_the_range_ci_tests(comfy):
-    """requires-comfyui has an upper bound and holds the host under test and every host tree CI
-    runs the suite on (../shared/hosts), so adding a newer host to CI means moving the bound."""
+def test_requires_comfyui_is_the_lowest_tested_host_and_no_cap(comfy):
+    """requires-comfyui is exactly a lower bound: ComfyUI-Manager flags every host above an upper cap
+    as incompatible, and nothing in the pack depends on one. The bound holds the host under test and
+    every host tree CI runs the suite on (../shared/hosts), and is the lowest of them."""
     spec = SpecifierSet(META["tool"]["comfy"]["requires-comfyui"])
-    assert any(s.operator in ("<", "<=") for s in spec), "no upper bound: %s" % spec
+    assert [s.operator for s in spec] == [">="], "requires-comfyui must be one lower bound, no cap: %s" % spec
     hosts = {"host under test": _comfyui_version(comfy.path)}
     for tree in sorted((REPO.parent / "shared" / "hosts").glob("ComfyUI-*.tar.gz")):
         hosts[tree.name] = Version(tree.name[len("ComfyUI-"):-len(".tar.gz")])
     for where, version in hosts.items():
         assert spec.contains(version), "%s is ComfyUI %s, outside requires-comfyui %s" % (where, version, spec)
+    (bound,) = spec
+    assert Version(bound.version) == Version(OLDEST_HOST), (spec, OLDEST_HOST)
+    assert spec.contains(Version("99.0.0")), "a newer ComfyUI must not be flagged incompatible: %s" % spec
 
 
 def _comfyui_version(path):

@@ -38,6 +38,8 @@ from devtools.host import tiny_models as tm
 from devtools.host.comfy_env import load_comfy
 from devtools.tiny_loaders import infer_family, swap_loaders
 from tests.node_runner import latent_mask
+from tests.workflow_runs import (HOLE, OUTPAINT_RIGHT, SIZE, check_inpainted, input_image, saved_image,
+                                 tiny_prompt)
 from tests.video_files import read_video, write_video
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
@@ -55,11 +57,8 @@ def needs_host(name):
 
 def per_workflow(names=NAMES):
     return [pytest.param(name, marks=needs_host(name), id=name) for name in names]
-SIZE = 128                 # input image side (latent 16x16)
-HOLE = (40, 88)            # transparent square [40, 88) x [40, 88): the area to repaint
-OUTPAINT_RIGHT = 32        # test padding (the shipped workflow pads 256 px)
-TEST_STEPS = 3
-TEST_THINKING_STEPS = 2
+
+
 RUN_TIMEOUT_S = 90
 LATENT_IN, LATENT_OUT = "lanpaint_test_latent_in", "lanpaint_test_latent_out"   # SaveLatent node ids
 
@@ -80,15 +79,6 @@ def _load(name):
     return json.loads((WORKFLOW_DIR / (name + ".json")).read_text())
 
 
-def _input_image():
-    """RGB pattern with a transparent square (LoadImage: mask = 1 - alpha)."""
-    y, x = np.mgrid[0:SIZE, 0:SIZE]
-    rgb = np.stack([(x * 2) % 256, (y * 2) % 256, ((x + y) * 3) % 256], -1).astype(np.uint8)
-    alpha = np.full((SIZE, SIZE), 255, np.uint8)
-    alpha[HOLE[0]:HOLE[1], HOLE[0]:HOLE[1]] = 0
-    return np.dstack([rgb, alpha])
-
-
 FRAMES = 5                 # video workflows: 4k + 1 frames (Wan's VAE: latent frames k + 1)
 
 
@@ -97,7 +87,7 @@ def _video_inputs():
     pattern drifts; the hole is painted on the first and last frames, 32 px apart, and the node moves
     it 8 px right per frame in between (nodes/mask_keyframes.py computes the expected holes)."""
     mk = importlib.import_module(load_pack().__name__ + ".nodes.mask_keyframes")
-    rgb = _input_image()[..., :3]
+    rgb = input_image()[..., :3]
     frames = np.stack([np.roll(rgb, 4 * i, axis=1) for i in range(FRAMES)])
     painted = {}
     for i in (0, FRAMES - 1):
@@ -109,17 +99,10 @@ def _video_inputs():
 
 
 def _test_prompt(name, object_info):
-    """The shipped workflow as the browser would queue it, on tiny models with few steps."""
-    family, kind = mw.WORKFLOWS[name].family.tiny, mw.WORKFLOWS[name].kind
-    api = swap_loaders(wa.ui_to_api(_load(name), object_info), family)
-    for node in api.values():
-        inputs = node["inputs"]
-        if "steps" in inputs:
-            inputs["steps"] = TEST_STEPS
-        if "thinking_steps" in inputs:
-            inputs["thinking_steps"] = TEST_THINKING_STEPS
-        if node["class_type"] == "ImagePadForOutpaint":
-            inputs.update(right=OUTPAINT_RIGHT, feathering=8)
+    """The shipped workflow as the browser would queue it, on tiny models with few steps, saving the
+    latent that goes into the sampler and the one that comes out (SaveLatent nodes)."""
+    kind = mw.WORKFLOWS[name].kind
+    api = tiny_prompt(wa.ui_to_api(_load(name), object_info), mw.WORKFLOWS[name].family.tiny)
     (masked,) = [i for i, n in api.items() if n["class_type"] == "SetLatentNoiseMask"]
     (decode,) = [n for n in api.values() if n["class_type"] == "VAEDecode"]
     for node_id, samples in ((LATENT_IN, [masked, 0]), (LATENT_OUT, decode["inputs"]["samples"])):
@@ -224,7 +207,7 @@ def test_workflow_runs_on_tiny_models(server, object_info, name):
         loads = [n["inputs"]["image"] for n in api.values() if n["class_type"] == "LoadImage"]
         videos = [n["inputs"]["file"] for n in api.values() if n["class_type"] == "LoadVideo"]
         assert loads or videos, "%s loads no image or video" % name
-        rgba = _input_image()
+        rgba = input_image()
         holes = None
         for file_name in loads:
             Image.fromarray(rgba, "RGBA").save(server.base / "input" / file_name)
@@ -240,35 +223,49 @@ def test_workflow_runs_on_tiny_models(server, object_info, name):
         entry = server.wait_history(body["prompt_id"], timeout=RUN_TIMEOUT_S)
         st = entry["status"]
         assert st.get("status_str") == "success" and st.get("completed") is True, st
-        _check_kept_latent(server, name, entry, _host_mask(api, kind, rgba, holes))
+        if kind != "detail":     # the detail workflow samples crops: its latent is the crop's
+            _check_kept_latent(server, name, entry, _host_mask(api, kind, rgba, holes))
         if kind == "video":
             _check_video_output(server, api, entry, source, holes)
             return
         saves = [i for i, n in api.items() if n["class_type"] == "SaveImage"]
         assert saves
         for node_id in saves:
-            images = entry["outputs"][node_id]["images"]
-            assert len(images) == 1, images
-            f = images[0]
-            path = server.base / "output" / f["subfolder"] / f["filename"]
-            assert path.is_file(), "SaveImage output %s not written" % path
-            out = np.asarray(Image.open(path).convert("RGB")).astype(int)
+            out = saved_image(server, entry, node_id)
+            if kind != "outpaint":
+                check_inpainted(out, rgba)
+                continue
             rgb = rgba[..., :3].astype(int)
-            if kind == "outpaint":
-                assert out.shape == (SIZE, SIZE + OUTPAINT_RIGHT, 3), out.shape
-                keep = np.abs(out[:, :SIZE - 16] - rgb[:, :SIZE - 16])
-                new = out[:, SIZE:]
-                # the padded area came from the model, not ImagePadForOutpaint's flat 0.5 gray
-                assert np.abs(new - 127.5).mean() > 1.0, "outpainted area is still the gray padding"
-            else:
-                assert out.shape == (SIZE, SIZE, 3), out.shape
-                far = np.ones((SIZE, SIZE), bool)   # farther than the feather (9 px) from the hole
-                far[HOLE[0] - 12:HOLE[1] + 12, HOLE[0] - 12:HOLE[1] + 12] = False
-                keep = np.abs(out[far] - rgb[far])
-                inside = np.abs(out[HOLE[0]:HOLE[1], HOLE[0]:HOLE[1]] - rgb[HOLE[0]:HOLE[1], HOLE[0]:HOLE[1]])
-                assert inside.mean() > 2.0, "the masked area was not repainted (mean diff %.2f)" % inside.mean()
+            assert out.shape == (SIZE, SIZE + OUTPAINT_RIGHT, 3), out.shape
+            keep = np.abs(out[:, :SIZE - 16] - rgb[:, :SIZE - 16])
+            new = out[:, SIZE:]
+            # the padded area came from the model, not ImagePadForOutpaint's flat 0.5 gray
+            assert np.abs(new - 127.5).mean() > 1.0, "outpainted area is still the gray padding"
             # Mask Blend pastes the original back outside the mask (8-bit PNG round trip: +-1)
             assert keep.max() <= 1, "pixels outside the mask changed by up to %d" % keep.max()
+
+
+DETAIL_WORKFLOW = "lanpaint_sdxl_detail_inpaint"
+TWO_HOLES = ((16, 40, 16, 40), (80, 104, 60, 120))   # crops of two sizes: two runs of the sampler
+
+
+@pytest.mark.parametrize("name", per_workflow([DETAIL_WORKFLOW]))
+def test_detail_workflow_repaints_two_regions_of_different_sizes(server, object_info, name):
+    """LanPaint FLD Crop gives a list of two crop batches: the host runs VAE Encode, the sampler and
+    VAE Decode once per crop size and LanPaint FLD Stitch gets both."""
+    with server.explain():
+        api, _ = _test_prompt(name, object_info)
+        rgba = input_image(TWO_HOLES)
+        (load,) = [n for n in api.values() if n["class_type"] == "LoadImage"]
+        load["inputs"]["image"] = "two_holes.png"
+        (server.base / "input").mkdir(exist_ok=True)
+        Image.fromarray(rgba, "RGBA").save(server.base / "input" / "two_holes.png")
+        status, body = server.request("/prompt", {"prompt": api, "client_id": "lanpaint-workflow-test"})
+        assert status == 200 and not body.get("node_errors"), body
+        entry = server.wait_history(body["prompt_id"], timeout=RUN_TIMEOUT_S)
+        assert entry["status"].get("status_str") == "success", entry["status"]
+        (save_id,) = [i for i, n in api.items() if n["class_type"] == "SaveImage"]
+        check_inpainted(saved_image(server, entry, save_id), rgba, TWO_HOLES)  # both crops came back
 
 
 def _check_video_output(server, api, entry, source, holes):

@@ -81,12 +81,13 @@ class GaussianField:
     def conditional(self, known: torch.Tensor, regen: torch.Tensor, window=None):
         """Exact law N(mean [k], cov [k, k]) of the pixels where ``regen`` [h, w] (bool) is set,
         row-major, given the others of ``known`` [h, w] -- all of them, or (``window`` =
-        (top, bottom, left, right)) only those inside that window, the law a model that is shown
-        only the window conditions on."""
+        (top, bottom, left, right), or a list of such boxes) only those inside the window(s), the
+        law a model that is shown only the window(s) conditions on."""
         h, w = known.shape
         inside = torch.zeros(h, w, dtype=torch.bool)
-        top, bottom, left, right = window if window is not None else (0, h, 0, w)
-        inside[top:bottom, left:right] = True
+        windows = [(0, h, 0, w)] if window is None else [window] if isinstance(window[0], int) else window
+        for top, bottom, left, right in windows:
+            inside[top:bottom, left:right] = True
         u = regen.flatten()
         k = (~regen & inside).flatten()
         cov = self.covariance(h, w)

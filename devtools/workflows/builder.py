@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from devtools.workflows.catalog import EXAMPLE_IMAGE, EXAMPLE_VIDEO, MODELS
+from devtools.workflows.catalog import WORKFLOW_CROP_PADDING, EXAMPLE_IMAGE, EXAMPLE_VIDEO, MODELS
 from devtools.workflows.families import Family
 from devtools.workflows.graph import Graph, Node
 
@@ -25,6 +25,7 @@ NEGATIVE = "blurry, low quality, watermark, text, deformed"
 PROMPT_MODE = "Image First"
 FEATHER = 9                  # LanPaint FLD Mask Blend's seam width
 OUTPAINT_RIGHT, OUTPAINT_FEATHERING = 256, 24
+DETAIL_SIZE = 1024                         # LanPaint FLD Crop's target: SD XL's native size
 DEMO_SCENE_SEED, DEMO_SIZE = 100000, 64   # the first held-out demo scene, at the demo model's size
 
 TUNING = """
@@ -49,8 +50,10 @@ TUNING = """
 class Workflow:
     """One bundled workflow: a family and what the graph around it does.
 
-    kind: "inpaint" (Load Image, transparent = repaint), "outpaint" (Pad for Outpainting), "video" (a
-    video, masked in LanPaint FLD Video Mask's editor) or "demo" (the pack's demo scene and hole).
+    kind: "inpaint" (Load Image, transparent = repaint), "outpaint" (Pad for Outpainting), "detail" (Load
+    Image, each region cut out at the model's native size by LanPaint FLD Crop and put back by LanPaint FLD
+    Stitch), "video" (a video, masked in LanPaint FLD Video Mask's editor) or "demo" (the pack's demo
+    scene and hole).
     sampler: "lanpaint" (LanPaint FLD KSampler), "custom" (LanPaint FLD Sampler + SamplerCustomAdvanced),
     "apply" (Apply LanPaint FLD + the stock KSampler) or "compare" (the stock KSampler and LanPaint FLD
     KSampler side by side). title / subtitle: the thumbnail's; heading: the note's (default "LanPaint · title");
@@ -81,6 +84,7 @@ class Source(NamedTuple):
     encoded: Node       # VAEEncode
     original: tuple     # (node, output): the pixels Mask Blend pastes back
     mask: tuple         # (node, output): the mask
+    stitch: tuple | None = None   # (node, output): LanPaint FLD Crop's record, where the source is crops
 
 
 def files_md(files: list[str]) -> str:
@@ -209,6 +213,16 @@ def _video_source(g: Graph, wf: Workflow, vae: Node) -> Source:
     return _encode_masked(g, 2, (frames, "images"), (mask, "MASK"), vae, (frames, "images"))
 
 
+def _detail_source(g: Graph, wf: Workflow, vae: Node) -> Source:
+    """Load Image -> LanPaint FLD Crop: every region of the mask with context, at the model's native size."""
+    load = g.add("LoadImage", 1, title="Load Image (transparent = repaint)", image=EXAMPLE_IMAGE)
+    cut = g.add("LanPaintCrop", 2, color=LANPAINT_COLOR, padding=WORKFLOW_CROP_PADDING, target_size=DETAIL_SIZE)
+    g.link(load, "IMAGE", cut, "image")
+    g.link(load, "MASK", cut, "mask")
+    source = _encode_masked(g, 2, (cut, "image"), (cut, "mask"), vae, (load, "IMAGE"))
+    return source._replace(stitch=(cut, "stitch"))
+
+
 def _demo_source(g: Graph, wf: Workflow, vae: Node) -> Source:
     scene = g.add("LanPaintDemoScene", 1, title="Demo scene and hole", color=LANPAINT_COLOR, control="fixed",
                   seed=DEMO_SCENE_SEED, hole="box", size=DEMO_SIZE)
@@ -217,7 +231,8 @@ def _demo_source(g: Graph, wf: Workflow, vae: Node) -> Source:
     return _encode_masked(g, 2, (scene, "image"), (scene, "mask"), vae, (scene, "image"))
 
 
-SOURCES = {"inpaint": _image_source, "outpaint": _outpaint_source, "video": _video_source, "demo": _demo_source}
+SOURCES = {"inpaint": _image_source, "outpaint": _outpaint_source, "video": _video_source, "demo": _demo_source,
+           "detail": _detail_source}
 
 
 # ----------------------------------------------------------------------------- samplers
@@ -295,10 +310,15 @@ def _decode_blend_save(g: Graph, col: int, wf: Workflow, sampled: tuple, vae: No
     dec = g.add("VAEDecode", col)
     g.link(*sampled, dec, "samples")
     g.link(vae, "VAE", dec, "vae")
-    blend = g.add("LanPaintMaskBlend", col, color=LANPAINT_COLOR, feather=FEATHER)
-    g.link(*source.original, blend, "original")
-    g.link(dec, "IMAGE", blend, "inpainted")
-    g.link(*source.mask, blend, "mask")
+    if source.stitch is not None:        # crops go back into the picture, feathered inside the mask
+        blend = g.add("LanPaintStitch", col, color=LANPAINT_COLOR)
+        g.link(*source.stitch, blend, "stitch")
+        g.link(dec, "IMAGE", blend, "image")
+    else:
+        blend = g.add("LanPaintMaskBlend", col, color=LANPAINT_COLOR, feather=FEATHER)
+        g.link(*source.original, blend, "original")
+        g.link(dec, "IMAGE", blend, "inpainted")
+        g.link(*source.mask, blend, "mask")
     if wf.kind == "video":
         save = g.add("SaveAnimatedWEBP", col + 1, filename_prefix=prefix, fps=16.0, lossless=True, quality=90,
                      method="default")
