@@ -31,7 +31,10 @@ class MethodSampler(comfy.samplers.Sampler):
             return model_wrap(x, sigma, model_options=options, seed=seed)
 
         generator = torch.Generator(device=latent_image.device).manual_seed(self.seed)
-        out = self.method(denoise, latent_image, denoise_mask, sigmas, flow=flow, generator=generator)
+        # no graph across steps (the host runs nodes in inference mode); the gradient methods enable
+        # grad only around their own backward pass (baselines/steps.residual_gradient)
+        with torch.no_grad():
+            out = self.method(denoise, latent_image, denoise_mask, sigmas, flow=flow, generator=generator)
         return model_sampling.inverse_noise_scaling(sigmas[-1], out)
 
 
