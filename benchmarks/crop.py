@@ -27,7 +27,7 @@ scaled_dot_product_attention (ComfyUI's --use-pytorch-cross-attention, what it p
 GPUs); --host-attention keeps the host's CPU default (sub-quadratic attention, ~6x slower on the
 2048^2 latent, which makes the crop's gain larger still).
 
-Exactness (--part exactness): devtools/host/analytic_field.py -- a Gaussian random field over a
+Exactness (--part exactness): devtools/host/analytic_models.py -- a Gaussian random field over a
 one-channel 40 x 40 latent (separable squared-exponential correlation of length l latent pixels,
 nugget 0.05) mounted in a real EPS BaseModel with a denoiser that is exact for whatever window it
 is shown, so cropped LanPaint meets the exact denoiser of the crop and loses only the far context.
@@ -57,11 +57,10 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
+from devtools.lanpaint_pack import REPO_ROOT
 from devtools.workflows.catalog import WORKFLOW_CROP_PADDING  # the padding the bundled workflows use
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = REPO_ROOT / "benchmarks" / "results"
 
 # glibc keeps freed blocks below a dynamic mmap threshold (up to 32 MiB) for reuse, which would hide
@@ -180,7 +179,7 @@ def disc_mask(side: int, area: float):
 
 def speed(emit, args, env, pack):
     import torch
-    from devtools.host import tiny_models as tm
+    from devtools.host import tiny_families as fam
     pictures = (BAR_PICTURE,) if args.quick else SPEED_PICTURES
     areas = (BAR_AREA,) if args.quick else MASK_AREAS
     paddings = (WORKFLOW_CROP_PADDING,) if args.quick else SPEED_PADDINGS
@@ -195,10 +194,10 @@ def speed(emit, args, env, pack):
          f"{'wall s':>8} {'model s':>8} {'peak MiB':>8} {'x time':>7} {'x Mpx':>6} {'x peak':>6}")
     table = {}
     for family in models:
-        base = tm.builder_for(family)(seed=0)
+        base = fam.builder_for(family)(seed=0)
         model, counter = counting(base)
-        conds = tm.conds_for(family)
-        channels = tm.latent_shape_for(family)[1]
+        conds = fam.conds_for(family)
+        channels = fam.latent_shape_for(family)[1]
         for picture in pictures:
             side = picture // 8
             latent = torch.randn((1, channels, side, side), generator=torch.Generator().manual_seed(1))
@@ -263,8 +262,8 @@ def field_table(emit, pack, regen, lengths, runs, n, steps):
     exact-sample floor, then each of `runs` (label, crop_padding, seed); returns {(length, label): row}."""
     import torch
     from benchmarks.analytic import gaussian_kl
-    from devtools.host.analytic_field import GaussianField, analytic_field_model, exact_gaussian_kl, gaussian_mean_kl
-    from devtools.host.tiny_models import analytic_conds
+    from devtools.host.analytic_models import (GaussianField, analytic_conds, analytic_field_model,
+                                               exact_gaussian_kl, gaussian_mean_kl)
     from lanpaint_core.crop import regen_boxes
     h, w = regen.shape
     mask = regen.float()[None, None]
@@ -368,7 +367,7 @@ def discs_mask(side: int, area: float, centres, band: int = 0):
 
 def regions(emit, args, env, pack):
     import torch
-    from devtools.host import tiny_models as tm
+    from devtools.host import tiny_families as fam
     from lanpaint_core.crop import regen_box
     host_model = importlib.import_module(pack.__name__ + ".nodes.host_model")
     pad = WORKFLOW_CROP_PADDING
@@ -384,9 +383,9 @@ def regions(emit, args, env, pack):
     side = BAR_PICTURE // 8
     ratios = {}
     for family in models:
-        model, counter = counting(tm.builder_for(family)(seed=0))
-        conds = tm.conds_for(family)
-        latent = torch.randn((1, tm.latent_shape_for(family)[1], side, side),
+        model, counter = counting(fam.builder_for(family)(seed=0))
+        conds = fam.conds_for(family)
+        latent = torch.randn((1, fam.latent_shape_for(family)[1], side, side),
                              generator=torch.Generator().manual_seed(1))
         rows = {}
         for label, band in (("one box", REGION_BAND), ("two boxes", 0)):

@@ -1,5 +1,6 @@
-"""Exactness benchmark (METHOD.md §6): inpaint synthetic 2-D data with exact analytic denoisers
-and measure the KL divergence of the sampled unknown coordinate to the exact conditional law.
+"""Exactness benchmark (the LanPaint paper's synthetic-data check; README, "How exact is it?"):
+inpaint synthetic 2-D data with exact analytic denoisers and measure the KL divergence of the
+sampled unknown coordinate to the exact conditional law.
 
     python -m benchmarks.exactness [--quick] [--part 2d|nd|all] [--out DIR] [--samples N] [--set name=value ...]
 

@@ -25,9 +25,8 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from devtools.lanpaint_pack import REPO_ROOT
 
 CFG = 3.0
 SEED = 0
@@ -42,11 +41,12 @@ def _setup(device):
     import torch
     torch.set_num_threads(1)
     from devtools.host.comfy_env import load_comfy
+    from devtools.host import tiny_families as fam
     from devtools.host import tiny_models as tm
     from devtools.lanpaint_pack import load_pack
     env = load_comfy()
     pack = load_pack()
-    return torch, env, tm, pack
+    return torch, env, tm, fam, pack
 
 
 class CallCounter:
@@ -77,7 +77,7 @@ class CallCounter:
 
 class Bench:
     def __init__(self, device, size):
-        self.torch, self.env, self.tm, self.pack = _setup(device)
+        self.torch, self.env, self.tm, self.fam, self.pack = _setup(device)
         torch = self.torch
         self.cuda = device == "cuda"
         self.sync = torch.cuda.synchronize if self.cuda else (lambda: None)
@@ -85,10 +85,10 @@ class Bench:
         base = self.tm.tiny_sdxl(seed=0)
         self.model = base.clone()
         self.model.set_model_unet_function_wrapper(self.counter)
-        self.pos, self.neg = self.tm.sdxl_conds()
+        self.pos, self.neg = self.fam.sdxl_conds()
         g = torch.Generator().manual_seed(1)
         self.latent = torch.randn((1, 4, size, size), generator=g)
-        self.mask = self.tm.half_mask(size, size)
+        self.mask = self.fam.half_mask(size, size)
         nodes = self.pack.NODE_CLASS_MAPPINGS
         self.lanpaint = nodes["LanPaintKSamplerAdvanced"]()
         req = nodes["LanPaintKSamplerAdvanced"].INPUT_TYPES()["required"]

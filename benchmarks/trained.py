@@ -40,7 +40,8 @@ from pathlib import Path
 
 import torch
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from devtools.lanpaint_pack import REPO_ROOT
+
 METHODS = ("stock", "LanPaint FLD", "Differential Diffusion")   # LanPaint FLD = its defaults (5 thinking steps)
 EXTRA_METHODS = ("LanPaint 0", "LanPaint 2", "LanPaint 10")
 SCHEDULER = "simple"

@@ -35,7 +35,7 @@ import importlib
 import re
 from pathlib import Path
 
-from devtools.host.tiny_models import LOADER_FAMILIES as FAMILIES
+from devtools.host.stand_ins import LOADER_FAMILIES as FAMILIES
 
 TINY_PACK_NAME = "lanpaint_test_models"
 
@@ -145,7 +145,7 @@ def _bypass(prompt: dict) -> None:
 def swap_loaders(api_prompt: dict, family: str | None = None, seed: int = 0) -> dict:
     """A new API prompt with every loader replaced by the tiny loader of ``family``.
 
-    family: one of tiny_models.LOADER_FAMILIES; None infers it (see ``infer_family``). seed: the tiny
+    family: one of stand_ins.LOADER_FAMILIES; None infers it (see ``infer_family``). seed: the tiny
     weights' seed (the same for every loader, so a UNETLoader + CLIP + VAE trio matches a
     checkpoint loader's). Node ids and output slots are kept; ``_meta`` titles get " (tiny)".
     Raises ValueError for a loader without a tiny stand-in or a link to a slot the tiny loader

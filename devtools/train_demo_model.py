@@ -30,8 +30,8 @@ from pathlib import Path
 import torch
 
 from devtools.host.comfy_env import load_comfy
+from devtools.lanpaint_pack import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 VAE_SCENE_OFFSET = 50000      # the VAE sees seeds VAE_SCENE_OFFSET .. HELD_OUT_SEED - 1, cycling
 SAMPLES_PNG = REPO_ROOT / "docs" / "demo_model_samples.png"
 LOG_EVERY = 100

@@ -18,7 +18,8 @@ def bi_guided_centre(z, x0, x0_big, known, regen, sqrt_abar, lam: float):
 
 
 def bi_guided_score(z, x0, x0_big, known, regen, abar, one_minus_abar, lam: float):
-    """The BiG score itself (for reference and tests): A * (centre - z) per region."""
+    """The BiG score itself: A * (centre - z) per region. Used by the tests only (the solver needs
+    the centre alone), to check the centre split against the method's formula."""
     centre = bi_guided_centre(z, x0, x0_big, known, regen, abar.sqrt(), lam)
     stiffness = torch.where(regen, 1.0, 1.0 + lam) / one_minus_abar
     return stiffness * (centre - z)

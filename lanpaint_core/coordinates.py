@@ -41,6 +41,8 @@ def add_noise(x0: torch.Tensor, noise: torch.Tensor, sigma: torch.Tensor, flow: 
     return x0 + sigma * noise
 
 
+# Used by the tests only (the sampler never converts between the two): the correspondence under
+# which VE and flow coordinates give the same VP state.
 def ve_sigma_from_flow(t: torch.Tensor) -> torch.Tensor:
     """The VE sigma with the same signal-to-noise ratio as flow time t."""
     return t / (1 - t)

@@ -67,6 +67,7 @@ def build_diffusion_model(state_dict: dict | None = None):
     model = config.get_model({}, "")
     if state_dict is not None:
         model.diffusion_model.load_state_dict(state_dict, strict=True)
+        model.requires_grad_(False)      # an inference model, as loaded checkpoints are
     return model
 
 
@@ -97,6 +98,7 @@ def load_vae(path: Path | None = None):
     vae = comfy.sd.VAE(sd=read_weights(path or VAE_FILE),
                        config={"params": {"ddconfig": vae_config(), "embed_dim": LATENT_CHANNELS}})
     vae.throw_exception_if_invalid()
+    vae.first_stage_model.requires_grad_(False)
     # the config path keeps SD1's defaults (4 channels, 8x); these describe this VAE
     vae.latent_channels = LATENT_CHANNELS
     vae.downscale_ratio = vae.upscale_ratio = DOWNSCALE

@@ -40,14 +40,14 @@ def check_sigmas(sigmas):
 
 
 def mask_batch(mask_shape, latent_shape):
-    """Batch of a noise mask as ComfyUI reads it for this latent (comfy.utils.reshape_mask), or None.
+    """Batch of a noise mask as ComfyUI reads it for this latent (comfy.utils.reshape_mask).
 
     Image latent [B,C,h,w]: [b,H,W] or [b,c,H,W] has batch b, [H,W] batch 1 (the host reads a
     mask's leading dims as batch; a latent-shaped [B,C,H,W] mask is accepted as batch B).
     Video latent [B,C,T,h,w]: a mask of fewer than 5 dims ([frames,1,H,W], [frames,H,W], [H,W]) is
     the frames of one video, resampled over time and used for every video: batch 1; a 5-D mask
-    [b,1,frames,H,W] has batch b. Other latents (the host's packed audio+video [B,1,N]) have no
-    spatial reading: None.
+    [b,1,frames,H,W] has batch b. A mask of fewer than 2 dims has no H and W: 0, which matches no
+    latent. Other latents (the host's packed audio+video [B,1,N]) have no spatial reading: None.
     """
     if len(mask_shape) < 2:
         return 0

@@ -9,7 +9,7 @@ from ..lanpaint_core.params import check_thinking_steps
 from .inputs import check_finite_inputs
 
 PROMPT_MODES = ("Image First", "Prompt First")
-PROMPT_FIRST_BIG_CFG = -0.5  # the method's "prompt first" BiG scale (METHOD.md §3)
+PROMPT_FIRST_BIG_CFG = -0.5  # the LanPaint authors' "prompt first" BiG scale (paper: the BiG score; README, Nodes)
 BIG_CFG_AUTO = -101.0  # big_cfg widget value meaning "auto": the sampler's cfg (or Prompt First's scale)
 WHOLE_LATENT = -1  # crop_padding meaning "sample the whole latent"
 MAX_CROP_PADDING = 16384

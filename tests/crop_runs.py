@@ -3,6 +3,7 @@ of what the model receives."""
 import pytest
 import torch
 
+from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
 
 H = W = 24  # latent pixels
@@ -22,7 +23,7 @@ def box_mask(h=H, w=W, rows=(5, 10), cols=(12, 19), batch=1, scale=8):
 
 
 def latent_for(family, mask, h=H, w=W, seed=0):
-    shape = tm.latent_shape_for(family, mask.shape[0], h, w)
+    shape = fam.latent_shape_for(family, mask.shape[0], h, w)
     return {"samples": torch.randn(shape, generator=torch.Generator().manual_seed(seed)), "noise_mask": mask}
 
 
@@ -59,4 +60,4 @@ def hint_recorder(control):
 @pytest.fixture(scope="module")
 def sdxl(comfy):
     """Tiny seeded SD XL and its conditioning."""
-    return tm.tiny_sdxl(0), tm.conds_for("sdxl")
+    return tm.tiny_sdxl(0), fam.conds_for("sdxl")

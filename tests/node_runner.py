@@ -1,7 +1,7 @@
 """Run each sampler-side LanPaint node, and its stock counterpart, the way a graph would."""
 import torch
 
-from devtools.host import tiny_models as tm
+from devtools.host import tiny_families as fam
 from devtools.host.comfy_env import load_comfy
 from devtools.lanpaint_pack import load_pack
 
@@ -104,8 +104,8 @@ def cancelling_clone(model, at_call):
 
 
 def masked_latent(family, batch=1, seed=0, mask=None):
-    shape = tm.latent_shape_for(family, batch)
+    shape = fam.latent_shape_for(family, batch)
     lat = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
     if mask is None:
-        mask = tm.half_mask(shape[-2] * 8, shape[-1] * 8, batch)
+        mask = fam.half_mask(shape[-2] * 8, shape[-1] * 8, batch)
     return {"samples": lat, "noise_mask": mask}

@@ -32,11 +32,11 @@ from PIL import Image
 
 from devtools import make_workflows as mw
 from devtools.host import compat
+from devtools.lanpaint_pack import REPO_ROOT
 from devtools.workflows.catalog import EXAMPLE_IMAGE
-from tests.browser_session import SCREENSHOT_DIR, STEP_TIMEOUT_MS, TESTS_DIR, frontend, playwright
+from tests.browser_session import SCREENSHOT_DIR, STEP_TIMEOUT_MS, frontend, playwright
 from tests.workflow_runs import check_inpainted, input_image, saved_image, tiny_prompt
 
-REPO_ROOT = TESTS_DIR.parent
 WORKFLOWS_DIR = REPO_ROOT / "workflows"
 GENERATED = "_generated_all_lanpaint_nodes"
 UNKNOWN_TYPE = "LanPaintNoSuchNodeForTest"

@@ -5,6 +5,8 @@ import logging
 import pytest
 import torch
 
+from devtools.host import model_calls as mc
+from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
 from devtools.host.compat import has_model_class, requires_host
 from tests.crop_runs import H, W, box_mask, cond_recorder, hint_recorder, latent_for, sdxl, shape_recorder  # noqa: F401
@@ -38,7 +40,7 @@ def test_crop_covering_the_latent_is_the_whole_latent_run(sdxl, path):
 
 
 def test_flux_box_snaps_to_its_2x2_patches(comfy):
-    model, conds = tm.tiny_flux(0), tm.conds_for("flux")
+    model, conds = tm.tiny_flux(0), fam.conds_for("flux")
     latent = latent_for("flux", box_mask())
     whole = run("ksampler", model, latent, conds=conds)
     recording, sizes = shape_recorder(model)
@@ -82,7 +84,7 @@ def test_previews_get_the_whole_picture(sdxl, comfy):
     lp = node("LanPaintSampler").get_sampler("euler", 2, "Image First", **method_defaults(), crop_padding=8)[0]
     latent = latent_for("sdxl", box_mask())
     lat = latent["samples"]
-    sigmas = tm.sigmas_for(model, "normal", 3)
+    sigmas = mc.sigmas_for(model, "normal", 3)
     noise = torch.randn(lat.shape, generator=torch.Generator().manual_seed(3))
     mask = comfy.utils.reshape_mask(latent["noise_mask"], lat.shape)
     seen = []
@@ -150,7 +152,7 @@ def test_a_cross_attention_patch_falls_back_to_the_whole_latent(sdxl, caplog):
 
 
 def test_inpainting_model_concat_is_cropped_with_the_latent(comfy):
-    model, conds = tm.tiny_sdxl_inpaint(0), tm.conds_for("sdxl")
+    model, conds = tm.tiny_sdxl_inpaint(0), fam.conds_for("sdxl")
     latent = latent_for("sdxl", box_mask())
     whole_model, whole_seen = cond_recorder(model, "c_concat")
     whole = run("ksampler", whole_model, latent, conds=conds)
@@ -196,7 +198,7 @@ def test_differential_diffusion_regenerating_every_pixel_samples_the_whole_laten
         with caplog.at_level(logging.INFO, logger="LanPaint"):
             cropped = run("ksampler", dd, latent, conds=conds, scheduler=scheduler, crop_padding=8)
         assert torch.equal(cropped, whole), scheduler
-        assert not torch.equal(whole[..., :4, :4], tm.host_roundtrip(model, latent["samples"])[..., :4, :4])
+        assert not torch.equal(whole[..., :4, :4], mc.host_roundtrip(model, latent["samples"])[..., :4, :4])
         lines = [r.getMessage() for r in caplog.records if "crop_padding" in r.getMessage()]
         assert len(lines) == 1 and "denoise-mask function" in lines[0], lines
 
@@ -234,7 +236,7 @@ def test_differential_diffusion_sees_the_full_mask_and_the_crop_regenerates_its_
     outside = torch.ones(H, W, dtype=torch.bool)
     outside[3:12, 10:21] = False
     assert torch.equal(cropped[..., outside], whole[..., outside])
-    assert torch.equal(cropped[..., outside], tm.host_roundtrip(model, latent["samples"])[..., outside])
+    assert torch.equal(cropped[..., outside], mc.host_roundtrip(model, latent["samples"])[..., outside])
     assert torch.isfinite(cropped).all() and not torch.equal(cropped, whole)
 
 
@@ -261,8 +263,8 @@ def test_video_box_is_the_union_over_frames(comfy):
 @requires_host(has_model_class("QwenImage"), "the Qwen-Image model class QwenImage")
 def test_reference_latent_of_the_latents_size_is_cropped_with_it(comfy):
     model = tm.tiny_qwen_image(0)
-    ref = tm.reference_latent((1, 16, 1, H, W))
-    conds = tm._plain_conds(1, reference_latents=[ref])
+    ref = fam.reference_latent((1, 16, 1, H, W))
+    conds = fam.plain_conds(1, reference_latents=[ref])
     latent = latent_for("qwen_image", box_mask())
     whole_model, whole_seen = cond_recorder(model, "ref_latents")
     whole = run("ksampler", whole_model, latent, conds=conds)

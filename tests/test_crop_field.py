@@ -3,8 +3,8 @@ real flow BaseModel, is the exact posterior mean of whatever window it is shown 
 import pytest
 import torch
 
-from devtools.host import tiny_models as tm
-from devtools.host.analytic_field import GaussianField, analytic_field_model, exact_gaussian_kl
+from devtools.host import analytic_models as am
+from devtools.host import model_calls as mc
 
 
 def _dense_posterior_mean(field, x, alpha, s):
@@ -20,10 +20,10 @@ def _dense_posterior_mean(field, x, alpha, s):
 
 @pytest.mark.parametrize("flow", [False, True])
 def test_mounted_field_denoiser_is_exact_for_any_window(comfy, flow):
-    field = GaussianField(length=2.5, nugget=0.05)
-    model = analytic_field_model(field, flow=flow)
+    field = am.GaussianField(length=2.5, nugget=0.05)
+    model = am.analytic_field_model(field, flow=flow)
     ms = model.get_model_object("model_sampling")
-    pos, _ = tm.analytic_conds()
+    pos, _ = am.analytic_conds()
     g = torch.Generator().manual_seed(0)
     for h, w in ((7, 5), (4, 9)):   # windows of any size: the model is handed crops
         sigma = torch.tensor([0.3, 2.0])
@@ -33,14 +33,14 @@ def test_mounted_field_denoiser_is_exact_for_any_window(comfy, flow):
         one = torch.ones(2, 1, 1, 1)
         s = ms.noise_scaling(sigma, one, torch.zeros_like(one)).double().reshape(2)
         alpha = ms.noise_scaling(sigma, torch.zeros_like(one), one).double().reshape(2)
-        got = tm.predict_denoised(model, x, sigma, pos).double()
+        got = mc.predict_denoised(model, x, sigma, pos).double()
         want = _dense_posterior_mean(field, x, alpha, s)
         assert got.shape == x.shape
         assert torch.allclose(got, want, atol=2e-5, rtol=1e-4), float((got - want).abs().max())
 
 
 def test_field_law_and_conditionals():
-    field = GaussianField(length=3.0, nugget=0.1)
+    field = am.GaussianField(length=3.0, nugget=0.1)
     h, w = 6, 7
     cov = field.covariance(h, w)
     assert torch.allclose(cov.diagonal(), torch.ones(h * w, dtype=torch.float64))
@@ -61,5 +61,5 @@ def test_field_law_and_conditionals():
     assert torch.allclose(cov_all, cov[u][:, u] - gain @ cov[k][:, u])
     mean_win, cov_win = field.conditional(known, regen, window=(1, 5, 2, 6))
     assert torch.linalg.eigvalsh(cov_win - cov_all).min() > -1e-12
-    assert exact_gaussian_kl(mean_win, cov_win, mean_all, cov_all) > 1e-4
-    assert exact_gaussian_kl(mean_all, cov_all, mean_all, cov_all) == pytest.approx(0, abs=1e-12)
+    assert am.exact_gaussian_kl(mean_win, cov_win, mean_all, cov_all) > 1e-4
+    assert am.exact_gaussian_kl(mean_all, cov_all, mean_all, cov_all) == pytest.approx(0, abs=1e-12)

@@ -3,6 +3,7 @@ back exactly; on tiny real models through every node."""
 import pytest
 import torch
 
+from devtools.host import model_calls as mc
 from devtools.host import tiny_models as tm
 from lanpaint_core.crop import crop
 from tests.crop_runs import (H, W, hint_recorder, latent_for, recorder, regions_mask, sdxl,  # noqa: F401
@@ -132,7 +133,7 @@ def test_previews_and_progress_span_every_box(sdxl, comfy):
     noise = torch.randn(lat.shape, generator=torch.Generator().manual_seed(3))
     mask = comfy.utils.reshape_mask(latent["noise_mask"], lat.shape)
     seen = []
-    out = comfy.sample.sample_custom(model, noise, 3.0, lp, tm.sigmas_for(model, "normal", 3), pos, neg, lat,
+    out = comfy.sample.sample_custom(model, noise, 3.0, lp, mc.sigmas_for(model, "normal", 3), pos, neg, lat,
                                      noise_mask=mask, disable_pbar=True, seed=1,
                                      callback=lambda step, x0, x, total: seen.append((step, x0.clone(), total)))
     assert [s for s, _, _ in seen] == list(range(18)) and {t for _, _, t in seen} == {18}  # two runs of 9 calls

@@ -7,6 +7,7 @@ import textwrap
 import pytest
 import torch
 
+from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
 from devtools.lanpaint_pack import load_pack
 from tests.node_runner import NODE_PATHS, masked_latent, run
@@ -34,7 +35,7 @@ def refiners_built(monkeypatch):
 @pytest.mark.parametrize("path", NODE_PATHS)
 def test_one_refiner_per_run(comfy, refiners_built, path):
     model = tm.tiny_sd3(0)
-    run(path, model, masked_latent("sd3"), conds=tm.conds_for("sd3"), steps=4, thinking=3, sampler="heun")
+    run(path, model, masked_latent("sd3"), conds=fam.conds_for("sd3"), steps=4, thinking=3, sampler="heun")
     assert len(refiners_built) == 1  # 4 steps x (3 + 1) calls + heun's corrector calls, one refiner
 
 
@@ -42,10 +43,10 @@ def test_refiner_rebuilt_only_when_the_mask_changes(comfy, refiners_built):
     """Differential Diffusion changes the mask per step; a refiner per distinct mask, no more."""
     model = tm.tiny_sdxl(0)
     dd = comfy.nodes_differential_diffusion.DifferentialDiffusion.execute(model).result[0]
-    shape = tm.latent_shape_for("sdxl")
+    shape = fam.latent_shape_for("sdxl")
     mask = torch.linspace(0, 1, shape[-1] * 8).expand(1, shape[-2] * 8, -1).clone()
     latent = {"samples": masked_latent("sdxl")["samples"], "noise_mask": mask}
-    run("ksampler", dd, latent, conds=tm.conds_for("sdxl"), steps=6, thinking=2)
+    run("ksampler", dd, latent, conds=fam.conds_for("sdxl"), steps=6, thinking=2)
     distinct = [m for i, m in enumerate(refiners_built) if i == 0 or not torch.equal(m, refiners_built[i - 1])]
     assert 1 < len(refiners_built) == len(distinct) <= 6
 

@@ -4,13 +4,15 @@ import logging
 import pytest
 import torch
 
+from devtools.host import model_calls as mc
+from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
 from tests.node_runner import NODE_PATHS, counting_clone, latent_mask, masked_latent, method_defaults, node, run
 
 
 @pytest.fixture(scope="module")
 def sdxl(comfy):
-    return tm.tiny_sdxl(0), tm.conds_for("sdxl")
+    return tm.tiny_sdxl(0), fam.conds_for("sdxl")
 
 
 def _sampler_custom(comfy, model, sampler, sigmas, latent, conds, cfg=3.0):
@@ -25,8 +27,8 @@ def test_uni_pc_then_lanpaint_on_one_sigmas_output(sdxl, comfy, caplog):
     latent = masked_latent("sdxl")
     lat = latent["samples"]
     keep = ~latent_mask(latent["noise_mask"], lat.shape)
-    expected = tm.host_roundtrip(model, lat)
-    sigmas = tm.sigmas_for(model, "normal", 4)
+    expected = mc.host_roundtrip(model, lat)
+    sigmas = mc.sigmas_for(model, "normal", 4)
     pristine = sigmas.clone()
     lanpaint = node("LanPaintSampler").get_sampler("euler", 2, "Image First", **method_defaults())[0]
     reference = _sampler_custom(comfy, model, lanpaint, sigmas, latent, conds)

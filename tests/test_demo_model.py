@@ -98,7 +98,7 @@ def test_vae_round_trip_keeps_the_scenes(comfy, demo):
 
 def test_prompt_has_no_effect(comfy, demo):
     """Unconditional by construction: any text conditioning gives the very same prediction."""
-    from devtools.host.tiny_models import predict_denoised
+    from devtools.host.model_calls import predict_denoised
     model, clip, _ = demo
     (cond,) = comfy.nodes.CLIPTextEncode().encode(clip, "a red bicycle")
     g = torch.Generator().manual_seed(0)
@@ -123,7 +123,7 @@ def _lanpaint_inpaint(comfy, demo, seed, kind="box", steps=8, thinking=2):
 
 
 def test_seeded_lanpaint_inpaint_reproduces_bit_for_bit_and_keeps_the_rest(comfy, demo):
-    from devtools.host.tiny_models import host_roundtrip
+    from devtools.host.model_calls import host_roundtrip
     latents, mask, first = _lanpaint_inpaint(comfy, demo, seed=7)
     _, _, again = _lanpaint_inpaint(comfy, demo, seed=7)
     _, _, other = _lanpaint_inpaint(comfy, demo, seed=8)

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from benchmarks.analytic import gaussian_kl
-from devtools.host import tiny_models as tm
+from devtools.host import analytic_models as am
 from tests.node_runner import run
 
 SHAPE = (1, 2, 2)  # one latent: 4 correlated elements; the right column is inpainted
@@ -12,10 +12,10 @@ N_SAMPLES = 4000
 
 
 def _problem(flow):
-    cov = tm.correlated_covariance(SHAPE, std=1.0, length_scale=1.5)
+    cov = am.correlated_covariance(SHAPE, std=1.0, length_scale=1.5)
     mean = torch.tensor([[[0.5, -0.3], [0.2, 0.4]]])
-    model = tm.analytic_gaussian_model(mean, flow=flow, cov=cov)
-    data = tm.analytic_data(model)
+    model = am.analytic_gaussian_model(mean, flow=flow, cov=cov)
+    data = am.analytic_data(model)
     known = torch.tensor([[[1.2, 0.0], [-0.4, 0.0]]])
     mask = torch.tensor([[[0.0, 1.0], [0.0, 1.0]]])
     return model, data, known, mask
@@ -29,7 +29,7 @@ def test_lanpaint_ksampler_reaches_exact_conditional(comfy, flow, scheduler):
     regen = mask.expand(SHAPE).flatten().bool()
 
     def kl(thinking):
-        out = run("ksampler", model, latent, conds=tm.analytic_conds(), seed=3, steps=20, cfg=1.0,
+        out = run("ksampler", model, latent, conds=am.analytic_conds(), seed=3, steps=20, cfg=1.0,
                   thinking=thinking, scheduler=scheduler)
         assert torch.equal(out[:, ~mask.expand(SHAPE).bool()], latent["samples"][:, ~mask.expand(SHAPE).bool()])
         return gaussian_kl(out.reshape(N_SAMPLES, -1)[:, regen], target.mean.flatten()[regen], target.cov)

@@ -1,7 +1,7 @@
 """Newer model families as tiny seeded models on the real host, through every LanPaint entry point.
 
 Qwen-Image, Qwen-Image-Edit (reference latents in the conditioning), Z-Image, Flux.2, HunyuanImage 2.1
-and Chroma (devtools.host.tiny_models.NEWER_FAMILIES, built from the host's own model detection or
+and Chroma (devtools.host.tiny_families.NEWER_FAMILIES, built from the host's own model detection or
 config classes), and Wan 2.2 T2V / TI2V 5B on 5-D video latents [B,C,T,h,w]
 (devtools.host.video_models; a mask of one frame, which the host spreads over time). For each family and entry point (LanPaint KSampler, KSampler Advanced, Sampler,
 Apply LanPaint + stock KSampler): the output has the stock sampler's shape, the kept region is
@@ -13,14 +13,15 @@ import pytest
 import torch
 
 from devtools.host import compat
-from devtools.host import tiny_models as tm
+from devtools.host import model_calls as mc
+from devtools.host import tiny_families as fam
 from devtools.host import video_models as vm
 from tests.node_runner import NODE_PATHS, counting_clone, latent_mask, run, run_stock
 
 STEPS, THINKING = 3, 2
 # family -> (builder, conditioning, latent shape, the supported_models class it needs)
-SPECS = {f: (build, lambda f=f: tm.conds_for(f), tm.latent_shape_for(f), cls)
-         for f, (build, cls) in tm.NEWER_FAMILIES.items()}
+SPECS = {f: (build, lambda f=f: fam.conds_for(f), fam.latent_shape_for(f), cls)
+         for f, (build, cls) in fam.NEWER_FAMILIES.items()}
 SPECS["wan22_t2v"] = (vm.tiny_wan22_t2v, vm.wan_conds, vm.wan_latent_shape("wan22_t2v"), "WAN21_T2V")
 SPECS["wan22_ti2v"] = (vm.tiny_wan22_ti2v, vm.wan_conds, vm.wan_latent_shape("wan22_ti2v"), "WAN22_T2V")
 
@@ -49,7 +50,7 @@ def masked_latent(family):
     """A seeded latent of the family with an image-space mask [1,1,8h,8w] on its right half."""
     shape = SPECS[family][2]
     lat = torch.randn(shape, generator=torch.Generator().manual_seed(0))
-    return {"samples": lat, "noise_mask": tm.half_mask(shape[-2] * 8, shape[-1] * 8)}
+    return {"samples": lat, "noise_mask": fam.half_mask(shape[-2] * 8, shape[-1] * 8)}
 
 
 @pytest.mark.parametrize("path", NODE_PATHS)
@@ -65,7 +66,7 @@ def test_kept_region_exact_and_model_calls(models, family, path):
     assert out.shape == stock.shape and out.numel() == lat.numel(), (out.shape, stock.shape, lat.shape)
     assert torch.isfinite(out).all()
     # Qwen-Image's latent format is 3-D: the host samples a 4-D latent as [B,C,1,H,W] and hands that back
-    expected = tm.host_roundtrip(model, lat.reshape(stock.shape)).reshape(lat.shape)
+    expected = mc.host_roundtrip(model, lat.reshape(stock.shape)).reshape(lat.shape)
     out = out.reshape(lat.shape)
     keep = ~latent_mask(latent["noise_mask"], lat.shape)
     assert torch.equal(out[keep], expected[keep]), (out[keep] - lat[keep]).abs().max()
@@ -91,7 +92,7 @@ def test_tiny_model_is_what_the_host_detects(comfy, models, family):
         shape = shape[:2] + (1,) + shape[2:]
     g = torch.Generator().manual_seed(11)
     x1, x2 = torch.randn(shape, generator=g), torch.randn(shape, generator=g)
-    d1 = tm.predict_denoised(model, x1, 0.5, pos)
+    d1 = mc.predict_denoised(model, x1, 0.5, pos)
     assert torch.isfinite(d1).all()
-    assert (d1 - tm.predict_denoised(model, x2, 0.5, pos)).abs().mean() > 1e-3, "prediction ignores the input"
-    assert (d1 - tm.predict_denoised(model, x1, 0.5, neg)).abs().mean() > 1e-4, "prediction ignores the conditioning"
+    assert (d1 - mc.predict_denoised(model, x2, 0.5, pos)).abs().mean() > 1e-3, "prediction ignores the input"
+    assert (d1 - mc.predict_denoised(model, x1, 0.5, neg)).abs().mean() > 1e-4, "prediction ignores the conditioning"

@@ -5,11 +5,14 @@ import logging
 import pytest
 import torch
 
+from devtools.host import model_calls as mc
+from devtools.host import stand_ins
+from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
 from tests.node_runner import (NODE_PATHS, cancelling_clone, counting_clone, latent_mask, masked_latent, node, run,
                                run_stock)
 
-FAMILIES = tm.TINY_FAMILIES
+FAMILIES = stand_ins.TINY_FAMILIES
 SAMPLERS = ("euler", "euler_ancestral", "dpmpp_2m", "dpmpp_2m_sde", "ddim", "lcm", "heun")
 
 
@@ -20,7 +23,7 @@ def models(comfy):
 
 @pytest.fixture(scope="module")
 def conds(comfy):
-    return {f: tm.conds_for(f) for f in FAMILIES}
+    return {f: fam.conds_for(f) for f in FAMILIES}
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -30,7 +33,7 @@ def test_kept_region_exact_for_every_sampler(models, conds, family, path):
     latent = masked_latent(family)
     lat = latent["samples"]
     keep = ~latent_mask(latent["noise_mask"], lat.shape)
-    expected = tm.host_roundtrip(model, lat)  # the host's own latent_in/out round trip
+    expected = mc.host_roundtrip(model, lat)  # the host's own latent_in/out round trip
     for sampler in SAMPLERS:
         out = run(path, model, latent, sampler=sampler, conds=conds[family])
         assert torch.isfinite(out).all(), sampler
@@ -166,12 +169,12 @@ def test_model_calls_and_prompt_first_share_the_cfg_batch(models, conds, family)
 
 def test_batch_with_per_item_masks(models, conds):
     model, c = models["sdxl"], conds["sdxl"]
-    shape = tm.latent_shape_for("sdxl", 2)
-    mask = torch.cat([tm.half_mask(shape[-2] * 8, shape[-1] * 8, 1, right=True),
-                      tm.half_mask(shape[-2] * 8, shape[-1] * 8, 1, right=False)])
+    shape = fam.latent_shape_for("sdxl", 2)
+    mask = torch.cat([fam.half_mask(shape[-2] * 8, shape[-1] * 8, 1, right=True),
+                      fam.half_mask(shape[-2] * 8, shape[-1] * 8, 1, right=False)])
     latent = masked_latent("sdxl", batch=2, mask=mask)
     keep = ~latent_mask(mask, shape)
-    expected = tm.host_roundtrip(model, latent["samples"])
+    expected = mc.host_roundtrip(model, latent["samples"])
     for path in NODE_PATHS:
         out = run(path, model, latent, conds=c, sampler="euler_ancestral")
         assert torch.equal(out[keep], expected[keep]), path
@@ -182,7 +185,7 @@ def test_partial_denoise_and_start_end_steps(models, conds, comfy):
     latent = masked_latent("sd3")
     lat = latent["samples"]
     keep = ~latent_mask(latent["noise_mask"], lat.shape)
-    expected = tm.host_roundtrip(model, lat)
+    expected = mc.host_roundtrip(model, lat)
     pos, neg = c
     out = node("LanPaintKSampler").sample(model, 1, 4, 3.0, "euler", "normal", pos, neg, latent, 0.5, 2,
                                          "Image First")[0]["samples"]
@@ -195,7 +198,7 @@ def test_partial_denoise_and_start_end_steps(models, conds, comfy):
                                                     3, 10000, "disable", 2, "Image First", **knobs)[0]["samples"]
     assert torch.isfinite(second).all()
     # the chained run pastes the second stage's input latent back in the kept region
-    assert torch.equal(second[keep], tm.host_roundtrip(model, first["samples"])[keep])
+    assert torch.equal(second[keep], mc.host_roundtrip(model, first["samples"])[keep])
 
 
 def test_differential_diffusion_mask_function_is_honoured(models, conds, comfy):
@@ -209,7 +212,7 @@ def test_differential_diffusion_mask_function_is_honoured(models, conds, comfy):
         return masks_seen[-1]
 
     dd.set_model_denoise_mask_function(spy)
-    shape = tm.latent_shape_for("sdxl")
+    shape = fam.latent_shape_for("sdxl")
     mask = torch.linspace(0, 1, shape[-1] * 8).expand(1, shape[-2] * 8, -1).clone()
     latent = {"samples": masked_latent("sdxl")["samples"], "noise_mask": mask}
     out_dd = run("ksampler", dd, latent, conds=c, steps=4, thinking=2)
@@ -219,7 +222,7 @@ def test_differential_diffusion_mask_function_is_honoured(models, conds, comfy):
     regen_sizes = [int((m >= 0.5).sum()) for m in masks_seen]
     assert regen_sizes[0] < regen_sizes[-1]  # the region grows as DD's threshold falls
     keep = masks_seen[-1] < 0.5  # LanPaint keeps what the final step's mask keeps
-    expected = tm.host_roundtrip(model, latent["samples"])
+    expected = mc.host_roundtrip(model, latent["samples"])
     assert torch.equal(out_dd[keep], expected[keep])
 
 
@@ -229,11 +232,11 @@ def test_empty_mask_returns_input_without_model_calls(models, conds):
     lat = masked_latent("sdxl")["samples"]
     for path in NODE_PATHS:
         out = run(path, counted, {"samples": lat, "noise_mask": torch.zeros(1, 64, 64)}, conds=c)
-        assert torch.equal(out, tm.host_roundtrip(model, lat)), path
+        assert torch.equal(out, mc.host_roundtrip(model, lat)), path
         # LoadImage's 64x64 zero mask on a non-square image: still empty, not a shape error
         wide = masked_latent("sdxl")["samples"][..., :10]
         out = run(path, counted, {"samples": wide, "noise_mask": torch.zeros(1, 64, 64)}, conds=c)
-        assert torch.equal(out, tm.host_roundtrip(model, wide)), path
+        assert torch.equal(out, mc.host_roundtrip(model, wide)), path
     assert calls == []
 
 
@@ -267,7 +270,7 @@ def test_mismatched_mask_and_nan_latent_get_clear_errors(models, conds):
     mask[..., 16:] = 1
     out = run("sampler", model, {"samples": lat, "noise_mask": mask}, conds=c)
     keep = ~latent_mask(mask, lat.shape)
-    assert torch.equal(out[keep], tm.host_roundtrip(model, lat)[keep])
+    assert torch.equal(out[keep], mc.host_roundtrip(model, lat)[keep])
 
 
 def host_resizes_mask_before_outer_sample():
@@ -292,6 +295,6 @@ def test_v_prediction_model(comfy):
     lat = latent["samples"]
     keep = ~latent_mask(latent["noise_mask"], lat.shape)
     for sampler in ("euler", "dpmpp_2m_sde"):
-        out = run("ksampler", model, latent, sampler=sampler, conds=tm.conds_for("sdxl"))
-        assert torch.equal(out[keep], tm.host_roundtrip(model, lat)[keep])
+        out = run("ksampler", model, latent, sampler=sampler, conds=fam.conds_for("sdxl"))
+        assert torch.equal(out[keep], mc.host_roundtrip(model, lat)[keep])
         assert torch.isfinite(out).all() and (out[~keep] - lat[~keep]).abs().max() > 1e-3

@@ -14,10 +14,10 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from devtools.lanpaint_pack import REPO_ROOT
 from devtools.workflows.catalog import OLDEST_HOST  # the pinned PyPI host, the lowest one CI tests
 
-REPO = Path(__file__).resolve().parents[1]
-META = tomllib.loads((REPO / "pyproject.toml").read_text())
+META = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 PACK_CODE = ["__init__.py", "nodes", "lanpaint_core", "lanpaint_demo"]
 # Node ids are saved in users' workflows: they never change.
 PUBLISHED_NODE_IDS = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
@@ -41,7 +41,7 @@ COMFY_CLI_HINT = ("run the suite with `bash scripts/test.sh` (it sets LANPAINT_C
 
 def _mapping_keys_and_literals(name):
     """The dict `name` assigned in nodes/__init__.py: {key: literal value or None}."""
-    for node in ast.parse((REPO / "nodes" / "__init__.py").read_text()).body:
+    for node in ast.parse((REPO_ROOT / "nodes" / "__init__.py").read_text()).body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
             return {ast.literal_eval(k): (ast.literal_eval(v) if isinstance(v, ast.Constant) else None)
                     for k, v in zip(node.value.keys, node.value.values)}
@@ -67,12 +67,12 @@ def test_pyproject_has_registry_metadata():
 
 
 def test_no_symlinks_bytecode_or_eval_in_the_pack():
-    tracked = subprocess.run(["git", "ls-files", "-s"], cwd=REPO, capture_output=True, text=True,
+    tracked = subprocess.run(["git", "ls-files", "-s"], cwd=REPO_ROOT, capture_output=True, text=True,
                              check=True).stdout.splitlines()
     assert not [line for line in tracked if line.startswith("120000")], "symlinks are tracked"
     assert not [line for line in tracked if line.endswith((".pyc", ".pyo"))], "bytecode is tracked"
     for root in PACK_CODE:
-        for path in ([REPO / root] if root.endswith(".py") else (REPO / root).rglob("*.py")):
+        for path in ([REPO_ROOT / root] if root.endswith(".py") else (REPO_ROOT / root).rglob("*.py")):
             tree = ast.parse(path.read_text())
             calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
             assert not calls & {"eval", "exec", "compile", "__import__"}, path
@@ -81,8 +81,8 @@ def test_no_symlinks_bytecode_or_eval_in_the_pack():
 def test_pack_imports_no_third_party_module():
     allowed = {"torch", "comfy", "nodes", "math", "logging", "dataclasses", "typing", "__future__", "copy",
                "functools", "pathlib", "random", "json"}
-    for path in [REPO / "__init__.py", *(REPO / "nodes").rglob("*.py"), *(REPO / "lanpaint_core").rglob("*.py"),
-                 *(REPO / "lanpaint_demo").rglob("*.py")]:
+    for path in [REPO_ROOT / "__init__.py", *(REPO_ROOT / "nodes").rglob("*.py"),
+                 *(REPO_ROOT / "lanpaint_core").rglob("*.py"), *(REPO_ROOT / "lanpaint_demo").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names = [a.name.split(".")[0] for a in node.names]
@@ -109,14 +109,14 @@ def test_names_of_our_own():
         assert brand in name and name not in OLDER_PACK_NODE_NAMES, (node_id, name)
     assert len(set(names.values())) == len(names)
     # Our own menu folders in Add Node (the SAMPLER node sits with the stock samplers).
-    for path in (REPO / "nodes").glob("*.py"):
+    for path in (REPO_ROOT / "nodes").glob("*.py"):
         for category in re.findall(r'CATEGORY = "([^"]*)"', path.read_text()):
             assert "LanPaint" not in category or category.endswith("/" + brand), (path.name, category)
 
 
 def test_workflows_name_our_registry_id():
     """ComfyUI-Manager installs a workflow's missing nodes by the cnr_id saved with them."""
-    for path in sorted((REPO / "workflows").glob("*.json")):
+    for path in sorted((REPO_ROOT / "workflows").glob("*.json")):
         ours = [n for n in json.loads(path.read_text())["nodes"] if n["type"] in PUBLISHED_NODE_IDS]
         assert ours, path.name
         assert {n["properties"].get("cnr_id") for n in ours} == {META["project"]["name"]}, path.name
@@ -129,7 +129,7 @@ def test_requires_comfyui_is_the_lowest_tested_host_and_no_cap(comfy):
     spec = SpecifierSet(META["tool"]["comfy"]["requires-comfyui"])
     assert [s.operator for s in spec] == [">="], "requires-comfyui must be one lower bound, no cap: %s" % spec
     hosts = {"host under test": _comfyui_version(comfy.path)}
-    for tree in sorted((REPO.parent / "shared" / "hosts").glob("ComfyUI-*.tar.gz")):
+    for tree in sorted((REPO_ROOT.parent / "shared" / "hosts").glob("ComfyUI-*.tar.gz")):
         hosts[tree.name] = Version(tree.name[len("ComfyUI-"):-len(".tar.gz")])
     for where, version in hosts.items():
         assert spec.contains(version), "%s is ComfyUI %s, outside requires-comfyui %s" % (where, version, spec)
@@ -178,7 +178,7 @@ def test_comfy_node_validate_passes(comfy_cli, tmp_path):
     """`comfy node validate`: pyproject parsing and field checks, then ruff's security rules
     (S102 exec, S307 eval, E702 one-line statements) over the repository. comfy-cli reports a bad
     field or a security finding as a warning and still exits 0, so the output is checked too."""
-    rc, out = _validate(comfy_cli, REPO, tmp_path)
+    rc, out = _validate(comfy_cli, REPO_ROOT, tmp_path)
     print(out)
     assert rc == 0, out
     assert "All validation checks passed successfully" in out, out
@@ -190,7 +190,7 @@ def test_comfy_node_validate_would_catch_a_bad_pack(comfy_cli, tmp_path):
     next to an eval(), the same comfy-cli prints the warnings that test looks for."""
     pack = tmp_path / "bad_pack"
     pack.mkdir()
-    text = (REPO / "pyproject.toml").read_text()
+    text = (REPO_ROOT / "pyproject.toml").read_text()
     (pack / "pyproject.toml").write_text(re.sub(r'requires-comfyui = "[^"]*"', 'requires-comfyui = "0.3"', text))
     (pack / "__init__.py").write_text("NODE_CLASS_MAPPINGS = eval('{}')\n")
     rc, out = _validate(comfy_cli, pack, tmp_path)
@@ -207,7 +207,7 @@ def _registry_archive(comfy_cli, tmp_path):
             "from comfy_cli.registry.config_parser import extract_node_configuration\n"
             "config = extract_node_configuration()\n"
             "zip_files(sys.argv[1], includes=config.tool_comfy.includes)\n")
-    run = subprocess.run([str(comfy_cli.parent / "python"), "-c", code, str(archive)], cwd=REPO,
+    run = subprocess.run([str(comfy_cli.parent / "python"), "-c", code, str(archive)], cwd=REPO_ROOT,
                          env=_comfy_cli_env(tmp_path), stdin=subprocess.DEVNULL, capture_output=True,
                          text=True, timeout=300)
     assert run.returncode == 0 and archive.is_file(), run.stdout + run.stderr
@@ -225,9 +225,9 @@ def test_registry_archive_holds_exactly_the_product(comfy_cli, tmp_path):
     assert not stray, "files in product folders that are not product files: %s" % stray
     weights = [n for n in names if n.lower().endswith(WEIGHT_SUFFIXES)]
     assert weights and all(n.startswith(DEMO_WEIGHTS) for n in weights), "model weights beyond the demo's: %s" % weights
-    assert sum((REPO / n).stat().st_size for n in weights) <= DEMO_WEIGHTS_MAX_BYTES
+    assert sum((REPO_ROOT / n).stat().st_size for n in weights) <= DEMO_WEIGHTS_MAX_BYTES
     # Nothing of the product is lost: every tracked file of the product folders ships.
-    tracked = subprocess.run(["git", "ls-files", *PRODUCT_FILES], cwd=REPO, capture_output=True, text=True,
+    tracked = subprocess.run(["git", "ls-files", *PRODUCT_FILES], cwd=REPO_ROOT, capture_output=True, text=True,
                              check=True).stdout.split()
     assert sorted(set(tracked) - set(names)) == []
     flows = {n[:-5] for n in names if n.startswith("workflows/") and n.endswith(".json")}

@@ -13,6 +13,9 @@ import pytest
 import torch
 
 from devtools.host import compat
+from devtools.host import model_calls as mc
+from devtools.host import stand_ins
+from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
 from devtools.host.comfy_env import load_comfy
 from devtools.lanpaint_pack import load_pack
@@ -170,7 +173,7 @@ def check_swapped(original, swapped, family):
 
 
 # ----------------------------------------------------------------------------- end to end
-@pytest.mark.parametrize("family", tm.TINY_FAMILIES)
+@pytest.mark.parametrize("family", stand_ins.TINY_FAMILIES)
 def test_swapped_workflow_runs(family):
     original, (w, h) = workflow_prompt(family)
     swapped = tl.swap_loaders(original)          # family inferred from the file names
@@ -184,7 +187,7 @@ def test_swapped_workflow_runs(family):
     reg = registry()
     out = run_prompt(swapped, ["13", "14", "15", "16", "17"], reg)
     image, mask = synthetic_image(h, w)
-    lat_c = tm.VAE_Z_CHANNELS[family]
+    lat_c = stand_ins.VAE_Z_CHANNELS[family]
     latent = out["13"][0]["samples"]
     assert latent.shape == (1, lat_c, h // 8, w // 8) and torch.isfinite(latent).all(), latent.shape
     assert out["14"][0]["noise_mask"].shape[-2:] == (h, w)
@@ -213,33 +216,34 @@ def test_test_latent_mask_has_the_latents_frames_and_size(family):
     (latent,) = tl.load_tiny_pack().LanPaintTestLatent().build(family, 128, 96, 1, 5)
     lat, mask = latent["samples"], latent["noise_mask"]
     assert mask.shape == (lat.shape[0], 1) + lat.shape[2:], (mask.shape, lat.shape)
-    model = tm.builder_for(family)(seed=0)
-    out = run("ksampler", model, latent, conds=tm.conds_for(family), steps=STEPS, thinking=THINKING)
+    model = fam.builder_for(family)(seed=0)
+    out = run("ksampler", model, latent, conds=fam.conds_for(family), steps=STEPS, thinking=THINKING)
     keep = ~latent_mask(mask, lat.shape).expand(lat.shape)
     assert keep.any() and not keep.all()
-    assert torch.equal(out[keep], tm.host_roundtrip(model, lat)[keep])
+    assert torch.equal(out[keep], mc.host_roundtrip(model, lat)[keep])
     assert (out[~keep] - lat[~keep]).abs().min() > 0
 
 
 # ----------------------------------------------------------------------------- stand-ins
-@pytest.mark.parametrize("family", tm.TINY_FAMILIES)
+@pytest.mark.parametrize("family", stand_ins.TINY_FAMILIES)
 def test_tiny_clip_matches_conds_for(family):
     env = load_comfy()
     encode = env.nodes.CLIPTextEncode().encode
-    clip = tm.tiny_clip(family)
+    clip = stand_ins.tiny_clip(family)
     (cond,) = encode(clip, "a photo of a cat on a bench, (sunset:1.3), highly detailed, 35mm")
-    (ref, _) = tm.conds_for(family)
+    (ref, _) = fam.conds_for(family)
     assert cond[0][0].shape == ref[0][0].shape == (1, tm.TOKENS, tm.CONTEXT_DIM)
     ref_keys = set(ref[0][1]) - {"width", "height", "guidance"}   # host defaults / FluxGuidance
     assert set(cond[0][1]) == ref_keys, (set(cond[0][1]), ref_keys)
     for k in ref_keys:
         assert cond[0][1][k].shape == ref[0][1][k].shape, k
     # deterministic in the text (fresh CLIP, same text), sensitive to text, weights and seed
-    (again,) = encode(tm.tiny_clip(family), "a photo of a cat on a bench, (sunset:1.3), highly detailed, 35mm")
+    (again,) = encode(stand_ins.tiny_clip(family), "a photo of a cat on a bench, (sunset:1.3), highly detailed, 35mm")
     torch.testing.assert_close(again[0][0], cond[0][0], rtol=0, atol=0)
     (other,) = encode(clip, "a photo of a dog on a bench, (sunset:1.3), highly detailed, 35mm")
     (weighted,) = encode(clip, "a photo of a cat on a bench, sunset, highly detailed, 35mm")
-    (reseeded,) = encode(tm.tiny_clip(family, seed=1), "a photo of a cat on a bench, (sunset:1.3), highly detailed, 35mm")
+    (reseeded,) = encode(stand_ins.tiny_clip(family, seed=1),
+                         "a photo of a cat on a bench, (sunset:1.3), highly detailed, 35mm")
     for x in (other, weighted, reseeded):
         assert (x[0][0] - cond[0][0]).abs().max() > 1e-3
     assert torch.isfinite(cond[0][0]).all() and 0.5 < cond[0][0].std() < 2
@@ -250,13 +254,13 @@ def test_tiny_clip_matches_conds_for(family):
 
 def test_family_text_encode_nodes_accept_tiny_clip():
     from comfy_extras import nodes_clip_sdxl, nodes_flux, nodes_hidream, nodes_sd3
-    c = nodes_clip_sdxl.CLIPTextEncodeSDXL.execute(tm.tiny_clip("sdxl"), 1024, 1024, 0, 0, 1024, 1024, "a", "b")
+    c = nodes_clip_sdxl.CLIPTextEncodeSDXL.execute(stand_ins.tiny_clip("sdxl"), 1024, 1024, 0, 0, 1024, 1024, "a", "b")
     assert c.result[0][0][0].shape == (1, 7, 64) and c.result[0][0][1]["width"] == 1024
-    c = nodes_sd3.CLIPTextEncodeSD3.execute(tm.tiny_clip("sd3"), "a", "", "b", "none")
+    c = nodes_sd3.CLIPTextEncodeSD3.execute(stand_ins.tiny_clip("sd3"), "a", "", "b", "none")
     assert c.result[0][0][0].shape == (1, 7, 64)
-    c = nodes_flux.CLIPTextEncodeFlux.execute(tm.tiny_clip("flux"), "a", "b", 3.5)
+    c = nodes_flux.CLIPTextEncodeFlux.execute(stand_ins.tiny_clip("flux"), "a", "b", 3.5)
     assert c.result[0][0][1]["guidance"] == 3.5 and c.result[0][0][1]["pooled_output"].shape == (1, 32)
-    c = nodes_hidream.CLIPTextEncodeHiDream.execute(tm.tiny_clip("hidream"), "a", "b", "c", "d")
+    c = nodes_hidream.CLIPTextEncodeHiDream.execute(stand_ins.tiny_clip("hidream"), "a", "b", "c", "d")
     assert c.result[0][0][1]["conditioning_llama3"].shape == (1, 2, 5, 48)
 
 
@@ -264,11 +268,11 @@ def test_tiny_vae_is_a_deterministic_8x_vae():
     env = load_comfy()
     image, _ = synthetic_image(128, 192)
     for family, ch in (("sdxl", 4), ("flux", 16)):
-        vae = tm.tiny_vae(family)
+        vae = stand_ins.tiny_vae(family)
         assert vae.latent_channels == ch and vae.spacial_compression_encode() == 8
         (lat,) = env.nodes.VAEEncode().encode(vae, image)
         assert lat["samples"].shape == (1, ch, 16, 24)
-        (lat2,) = env.nodes.VAEEncode().encode(tm.tiny_vae(family), image)
+        (lat2,) = env.nodes.VAEEncode().encode(stand_ins.tiny_vae(family), image)
         assert torch.equal(lat["samples"], lat2["samples"]), "tiny VAE not deterministic"
         (dec,) = env.nodes.VAEDecode().decode(vae, lat)
         assert dec.shape == (1, 128, 192, 3) and torch.isfinite(dec).all() and 0 <= dec.min() <= dec.max() <= 1

@@ -10,7 +10,7 @@ import importlib
 import pytest
 import torch
 
-from devtools.host import tiny_models as tm
+from devtools.host import analytic_models as am
 from devtools.host import video_models as vm
 from devtools.lanpaint_pack import load_pack
 from tests.node_runner import NODE_PATHS, run, run_stock
@@ -23,7 +23,7 @@ STEPS, THINKING = 3, 2
 def analytic(comfy):
     g = torch.Generator().manual_seed(0)
     mean = 0.5 * torch.randn(C, T, H, W, generator=g)
-    cov = tm.correlated_covariance((C, T * H, W), std=0.8, length_scale=1.5)  # frames correlated
+    cov = am.correlated_covariance((C, T * H, W), std=0.8, length_scale=1.5)  # frames correlated
     model = vm.analytic_wan22_model(mean, cov)
     y = model.model.diffusion_model.data.sample(1, generator=g).float()
     return model, y
@@ -73,7 +73,7 @@ def test_the_regenerated_frames_follow_the_exact_conditional(analytic):
     regen = torch.ones(C, T, H, W, dtype=torch.bool)
     regen[:, 0] = False
     exact = model.model.diffusion_model.data.exact_conditional(y[0], regen.double())
-    stats = tm.gaussian_fit_stats(out[:, regen], exact.mean[regen], exact.std[regen])
+    stats = am.gaussian_fit_stats(out[:, regen], exact.mean[regen], exact.std[regen])
     print("WAN22 analytic, 20 steps x 5 thinking, first frame kept:", stats)
     assert stats["ok_mean"], stats
     assert stats["std_ratio_mean"] > 0.9, stats   # 20 Euler steps at shift 8 lose a little spread
@@ -92,7 +92,7 @@ def test_the_host_decides_which_models_get_their_own_kept_input(comfy, analytic)
 
     video = torch.randn(1, 16, 3, 8, 8)
     assert decided(vm.tiny_wan22_t2v(0), video) is None                        # WAN21: BaseModel's
-    assert decided(tm.analytic_gaussian_model(torch.zeros(4, 4, 4), 1.0, flow=True), torch.randn(1, 4, 4, 4)) is None
+    assert decided(am.analytic_gaussian_model(torch.zeros(4, 4, 4), 1.0, flow=True), torch.randn(1, 4, 4, 4)) is None
     assert decided(vm.tiny_wan22_ti2v(0), torch.randn(1, 48, 3, 8, 8)) is not None   # WAN22 overrides it
     model, y = analytic
     kept = decided(model, y)

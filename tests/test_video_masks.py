@@ -7,7 +7,7 @@ every video of the batch; a 5-D mask [videos, 1, frames, H, W] holds one mask pe
 import pytest
 import torch
 
-from devtools.host import tiny_models as tm
+from devtools.host import model_calls as mc
 from devtools.host import video_models as vm
 from tests.node_runner import NODE_PATHS, counting_clone, latent_mask, run
 
@@ -39,7 +39,7 @@ def _check(model, latent, mask, path, sampler="euler"):
               thinking=THINKING, sampler=sampler)
     keep = ~latent_mask(mask, latent.shape)
     assert keep.any() and (~keep).any()
-    expected = tm.host_roundtrip(model, latent)
+    expected = mc.host_roundtrip(model, latent)
     assert torch.isfinite(out).all()
     assert torch.equal(out[keep], expected[keep]), (out[keep] - expected[keep]).abs().max()
     assert (out[~keep] - latent[~keep]).abs().max() > 1e-3
@@ -55,7 +55,7 @@ def test_per_frame_mask_on_a_video(wan, family, path):
     assert len(calls) == STEPS * (THINKING + 1)
     # the last latent frame is regenerated whole, the first keeps its left half
     assert (out[:, :, -1] - latent[:, :, -1]).abs().amin() > 0
-    assert torch.equal(out[:, :, 0, :, :4], tm.host_roundtrip(wan[family], latent)[:, :, 0, :, :4])
+    assert torch.equal(out[:, :, 0, :, :4], mc.host_roundtrip(wan[family], latent)[:, :, 0, :, :4])
 
 
 @pytest.mark.parametrize("path", NODE_PATHS)

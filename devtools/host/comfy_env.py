@@ -14,7 +14,8 @@ import sys
 import types
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from devtools.lanpaint_pack import REPO_ROOT
+
 DEFAULT_COMFY_DIR = REPO_ROOT / ".cache" / "ComfyUI-0.3.75"
 
 _ENV: types.SimpleNamespace | None = None

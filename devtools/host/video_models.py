@@ -20,7 +20,8 @@ from __future__ import annotations
 import torch
 
 from .comfy_env import load_comfy
-from .tiny_models import CONTEXT_DIM, GaussianData, init_weights, make_patcher
+from .analytic_models import GaussianData
+from .tiny_models import CONTEXT_DIM, init_weights, make_patcher
 
 __all__ = ["WAN_TEXT_TOKENS", "tiny_wan22_t2v", "tiny_wan21_t2v", "tiny_wan22_ti2v", "wan_conds",
            "wan_latent_shape", "WAN_BUILDERS", "TokenTimestepGaussianNet", "analytic_wan22_model"]
@@ -103,7 +104,7 @@ class TokenTimestepGaussianNet(torch.nn.Module):
     """Exact denoiser for x0 ~ N(mean, cov) over one video latent [C,T,h,w], honouring per-frame
     timesteps the way WAN22 labels them: process_timestep gives t [B, T]; frame f is at flow time
     t_f / multiplier (0: the frame is given clean). Returns the output o with
-    calculate_denoised(sigma, o, x) = E[x0 | what the model was given], like tiny_models'
+    calculate_denoised(sigma, o, x) = E[x0 | what the model was given], like analytic_models'
     AnalyticGaussianNet. `log` records (x given to the model, t) per call when `record` is True.
     """
 
@@ -208,7 +209,6 @@ class NestedGaussianNet(torch.nn.Module):
     def forward(self, xs, t, context=None, transformer_options={}, denoise_mask=None, audio_denoise_mask=None,
                 **kwargs):
         self.calls += 1
-        ms = self._owner[0].model_sampling
         B = xs[0].shape[0]
         sig = transformer_options["sigmas"].reshape(-1).float()
         sigma = sig.repeat(B // sig.shape[0]).double()

@@ -3,28 +3,29 @@
 Installed as ``custom_nodes/lanpaint_test_models`` of a throwaway server by
 ``devtools.tiny_loaders.install_tiny_pack`` (a one-line shim importing this module; the server runs
 with the repository root on PYTHONPATH). It builds everything with the repo's test harness
-(devtools.host.tiny_models).
+(devtools.host: tiny_families, stand_ins).
 
 Loader stand-ins (same output slots as the stock loaders, so ``tiny_loaders.swap_loaders`` can put
 them in place of a workflow's loaders): LanPaintTinyCheckpointLoader (MODEL, CLIP, VAE),
 LanPaintTinyUNETLoader (MODEL), LanPaintTinyCLIPLoader (CLIP), LanPaintTinyVAELoader (VAE); each
-takes ``family`` (tiny_models.LOADER_FAMILIES) and a weight ``seed``. The CLIP is a real comfy CLIP
+takes ``family`` (stand_ins.LOADER_FAMILIES) and a weight ``seed``. The CLIP is a real comfy CLIP
 around a stand-in text encoder (seeded embedding tables, not CLIP/T5/Llama); the VAE a real comfy
 VAE with a tiny randomly initialised AutoencoderKL. Nothing here is meant to look good (the
 pack's own LanPaint FLD Demo Model Loader serves the trained demo model).
 """
-from devtools.host.tiny_models import LOADER_FAMILIES as FAMILIES
+from devtools.host import comfy_env, stand_ins, tiny_families
+from devtools.host.stand_ins import LOADER_FAMILIES as FAMILIES
 
 SHIM = ("# Installed by devtools.tiny_loaders.install_tiny_pack: the test pack lives in the LanPaint\n"
         "# repository's devtools package (the server runs with the repository root on PYTHONPATH).\n"
         "from devtools.tiny_pack import NODE_CLASS_MAPPINGS, NODE_DISPLAY_NAME_MAPPINGS  # noqa: F401\n")
 
 
-def _tiny_models():
-    from devtools.host import comfy_env, tiny_models
+def _loaded(module):
+    """``module`` of the harness, once the harness runs on the host that runs this server."""
     comfy_env.match_running_host()
     comfy_env.load_comfy()
-    return tiny_models
+    return module
 
 
 def _family_input():
@@ -43,7 +44,7 @@ class LanPaintTestTinyModel:
                                               "tooltip": "Weight seed."})}}
 
     def build(self, family, seed):
-        return (_tiny_models().builder_for(family)(seed=seed),)
+        return (_loaded(tiny_families).builder_for(family)(seed=seed),)
 
 
 class LanPaintTestConditioning:
@@ -59,7 +60,7 @@ class LanPaintTestConditioning:
                                               "tooltip": "Conditioning seed."})}}
 
     def build(self, family, seed):
-        return tuple(_tiny_models().conds_for(family, seed))
+        return tuple(_loaded(tiny_families).conds_for(family, seed))
 
 
 class LanPaintTestLatent:
@@ -81,12 +82,12 @@ class LanPaintTestLatent:
 
     def build(self, family, width, height, batch, seed):
         import torch
-        tm = _tiny_models()
-        shape = tm.latent_shape_for(family, batch, height // 8, width // 8)
+        shape = _loaded(tiny_families).latent_shape_for(family, batch, height // 8, width // 8)
         samples = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
         # the latent's own frames (video [B,C,T,h,w]) and spatial size: one mask per video, frame by frame
         frames = shape[2] if len(shape) == 5 else None
-        return ({"samples": samples, "noise_mask": tm.half_mask(shape[-2], shape[-1], batch, frames=frames)},)
+        mask = tiny_families.half_mask(shape[-2], shape[-1], batch, frames=frames)
+        return ({"samples": samples, "noise_mask": mask},)
 
 
 def _seed_input(what):
@@ -110,8 +111,8 @@ class LanPaintTinyCheckpointLoader(_TinyLoader):
     WHAT = "model, text encoder and VAE"
 
     def load(self, family, seed):
-        tm = _tiny_models()
-        return tm.builder_for(family)(seed=seed), tm.tiny_clip(family, seed), tm.tiny_vae(family, seed)
+        model = _loaded(tiny_families).builder_for(family)(seed=seed)
+        return model, stand_ins.tiny_clip(family, seed), stand_ins.tiny_vae(family, seed)
 
 
 class LanPaintTinyUNETLoader(_TinyLoader):
@@ -120,7 +121,7 @@ class LanPaintTinyUNETLoader(_TinyLoader):
     WHAT = "diffusion model"
 
     def load(self, family, seed):
-        return (_tiny_models().builder_for(family)(seed=seed),)
+        return (_loaded(tiny_families).builder_for(family)(seed=seed),)
 
 
 class LanPaintTinyCLIPLoader(_TinyLoader):
@@ -131,17 +132,17 @@ class LanPaintTinyCLIPLoader(_TinyLoader):
     WHAT = "text encoder"
 
     def load(self, family, seed):
-        return (_tiny_models().tiny_clip(family, seed),)
+        return (_loaded(stand_ins).tiny_clip(family, seed),)
 
 
 class LanPaintTinyVAELoader(_TinyLoader):
     DESCRIPTION = ("Test stand-in for Load VAE: a real comfy VAE with a tiny randomly initialised "
-                   "AutoencoderKL (tiny_models.tiny_vae: the family's latent channels and compression).")
+                   "AutoencoderKL (stand_ins.tiny_vae: the family's latent channels and compression).")
     RETURN_TYPES = ("VAE",)
     WHAT = "VAE"
 
     def load(self, family, seed):
-        return (_tiny_models().tiny_vae(family, seed),)
+        return (_loaded(stand_ins).tiny_vae(family, seed),)
 
 
 NODE_CLASS_MAPPINGS = {

@@ -4,7 +4,7 @@ A bundled workflow (devtools/make_workflows.WORKFLOWS) names one of these; the b
 (builder.py) turns both into a graph. Adding a family is one ``Family(...)`` here: the loader
 nodes with their widget values (the model files listed in the workflow's note are the loaders'
 file names, in this order; each needs an entry in catalog.MODELS), the sampler settings the
-family's own model card recommends, and its tiny stand-in for the tests (tiny_models.LOADER_FAMILIES).
+family's own model card recommends, and its tiny stand-in for the tests (stand_ins.LOADER_FAMILIES).
 """
 from __future__ import annotations
 
