@@ -45,12 +45,12 @@ def run_method(name, denoise, latent, mask, schedule, flow, steps, settings, see
 def budgets(thinking):
     """[(label, {method: (steps, settings)})]: the paper settings, then each equal-call budget."""
     paper = {name: b.paper(STEPS) for name, b in BASELINES.items()}
-    paper[LANPAINT] = (STEPS, dict(n_inner=5))
+    paper[LANPAINT] = (STEPS, dict(thinking_steps=5))
     out = [("paper", paper)]
     for n in thinking:
         calls = STEPS * (n + 1)
         row = {name: b.at_calls(calls, STEPS) for name, b in BASELINES.items()}
-        row[LANPAINT] = (STEPS, dict(n_inner=n))
+        row[LANPAINT] = (STEPS, dict(thinking_steps=n))
         out.append((f"{calls} calls", row))
     return out
 

@@ -11,7 +11,7 @@ Parameterisations: VE with SDXL's Karras sigmas and rectified flow (shift 3, Com
 schedule). Every method gets the same number of model calls as LanPaint with S steps and N
 inner iterations, S * (N + 1) (LanPaint itself uses N fewer when early_stop = 1):
 
-    Replace    ComfyUI's stock masked sampling (n_inner = 0) with S * (N + 1) Euler steps
+    Replace    ComfyUI's stock masked sampling (thinking_steps = 0) with S * (N + 1) Euler steps
     RePaint    per step: N times (Euler step, re-noise back to sigma_i), then the step
                (baselines.repaint with jumps of one step, N + 1 resamplings, Euler steps)
     Langevin   overdamped Langevin without BiG             (scheme "ou",  lam 0)
@@ -261,13 +261,13 @@ def gaussian_case_problem(case: GaussianCase, flow: bool, n_samples: int, calls:
     return denoise, latent, mask, regen, cond_mean, cond_cov
 
 
-def run_gaussian_case(case: GaussianCase, flow: bool, steps: int, n_inner: int, n_samples: int,
+def run_gaussian_case(case: GaussianCase, flow: bool, steps: int, thinking_steps: int, n_samples: int,
                       seed: int = SEED, **params):
     """Inpaint the case's regenerated block; returns (KL, variance ratio, model calls)."""
     calls = [0]
     denoise, latent, mask, regen, cond_mean, cond_cov = gaussian_case_problem(case, flow, n_samples, calls)
     sigmas = flow_simple_sigmas(steps) if flow else karras_sigmas(steps)
-    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, n_inner=n_inner,
+    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, thinking_steps=thinking_steps,
                      generator=torch.Generator().manual_seed(seed), **params)
     return gaussian_scores(out[:, regen], cond_mean, cond_cov) + (calls[0],)
 
@@ -344,7 +344,7 @@ def many_dims(n_samples: int, emit, overrides: dict, cases=ND_CASES, budgets=ND_
 
 
 # ----------------------------------------------------------------------------- samplers
-def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, n_inner: int,
+def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, thinking_steps: int,
             n_samples: int, seed: int = SEED, **params):
     """Sample x | y_o once; returns (kl, model calls, seconds, samples)."""
     calls = [0]
@@ -355,15 +355,15 @@ def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, n_i
     gen = torch.Generator().manual_seed(seed)
     t0 = time.perf_counter()
     if method == "Replace":
-        out = lp.inpaint(denoise, latent, mask, schedule(steps * (n_inner + 1)), flow=flow,
-                         n_inner=0, generator=gen)
+        out = lp.inpaint(denoise, latent, mask, schedule(steps * (thinking_steps + 1)), flow=flow,
+                         thinking_steps=0, generator=gen)
     elif method == "RePaint":
-        out = repaint(denoise, latent, mask, schedule(steps), flow=flow, jump=1, resample=n_inner + 1,
+        out = repaint(denoise, latent, mask, schedule(steps), flow=flow, jump=1, resample=thinking_steps + 1,
                       ancestral=False, generator=gen)
     else:
         kw = dict(params)
         kw.update(VARIANTS[method])
-        out = lp.inpaint(denoise, latent, mask, schedule(steps), flow=flow, n_inner=n_inner,
+        out = lp.inpaint(denoise, latent, mask, schedule(steps), flow=flow, thinking_steps=thinking_steps,
                          generator=gen, **kw)
     secs = time.perf_counter() - t0
     if not bool(torch.equal(out[:, 1], latent[:, 1])):

@@ -102,24 +102,24 @@ class Bench:
                     latent_image={"samples": self.latent.clone(), "noise_mask": self.mask},
                     start_at_step=0, end_at_step=10000, return_with_leftover_noise="disable")
 
-    def run(self, n_inner, steps):
-        """Sample `steps` steps; n_inner None = stock KSampler (Advanced). Returns the latent."""
-        if n_inner is None:
+    def run(self, thinking_steps, steps):
+        """Sample `steps` steps; thinking_steps None = stock KSampler (Advanced). Returns the latent."""
+        if thinking_steps is None:
             (out,) = self.stock.sample(**self._common(steps))
         else:
-            (out,) = self.lanpaint.sample(**self._common(steps), thinking_steps=n_inner,
+            (out,) = self.lanpaint.sample(**self._common(steps), thinking_steps=thinking_steps,
                                           prompt_mode="Image First", early_stop=0, **self.method_defaults)
         self.sync()
         return out
 
-    def timed(self, n_inner, steps, repeats):
+    def timed(self, thinking_steps, steps, repeats):
         """Median over repeats of (wall s, calls, batch elements, s inside the model)."""
         rows = []
         for _ in range(repeats):
             self.counter.reset()
             self.sync()
             t = time.perf_counter()
-            self.run(n_inner, steps)
+            self.run(thinking_steps, steps)
             wall = time.perf_counter() - t
             rows.append((wall, self.counter.calls, self.counter.batch, self.counter.seconds))
         rows.sort()
@@ -147,7 +147,7 @@ def _reset_peak_rss():
         return False
 
 
-def memory_worker(device, size, n_inner):
+def memory_worker(device, size, thinking_steps):
     bench = Bench(device, size)
     torch = bench.torch
     steps = 1
@@ -156,7 +156,7 @@ def memory_worker(device, size, n_inner):
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
         before = torch.cuda.memory_allocated()
-        bench.run(n_inner, steps)
+        bench.run(thinking_steps, steps)
         peak = torch.cuda.max_memory_allocated()
         result = {"method": "cuda max_memory_allocated", "peak_delta_mib": (peak - before) / 2 ** 20}
     else:
@@ -164,7 +164,7 @@ def memory_worker(device, size, n_inner):
         maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         hwm_reset = rss_before is not None and _reset_peak_rss() and _rss_kib("VmHWM") is not None \
             and _rss_kib("VmHWM") <= rss_before + 1024
-        bench.run(n_inner, steps)
+        bench.run(thinking_steps, steps)
         if hwm_reset:
             result = {"method": "VmHWM (reset) - VmRSS", "peak_delta_mib": (_rss_kib("VmHWM") - rss_before) / 1024}
         else:
@@ -174,9 +174,9 @@ def memory_worker(device, size, n_inner):
     print("RESULT " + json.dumps(result), flush=True)
 
 
-def _memory(device, size, n_inner):
+def _memory(device, size, thinking_steps):
     cmd = [sys.executable, "-m", "benchmarks.overhead", "--memory-worker",
-           "stock" if n_inner is None else str(n_inner), "--size", str(size)]
+           "stock" if thinking_steps is None else str(thinking_steps), "--size", str(size)]
     if device == "cpu":
         cmd.append("--cpu")
     proc = subprocess.run(cmd, cwd=str(REPO_ROOT), capture_output=True, text=True, timeout=600,

@@ -55,7 +55,7 @@ class Config:
 def configs(steps: int) -> list[Config]:
     from .baselines import BASELINES
     rows = [Config(FLOOR, FLOOR, 0)]
-    rows += [Config(f"{LANPAINT} {n}", LANPAINT, steps, dict(n_inner=n)) for n in (EQUAL_THINKING, 10)]
+    rows += [Config(f"{LANPAINT} {n}", LANPAINT, steps, dict(thinking_steps=n)) for n in (EQUAL_THINKING, 10)]
     calls = steps * (EQUAL_THINKING + 1)
     for name, b in BASELINES.items():
         paper = b.paper(steps)

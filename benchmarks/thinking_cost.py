@@ -51,7 +51,7 @@ def label(schedule) -> str:
 
 def settings(schedule) -> dict:
     _, n, knobs = schedule
-    return dict(n_inner=n, **dict(knobs))
+    return dict(thinking_steps=n, **dict(knobs))
 
 
 # ----------------------------------------------------------------------------- analytic

@@ -81,6 +81,7 @@ class LossLog:
     def __init__(self, stage, steps):
         self.stage, self.steps, self.block, self.curve = stage, steps, [], []
         self.t0, self.cpu0 = time.time(), time.process_time()
+        self.t1 = self.cpu1 = None        # set at the stage's last step
 
     def add(self, step, loss):
         self.block.append(loss)
@@ -88,14 +89,17 @@ class LossLog:
             mean = sum(self.block) / len(self.block)
             self.curve.append([step + 1, round(mean, 5)])
             self.block = []
+            if step == self.steps - 1:
+                self.t1, self.cpu1 = time.time(), time.process_time()
             log("[%s] step %5d/%d  loss %.4f  (%.0f s)" % (self.stage, step + 1, self.steps, mean, self.seconds()))
 
     def seconds(self):
-        return time.time() - self.t0
+        """Wall time of the stage (so far, until its last step)."""
+        return (self.t1 or time.time()) - self.t0
 
     def cpu_seconds(self):
-        """CPU time of this process: what the stage costs on a core of its own, whatever else runs."""
-        return time.process_time() - self.cpu0
+        """CPU time of this process in the stage: what it costs on a core of its own, whatever else runs."""
+        return (self.cpu1 or time.process_time()) - self.cpu0
 
 
 # ----------------------------------------------------------------------------- VAE

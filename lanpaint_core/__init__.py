@@ -1,7 +1,7 @@
 """LanPaint: training-free inpainting with Langevin "thinking" on the BiG score (pure PyTorch).
 
 Public API:
-    inpaint(denoise, latent, mask, sigmas, *, flow=False, n_inner=5, noise=None, generator=None, **params)
+    inpaint(denoise, latent, mask, sigmas, *, flow=False, thinking_steps=5, noise=None, generator=None, **params)
     LangevinRefiner  - the per-diffusion-step piece any sampler can drive
     LanPaintParams   - the method's knobs, defaults and ranges
     coordinates      - VE / VP / flow conversions

@@ -86,7 +86,7 @@ class LangevinRefiner:
 
     Use one refiner for all diffusion steps of a run: the "lm" scheme carries its last noise draw
     from one call to the next (the chain's half-steps straddle the diffusion steps). A fresh refiner
-    per step still works but loses that draw's second half, about 1 / (2 n_inner) of the slow
+    per step still works but loses that draw's second half, about 1 / (2 thinking_steps) of the slow
     directions' variance.
     """
 
@@ -111,7 +111,7 @@ class LangevinRefiner:
         """Put the forward-noised observation into the known region (native coordinates)."""
         return torch.where(self.regen, x, add_noise(self.known, self.noise, sigma_b, self.flow))
 
-    def __call__(self, x: torch.Tensor, sigma: torch.Tensor, n_inner: int,
+    def __call__(self, x: torch.Tensor, sigma: torch.Tensor, thinking_steps: int,
                  on_iteration: Optional[Callable[[int, torch.Tensor], None]] = None):
         """Refine x at noise level sigma ([batch]); return (x_refined, x0) in native coordinates.
 
@@ -131,10 +131,10 @@ class LangevinRefiner:
             return bi_guided_centre(z, x0, x0_big, self.known, self.regen, sqrt_abar, lam), x0
 
         x = self.replace(x.float(), sigma_b)
-        if n_inner > 0:
+        if thinking_steps > 0:
             # 1/sqrt(A) per region: the std of the frozen-force equilibrium
             spread = torch.sqrt(torch.where(self.regen, one_minus_abar, one_minus_abar / (1 + lam)))
-            x = self._iterate(x / scale, centre, spread, n_inner, on_iteration) * scale
+            x = self._iterate(x / scale, centre, spread, thinking_steps, on_iteration) * scale
         x0, _ = evaluate(x)
         return x, torch.where(self.regen, x0, self.known)
 
@@ -152,16 +152,16 @@ class LangevinRefiner:
             return bool(torch.where(regen, x0 - x0_prev, 0.0).square().sum() <= bound)
         return settled
 
-    def _iterate(self, z, centre, spread, n_inner, on_iteration):
+    def _iterate(self, z, centre, spread, thinking_steps, on_iteration):
         s = self.schedule
         settled = self._stop_check(z)
         if self.params.scheme == "lm":
-            return self._iterate_lm(z, centre, spread, n_inner, on_iteration, settled)
+            return self._iterate_lm(z, centre, spread, thinking_steps, on_iteration, settled)
         c, x0 = centre(z)
         if on_iteration is not None:
             on_iteration(0, x0)
         if self.params.scheme == "ou":
-            for k in range(n_inner):
+            for k in range(thinking_steps):
                 x0_prev = x0
                 if k > 0:
                     c, x0 = centre(z)
@@ -175,7 +175,7 @@ class LangevinRefiner:
         v = self._randn(z)  # fresh momentum each diffusion step, v = q / sqrt(Gamma) ~ N(0, I)
         u, v = sho_step((z - c) / spread, v, s.full, self._randn(z), self._randn(z))
         z = c + u * spread
-        for k in range(1, n_inner):
+        for k in range(1, thinking_steps):
             u, v = sho_step((z - c) / spread, v, s.half, self._randn(z), self._randn(z))
             z = c + u * spread
             x0_prev = x0
@@ -190,7 +190,7 @@ class LangevinRefiner:
                 break
         return z
 
-    def _iterate_lm(self, z, centre, spread, n_inner, on_iteration, settled):
+    def _iterate_lm(self, z, centre, spread, thinking_steps, on_iteration, settled):
         """Leimkuhler-Matthews steps: each noise draw is shared by two consecutive steps, the
         previous call's last draw included, so the chain runs on across diffusion steps."""
         t = self.schedule.lm
@@ -198,7 +198,7 @@ class LangevinRefiner:
         if xi is None or xi.shape != z.shape:
             xi = self._randn(z)
         x0 = None
-        for k in range(n_inner):
+        for k in range(thinking_steps):
             x0_prev = x0
             c, x0 = centre(z)
             if on_iteration is not None:

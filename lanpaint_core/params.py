@@ -14,16 +14,16 @@ RANGES = {
     "early_stop": (0, 10_000),
     "think_from": (0.0, 1.0),
     "stop_tolerance": (0.0, 10.0),
-    "n_inner": (0, 100),  # thinking steps per diffusion step (each costs one model call)
+    "thinking_steps": (0, 100),  # thinking steps per diffusion step (each costs one model call)
 }
 
 
-def check_thinking_steps(n_inner) -> int:
+def check_thinking_steps(thinking_steps) -> int:
     """The number of thinking steps, checked against its one range; returns it."""
-    low, high = RANGES["n_inner"]
-    if isinstance(n_inner, bool) or not isinstance(n_inner, int) or not low <= n_inner <= high:
-        raise ValueError(f"LanPaint thinking steps (n_inner) must be an integer in [{low}, {high}], got {n_inner!r}")
-    return n_inner
+    low, high = RANGES["thinking_steps"]
+    if isinstance(thinking_steps, bool) or not isinstance(thinking_steps, int) or not low <= thinking_steps <= high:
+        raise ValueError(f"LanPaint thinking steps (thinking_steps) must be an integer in [{low}, {high}], got {thinking_steps!r}")
+    return thinking_steps
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ class LanPaintParams:
     early_stop: no inner iterations for the last `early_stop` diffusion steps.
     think_from: no inner iterations for the first `think_from` fraction of the diffusion steps
                 (steps whose index is below think_from * steps); 0 = think from the first step.
-    taper:      "none": n_inner thinking steps at every diffusion step; "falling": they fall as the
-                noise does, ceil(n_inner * (steps - step) / steps): n_inner at the first step, at
+    taper:      "none": thinking_steps thinking steps at every diffusion step; "falling": they fall as the
+                noise does, ceil(thinking_steps * (steps - step) / steps): thinking_steps at the first step, at
                 least one at the last (60 % of the thinking calls at 20 steps x 5).
     stop_tolerance: adaptive stop; 0 = off. A diffusion step's thinking ends early once the x0
                 estimate moved less than this between two thinking steps (root mean square over the
@@ -61,15 +61,15 @@ class LanPaintParams:
     taper: str = "none"
     stop_tolerance: float = 0.0
 
-    def thinking_steps(self, n_inner: int, step: int, steps: int) -> int:
+    def thinking_steps(self, thinking_steps: int, step: int, steps: int) -> int:
         """Thinking steps before diffusion step `step` of `steps` (the one rule): none in the
-        early-stop tail and before think_from, tapered when asked; never more than n_inner. The
+        early-stop tail and before think_from, tapered when asked; never more than thinking_steps. The
         adaptive stop (stop_tolerance) may end a step's thinking sooner."""
         if step >= steps - self.early_stop or step < self.think_from * steps:
             return 0
         if self.taper == "falling":
-            return -(-n_inner * (steps - step) // steps)
-        return n_inner
+            return -(-thinking_steps * (steps - step) // steps)
+        return thinking_steps
 
     def __post_init__(self):
         for f in fields(self):

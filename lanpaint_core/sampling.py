@@ -42,7 +42,7 @@ def euler_step(x: torch.Tensor, x0: torch.Tensor, sigma, sigma_next) -> torch.Te
 
 @torch.no_grad()
 def inpaint(denoise: Denoiser, latent: torch.Tensor, mask: torch.Tensor, sigmas: torch.Tensor, *,
-            flow: bool = False, n_inner: int = 5, noise: Optional[torch.Tensor] = None,
+            flow: bool = False, thinking_steps: int = 5, noise: Optional[torch.Tensor] = None,
             generator: Optional[torch.Generator] = None, **params) -> torch.Tensor:
     """Sample the masked region of `latent` from the model's conditional given the rest.
 
@@ -53,7 +53,7 @@ def inpaint(denoise: Denoiser, latent: torch.Tensor, mask: torch.Tensor, sigmas:
     Returns a latent of latent's dtype whose kept region equals `latent` exactly.
     """
     p = LanPaintParams(**params)
-    check_thinking_steps(n_inner)
+    check_thinking_steps(thinking_steps)
     values = check_inputs(latent, mask, sigmas, flow)
     regen = binarize_mask(mask.to(latent.device))
     y = latent.float()
@@ -70,6 +70,6 @@ def inpaint(denoise: Denoiser, latent: torch.Tensor, mask: torch.Tensor, sigmas:
     x = add_noise(y, noise.float(), sig[0], flow)
     steps = len(values) - 1
     for i in range(steps):
-        x, x0 = refine(x, sig[i].expand(batch), p.thinking_steps(n_inner, i, steps))
+        x, x0 = refine(x, sig[i].expand(batch), p.thinking_steps(thinking_steps, i, steps))
         x = euler_step(x, x0, sig[i], sig[i + 1])
     return torch.where(regen, x, y).to(latent.dtype)

@@ -1,7 +1,7 @@
 """LanPaint FLD Sampler (a SAMPLER for SamplerCustom) and Apply LanPaint FLD (MODEL -> MODEL)."""
 import comfy.samplers
 
-from .sampling import LanPaintKSAMPLER, with_lanpaint
+from .hooks import LanPaintSamplerObject, with_lanpaint
 from .settings import (crop_padding_optional, method_inputs, prompt_mode_input, settings_from_method_inputs,
                        thinking_steps_input)
 
@@ -26,7 +26,8 @@ class LanPaintSampler:
             **_lanpaint_inputs()}, "optional": crop_padding_optional()}
 
     def get_sampler(self, sampler_name, thinking_steps, prompt_mode, **method):
-        return (LanPaintKSAMPLER(sampler_name, settings_from_method_inputs(thinking_steps, prompt_mode, **method)),)
+        settings = settings_from_method_inputs(thinking_steps, prompt_mode, **method)
+        return (LanPaintSamplerObject(sampler_name, settings),)
 
 
 class ApplyLanPaint:

@@ -7,11 +7,6 @@ from ..lanpaint_core import LangevinRefiner, binarize_mask
 from .guidance import with_big_cfg
 
 
-def thinking_steps(settings, step: int, steps: int) -> int:
-    """Inner iterations before diffusion step `step` of `steps` (the core's rule)."""
-    return settings.params.thinking_steps(settings.n_inner, step, steps)
-
-
 def continue_from(x: torch.Tensor, refined: torch.Tensor):
     """Make the sampler step from the refined state.
 
@@ -33,17 +28,20 @@ class LanPaintDenoiser:
     changes (Differential Diffusion's mask function changes it per step).
     Exposes `.inner_model` (the guider), like the host's own, for samplers that read it.
 
+    thinking_plan[i]: the thinking steps before diffusion step i (LanPaintParams.thinking_steps).
     kept_input(x, sigma, denoise_mask): the host's model input for the kept region, for models that
-    treat the kept region specially (see sampling.host_kept_input); None: LanPaint's own state.
+    treat the kept region specially (see host_model.host_kept_input); None: LanPaint's own state.
     """
 
-    def __init__(self, guider, sigmas, latent_image, noise, settings, *, flow, progress, seed, kept_input=None):
+    def __init__(self, guider, sigmas, latent_image, noise, settings, *, thinking_plan, flow, progress, seed,
+                 kept_input=None):
         self.inner_model = guider
         self.sigmas = sigmas
         self.schedule = sigmas.tolist()  # one host read before sampling, none per inner iteration
         self.latent_image = latent_image
         self.noise = noise
         self.settings = settings
+        self.thinking_plan = thinking_plan
         self.flow = flow
         self.progress = progress
         self.kept_input = kept_input
@@ -92,11 +90,11 @@ class LanPaintDenoiser:
         options, capture = with_big_cfg(model_options, self.inner_model.cfg, self.settings.big_cfg)
         self._call = (denoise_mask, options, capture, seed)
         step = self._step_index(sigma)
-        n_inner = 0 if step is None else thinking_steps(self.settings, step, len(self.schedule) - 1)
+        thinking_steps = 0 if step is None else self.thinking_plan[step]
         on_iteration = None
-        if n_inner > 0:
+        if thinking_steps > 0:
             on_iteration = lambda k, x0: self.progress.inner(step, k, x0, x)  # noqa: E731
-        x_refined, x0 = refine(x, sigma, n_inner, on_iteration)
-        if n_inner > 0:
+        x_refined, x0 = refine(x, sigma, thinking_steps, on_iteration)
+        if thinking_steps > 0:
             continue_from(x, x_refined)
         return x0.to(x.dtype)

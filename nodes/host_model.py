@@ -1,10 +1,14 @@
-"""Facts about the host's BaseModel the crop needs: image pixels per latent pixel, spatial alignment.
+"""Facts about the host's BaseModel: what the crop needs (image pixels per latent pixel, spatial
+alignment) and which models give their kept region an input of their own (host_kept_input).
 
 The one place for the host difference: ComfyUI 0.33.0's latent formats carry
 `spacial_downscale_ratio`; 0.3.75's do not, so there the ratio comes from the latent format's class
 (the values 0.33.0 declares for the formats 0.3.75 knows; every other format is 8).
 """
 import math
+
+import comfy.model_base
+import torch
 
 DEFAULT_DOWNSCALE = 8
 DOWNSCALE_BY_FORMAT = {"Flux2": 16, "Wan22": 16, "HunyuanVideo15": 16, "HunyuanImage21": 32, "LTXV": 32,
@@ -38,3 +42,23 @@ def latent_padding(model, crop_padding: int) -> int:
     """crop_padding image pixels as latent pixels (rounded up)."""
     ratio = spatial_downscale(model)
     return -(-crop_padding // ratio)
+
+
+def host_kept_input(model, x, sigma, noise, latent_image, denoise_mask):
+    """The model's kept-region input where the host gives it something other than the forward-noised
+    latent (model_base.BaseModel.scale_latent_inpaint), else None.
+
+    Some BaseModels treat the kept region specially: Wan 2.2 TI2V 5B (WAN22) and LTX (LTXV, LTXAV)
+    label kept tokens timestep 0 (process_timestep, from the mask in the conditioning) and return
+    the clean latent from scale_latent_inpaint; Hunyuan Video and Cosmos override it too. For
+    those, LanPaint feeds the model exactly what the host would in the kept region (the Langevin
+    dynamics then run on the regenerated region given that input); everywhere else the kept region
+    carries LanPaint's own state (the BiG dynamics). Decided by comparing the model's method with the
+    base class's on the first step, so no list of families is needed.
+    """
+    def kept(x_in, s, mask):
+        return model.scale_latent_inpaint(x=x_in, sigma=s, noise=noise, latent_image=latent_image, denoise_mask=mask)
+    sigma_b = sigma.reshape(1).expand(x.shape[0])
+    standard = comfy.model_base.BaseModel.scale_latent_inpaint(model, x=x, sigma=sigma_b, noise=noise,
+                                                               latent_image=latent_image, denoise_mask=denoise_mask)
+    return None if torch.equal(kept(x, sigma_b, denoise_mask), standard) else kept

@@ -2,7 +2,7 @@
 import nodes as comfy_nodes  # ComfyUI's own nodes.py
 
 from .inputs import check_finite_inputs, check_noise_mask
-from .sampling import with_lanpaint
+from .hooks import with_lanpaint
 from .settings import (WHOLE_LATENT, LanPaintSettings, crop_padding_optional, method_inputs, prompt_mode_input,
                        settings_from_method_inputs, thinking_steps_input)
 

@@ -20,12 +20,12 @@ _DEFAULTS = LanPaintParams()
 @dataclass(frozen=True)
 class LanPaintSettings:
     params: LanPaintParams = field(default_factory=LanPaintParams)
-    n_inner: int = 5
+    thinking_steps: int = 5
     big_cfg: float | None = None  # CFG scale of the known-region estimate; None: the sampler's cfg
     crop_padding: int = WHOLE_LATENT  # image pixels around the regenerated region; -1: whole latent
 
     def __post_init__(self):
-        check_thinking_steps(self.n_inner)
+        check_thinking_steps(self.thinking_steps)
         check_crop_padding(self.crop_padding)
         if self.big_cfg is not None and not -100.0 <= self.big_cfg <= 100.0:
             raise ValueError(f"LanPaint BiG CFG scale must lie in [-100, 100], got {self.big_cfg!r}")
@@ -48,7 +48,7 @@ def check_crop_padding(crop_padding):
 
 
 def thinking_steps_input():
-    low, high = RANGES["n_inner"]
+    low, high = RANGES["thinking_steps"]
     return ("INT", {"default": 5, "min": low, "max": high,
                     "tooltip": "LanPaint thinking steps: Langevin iterations before each diffusion step. "
                                "Each costs one model call; 5 is a good balance, 0 is ComfyUI's plain "

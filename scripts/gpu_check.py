@@ -61,7 +61,8 @@ def main():
     # 2. dtypes, device, kept region, determinism
     for dtype in (torch.float32, torch.float16, torch.bfloat16):
         lat = latent.to(dtype)
-        outs = [lp.inpaint(den, lat, mask, sigmas, n_inner=5, generator=torch.Generator(device=dev).manual_seed(1))
+        outs = [lp.inpaint(den, lat, mask, sigmas, thinking_steps=5,
+                           generator=torch.Generator(device=dev).manual_seed(1))
                 for _ in range(2)]
         keep = (mask < 0.5).expand(shape)
         print(f"{str(dtype):15s} out dtype {outs[0].dtype} device {outs[0].device.type} "
@@ -83,7 +84,7 @@ def main():
 
     # 4. crop_padding's box on the device: inpaint the box, paste it back into the latent
     box = regen_box(mask, 8, 2, tuple(shape[-2:]))
-    part = lp.inpaint(den, crop(latent, box).contiguous(), crop(mask, box).contiguous(), sigmas, n_inner=5,
+    part = lp.inpaint(den, crop(latent, box).contiguous(), crop(mask, box).contiguous(), sigmas, thinking_steps=5,
                       generator=torch.Generator(device=dev).manual_seed(1))
     out = paste(latent, part, box)
     outside = torch.ones_like(mask, dtype=torch.bool)

@@ -20,11 +20,11 @@ def gaussian_problem(n: int):
 def test_reaches_exact_conditional_of_2d_gaussian(flow):
     latent, mask = gaussian_problem(20_000)
     sigmas = flow_times(20) if flow else karras_sigmas(20)
-    out = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, n_inner=5,
+    out = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, thinking_steps=5,
                      generator=torch.Generator().manual_seed(0))
     target = GAUSS.conditional([1], torch.tensor([Y_OBS]))
     kl = gaussian_kl(out[:, :1], target.means[0], target.covs[0])
-    replace = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, n_inner=0,
+    replace = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, thinking_steps=0,
                          generator=torch.Generator().manual_seed(0))
     kl_replace = gaussian_kl(replace[:, :1], target.means[0], target.covs[0])
     assert kl < 0.01, kl
@@ -40,7 +40,7 @@ def test_kept_region_exact_and_dtype_preserved():
     denoise = lambda x, s: 0.5 * x / (1 + s.reshape(-1, 1, 1, 1) ** 2)  # noqa: E731
     for dtype in (torch.float32, torch.float64, torch.float16, torch.bfloat16):
         lat = latent.to(dtype)
-        out = lp.inpaint(denoise, lat, mask, karras_sigmas(6), n_inner=2,
+        out = lp.inpaint(denoise, lat, mask, karras_sigmas(6), thinking_steps=2,
                          generator=torch.Generator().manual_seed(0))
         assert out.dtype == dtype
         keep = (mask < 0.5).expand_as(lat)
@@ -54,7 +54,7 @@ def test_low_precision_latents_match_float32_closely():
     outs = {}
     for dtype in (torch.float32, torch.float16, torch.bfloat16):
         outs[dtype] = lp.inpaint(GAUSS.denoiser(False), latent.to(dtype), mask, karras_sigmas(10),
-                                 n_inner=2, generator=torch.Generator().manual_seed(0)).float()
+                                 thinking_steps=2, generator=torch.Generator().manual_seed(0)).float()
     # same noise, dynamics in float32: only the model-input rounding differs
     assert (outs[torch.float16] - outs[torch.float32]).abs().max() < 0.05
     assert (outs[torch.bfloat16] - outs[torch.float32]).abs().max() < 0.3
@@ -64,7 +64,7 @@ def test_low_precision_latents_match_float32_closely():
 def test_deterministic_under_fixed_generator(scheme):
     latent, mask = gaussian_problem(100)
     run = lambda seed: lp.inpaint(GAUSS.denoiser(False), latent, mask, karras_sigmas(8),  # noqa: E731
-                                  n_inner=3, generator=torch.Generator().manual_seed(seed), scheme=scheme)
+                                  thinking_steps=3, generator=torch.Generator().manual_seed(seed), scheme=scheme)
     assert torch.equal(run(5), run(5))
     assert not torch.equal(run(5), run(6))
 
@@ -77,7 +77,7 @@ def test_model_calls_per_step_is_inner_plus_one():
         return torch.zeros_like(x)
 
     latent, mask = gaussian_problem(4)
-    lp.inpaint(denoise, latent, mask, karras_sigmas(7), n_inner=4, early_stop=2,
+    lp.inpaint(denoise, latent, mask, karras_sigmas(7), thinking_steps=4, early_stop=2,
                generator=torch.Generator().manual_seed(0))
     assert len(calls) == 5 * 5 + 2 * 1
 
@@ -87,10 +87,11 @@ def test_pair_denoiser_drives_known_region_with_big_estimate():
     x0_big == x0 the pair form equals the single form."""
     latent, mask = gaussian_problem(200)
     den = GAUSS.denoiser(False)
-    single = lp.inpaint(den, latent, mask, karras_sigmas(8), n_inner=3, generator=torch.Generator().manual_seed(0))
-    same = lp.inpaint(lambda x, s: (den(x, s), den(x, s)), latent, mask, karras_sigmas(8), n_inner=3,
+    single = lp.inpaint(den, latent, mask, karras_sigmas(8), thinking_steps=3,
+                        generator=torch.Generator().manual_seed(0))
+    same = lp.inpaint(lambda x, s: (den(x, s), den(x, s)), latent, mask, karras_sigmas(8), thinking_steps=3,
                       generator=torch.Generator().manual_seed(0))
-    other = lp.inpaint(lambda x, s: (den(x, s), -den(x, s)), latent, mask, karras_sigmas(8), n_inner=3,
+    other = lp.inpaint(lambda x, s: (den(x, s), -den(x, s)), latent, mask, karras_sigmas(8), thinking_steps=3,
                        generator=torch.Generator().manual_seed(0))
     assert torch.equal(single, same)
     assert not torch.equal(single, other)
@@ -102,7 +103,7 @@ def test_five_d_latent_and_broadcast_mask():
     mask = torch.zeros(1, 1, 1, 6, 6)
     mask[..., :3] = 1
     out = lp.inpaint(lambda x, s: 0.8 * x / (1 + s.reshape(-1, 1, 1, 1, 1) ** 2), latent, mask,
-                     karras_sigmas(5), n_inner=2, generator=torch.Generator().manual_seed(0))
+                     karras_sigmas(5), thinking_steps=2, generator=torch.Generator().manual_seed(0))
     assert out.shape == latent.shape
     assert torch.equal(out[..., 3:], latent[..., 3:])
 
@@ -130,13 +131,13 @@ def test_parameters_at_range_ends_stay_finite(flow):
     for scheme in SCHEMES:
         for name in names:
             for end in ends(name, scheme):
-                out = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, n_inner=3,
+                out = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, thinking_steps=3,
                                  generator=torch.Generator().manual_seed(0), scheme=scheme, **{name: end})
                 assert torch.isfinite(out).all(), (name, end, scheme)
         lo = {n: ends(n, scheme)[0] for n in names}
         hi = {n: ends(n, scheme)[1] for n in names}
         for combo in (lo, hi, {**lo, "lam": hi["lam"]}, {**hi, "friction": lo["friction"]}):
-            out = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, n_inner=3,
+            out = lp.inpaint(GAUSS.denoiser(flow), latent, mask, sigmas, flow=flow, thinking_steps=3,
                              generator=torch.Generator().manual_seed(0), scheme=scheme, **combo)
             assert torch.isfinite(out).all(), (scheme, combo)
 
@@ -145,7 +146,8 @@ def test_parameters_at_range_ends_stay_finite(flow):
     ({"lam": -2.0}, "lam"), ({"step_size": 0.0}, "step_size"), ({"friction": float("nan")}, "friction"),
     ({"beta": 1e9}, "beta"), ({"early_stop": 1.5}, "early_stop"), ({"scheme": "leapfrog"}, "scheme"),
     ({"scheme": "lm", "step_size": 2.0}, "step_size"),
-    ({"n_inner": -1}, "n_inner"), ({"n_inner": 101}, "n_inner"), ({"bogus": 1}, "bogus"),
+    ({"thinking_steps": -1}, "thinking_steps"), ({"thinking_steps": 101}, "thinking_steps"),
+    ({"bogus": 1}, "bogus"),
 ])
 def test_bad_parameters_are_rejected_clearly(kwargs, match):
     latent, mask = gaussian_problem(4)
@@ -174,6 +176,6 @@ def test_inputs_are_not_mutated():
     latent, mask = gaussian_problem(16)
     noise = torch.randn(latent.shape, generator=torch.Generator().manual_seed(0))
     copies = [t.clone() for t in (latent, mask, noise)]
-    lp.inpaint(GAUSS.denoiser(False), latent, mask, karras_sigmas(5), n_inner=2, noise=noise)
+    lp.inpaint(GAUSS.denoiser(False), latent, mask, karras_sigmas(5), thinking_steps=2, noise=noise)
     for t, c in zip((latent, mask, noise), copies):
         assert torch.equal(t, c)

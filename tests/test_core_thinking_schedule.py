@@ -18,7 +18,7 @@ def problem(n: int):
     return latent, torch.tensor([[1.0, 0.0]])
 
 
-def calls_per_step(sigmas, n_inner, flow=False, **params):
+def calls_per_step(sigmas, thinking_steps, flow=False, **params):
     """Model calls at each diffusion step (the calls' sigma names the step)."""
     seen = Counter()
     den = GAUSS.denoiser(flow)
@@ -28,19 +28,19 @@ def calls_per_step(sigmas, n_inner, flow=False, **params):
         return den(x, sigma)
 
     latent, mask = problem(256)
-    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, n_inner=n_inner,
+    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, thinking_steps=thinking_steps,
                      generator=torch.Generator().manual_seed(0), **params)
     assert torch.equal(out[:, 1], latent[:, 1])  # kept region exact
     return [seen[float(s)] for s in sigmas[:-1]], out
 
 
 @pytest.mark.parametrize("steps", [1, 7, 20])
-@pytest.mark.parametrize("n_inner", [0, 1, 5, 8])
-def test_rule_never_exceeds_the_budget(steps, n_inner):
+@pytest.mark.parametrize("thinking_steps", [0, 1, 5, 8])
+def test_rule_never_exceeds_the_budget(steps, thinking_steps):
     for params in (lp.LanPaintParams(), lp.LanPaintParams(taper="falling"), lp.LanPaintParams(think_from=0.5),
                    lp.LanPaintParams(taper="falling", think_from=0.3, early_stop=2)):
-        counts = [params.thinking_steps(n_inner, i, steps) for i in range(steps)]
-        assert all(0 <= c <= n_inner for c in counts), (params, counts)
+        counts = [params.thinking_steps(thinking_steps, i, steps) for i in range(steps)]
+        assert all(0 <= c <= thinking_steps for c in counts), (params, counts)
 
 
 def test_falling_taper_and_think_from_counts():
@@ -93,7 +93,7 @@ def test_adaptive_stop_is_deterministic_and_keeps_a_batched_kept_region_exact():
     mask = torch.zeros(2, 1, 8, 8)
     mask[:, :, 2:6, 1:5] = 1
     denoise = lambda x, s: 0.7 * x / (1 + s.reshape(-1, 1, 1, 1) ** 2)  # noqa: E731
-    run = lambda: lp.inpaint(denoise, latent, mask, karras_sigmas(8), n_inner=4, stop_tolerance=0.1,  # noqa: E731
+    run = lambda: lp.inpaint(denoise, latent, mask, karras_sigmas(8), thinking_steps=4, stop_tolerance=0.1,  # noqa: E731
                              taper="falling", generator=torch.Generator().manual_seed(0))
     out = run()
     keep = (mask < 0.5).expand_as(latent)

@@ -88,7 +88,7 @@ def test_the_mirrored_host_function_has_not_changed_shape(comfy):
     module, cls, name = sampling.MIRRORED_HOST_FUNCTION.rsplit(".", 2)
     host_function = getattr(getattr(importlib.import_module(module), cls), name)
     assert host_function is comfy.samplers.KSAMPLER.sample
-    assert inspect.signature(host_function) == inspect.signature(sampling.LanPaintKSAMPLER.sample)
+    assert inspect.signature(host_function) == inspect.signature(_pack_module("hooks").LanPaintSamplerObject.sample)
     # lanpaint_sample(ksampler, settings, guider, <the host's arguments after model_wrap>)
     assert list(inspect.signature(sampling.lanpaint_sample).parameters)[3:] == \
         list(inspect.signature(host_function).parameters)[2:]

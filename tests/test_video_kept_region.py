@@ -82,13 +82,13 @@ def test_the_regenerated_frames_follow_the_exact_conditional(analytic):
 
 def test_the_host_decides_which_models_get_their_own_kept_input(comfy, analytic):
     """Models whose scale_latent_inpaint is BaseModel's keep LanPaint's state in the kept region."""
-    sampling = importlib.import_module(f"{load_pack().__name__}.nodes.sampling")
+    host_model = importlib.import_module(f"{load_pack().__name__}.nodes.host_model")
 
     def decided(model, latent):
         noise = torch.randn(latent.shape, generator=torch.Generator().manual_seed(1))
         sigma = torch.tensor(0.8)
         x = model.model.model_sampling.noise_scaling(sigma, noise, latent)
-        return sampling.host_kept_input(model.model, x, sigma, noise, latent, torch.ones_like(latent))
+        return host_model.host_kept_input(model.model, x, sigma, noise, latent, torch.ones_like(latent))
 
     video = torch.randn(1, 16, 3, 8, 8)
     assert decided(vm.tiny_wan22_t2v(0), video) is None                        # WAN21: BaseModel's

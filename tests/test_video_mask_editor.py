@@ -19,7 +19,7 @@ import pytest
 import torch
 from PIL import Image
 
-from devtools import scenes
+from lanpaint_demo import scenes
 from devtools.lanpaint_pack import load_pack
 from devtools.workflows.graph import Graph
 from tests.browser_session import SCREENSHOT_DIR, frontend, playwright
