@@ -1,7 +1,7 @@
 """The paper's image table on the project's own demo model: LanPaint FLD against RePaint, DDRM, DPS, MCG,
 CoPaint and plain replacement, at each method's paper settings and at equal model calls.
 
-    python -m benchmarks.paper_table [--scenes 8] [--steps 20] [--seed 0] [--kinds box half ...]
+    python -m benchmarks.paper_table [--scenes 24] [--steps 20] [--seed 0] [--kinds box half ...]
                                      [--out benchmarks/results] [--plot docs/paper_mae_vs_calls.png]
 
 Data: held-out scenes of devtools/demo_model.py under the paper's four mask types (box, half,
@@ -253,7 +253,7 @@ def save_figure(fig, path: Path, dpi: int = 110):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scenes", type=int, default=8)
+    ap.add_argument("--scenes", type=int, default=24)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--kinds", nargs="+", default=list(PAPER_KINDS))

@@ -1,6 +1,6 @@
 """Quality per model call: LanPaint FLD's thinking schedules, on the analytic cases (KL) and on the demo model (MAE).
 
-    python -m benchmarks.thinking_cost [--part analytic|demo|all] [--quick] [--samples N] [--scenes 8]
+    python -m benchmarks.thinking_cost [--part analytic|demo|all] [--quick] [--samples N] [--scenes 24]
                                        [--out benchmarks/results] [--plot docs/thinking_cost.png]
 
 Schedules, all at 20 steps and every other knob at its default (lanpaint_core.LanPaintParams; the rule
@@ -176,7 +176,7 @@ def main(argv=None):
     ap.add_argument("--part", choices=("analytic", "demo", "all"), default="all")
     ap.add_argument("--quick", action="store_true", help="5000 samples, 2 scenes")
     ap.add_argument("--samples", type=int, default=None, help="analytic samples per run (default 20000)")
-    ap.add_argument("--scenes", type=int, default=None, help="held-out scenes per mask type (default 8)")
+    ap.add_argument("--scenes", type=int, default=None, help="held-out scenes per mask type (default 24)")
     ap.add_argument("--kinds", nargs="+", default=list(PAPER_KINDS))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results")
@@ -195,7 +195,7 @@ def main(argv=None):
         tables.append(("KL", KL_TOLERANCE, run_analytic(args.samples or (5000 if args.quick else 20000), emit)))
         emit()
     if args.part in ("demo", "all"):
-        tables.append(("MAE", MAE_TOLERANCE, run_demo(args.scenes or (2 if args.quick else 8), args.kinds,
+        tables.append(("MAE", MAE_TOLERANCE, run_demo(args.scenes or (2 if args.quick else 24), args.kinds,
                                                       args.seed, emit)))
     verdict(tables, emit)
     emit(f"(total {time.time() - t0:.0f} s)")
