@@ -13,6 +13,7 @@ inner iterations, S * (N + 1) (LanPaint itself uses N fewer when early_stop = 1)
 
     Replace    ComfyUI's stock masked sampling (thinking_steps = 0) with S * (N + 1) Euler steps
     RePaint    per step: N times (Euler step, re-noise back to sigma_i), then the step
+               (baselines.repaint with jumps of one step, N + 1 resamplings, Euler steps)
     Langevin   overdamped Langevin without BiG             (scheme "ou",  lam 0)
     BiG-OU     BiG without FLD = LanPaint-OU               (scheme "ou",  lam default)
     FLD        fast Langevin without BiG                   (scheme "sho", lam 0)
@@ -47,9 +48,10 @@ from typing import Callable
 import torch
 
 import lanpaint_core as lp
-from lanpaint_core.coordinates import add_noise, alpha_bar, from_vp, to_vp
+from lanpaint_core.coordinates import add_noise, alpha_bar, to_vp
 
 from .analytic import GaussianMixture, correlated_gaussian, gaussian_denoiser, gaussian_kl, random_correlation
+from .baselines.repaint import repaint
 
 STEPS = (5, 10, 20, 50)
 INNER = (0, 1, 2, 5, 10)
@@ -247,18 +249,25 @@ ND_BUDGETS = ((20, 5), (10, 5), (20, 2))
 ND_METHODS = {"LanPaint": {}, "LanPaint-LM": dict(scheme="lm", step_size=1.5)}
 
 
-def run_gaussian_case(case: GaussianCase, flow: bool, steps: int, n_inner: int, n_samples: int,
-                      seed: int = SEED, **params):
-    """Inpaint the case's regenerated block; returns (KL, variance ratio, model calls)."""
+def gaussian_case_problem(case: GaussianCase, flow: bool, n_samples: int, calls: list):
+    """(exact denoiser counting into calls[0], latent [n, dim], mask [1, dim], regenerated indices,
+    exact conditional mean and covariance) of a many-dimensional case."""
     cov, x_obs, regen, cond_mean, cond_cov = case.build()
-    calls = [0]
     denoise = gaussian_denoiser(torch.zeros(case.dim, dtype=torch.float64), cov, flow, calls)
     latent = x_obs.float().expand(n_samples, -1).clone()
     latent[:, regen] = 0
     mask = torch.zeros(1, case.dim)
     mask[0, regen] = 1
+    return denoise, latent, mask, regen, cond_mean, cond_cov
+
+
+def run_gaussian_case(case: GaussianCase, flow: bool, steps: int, thinking_steps: int, n_samples: int,
+                      seed: int = SEED, **params):
+    """Inpaint the case's regenerated block; returns (KL, variance ratio, model calls)."""
+    calls = [0]
+    denoise, latent, mask, regen, cond_mean, cond_cov = gaussian_case_problem(case, flow, n_samples, calls)
     sigmas = flow_simple_sigmas(steps) if flow else karras_sigmas(steps)
-    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, thinking_steps=n_inner,
+    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, thinking_steps=thinking_steps,
                      generator=torch.Generator().manual_seed(seed), **params)
     return gaussian_scores(out[:, regen], cond_mean, cond_cov) + (calls[0],)
 
@@ -335,33 +344,7 @@ def many_dims(n_samples: int, emit, overrides: dict, cases=ND_CASES, budgets=ND_
 
 
 # ----------------------------------------------------------------------------- samplers
-def repaint(denoise, latent, mask, sigmas, *, flow, n_inner, generator):
-    """RePaint-style resampling in an Euler sampler: at step i, n_inner times (replace, Euler step
-    to sigma_{i+1}, re-noise back to sigma_i with the forward kernel), then replace and step.
-    The known region gets freshly noised observations each time. S * (n_inner + 1) model calls."""
-    regen = lp.binarize_mask(mask)
-    y = latent.float()
-    randn = lambda: torch.randn(latent.shape, generator=generator)  # noqa: E731
-    sig = sigmas.float()
-    batch = latent.shape[0]
-    x = add_noise(y, randn(), sig[0], flow)
-    for i in range(len(sig) - 1):
-        s, s_next = sig[i], sig[i + 1]
-        abar, _ = alpha_bar(s.double(), flow)
-        abar_next, _ = alpha_bar(s_next.double(), flow)
-        ratio = float(abar / abar_next)  # forward kernel from sigma_{i+1} back up to sigma_i (VP)
-        for r in range(n_inner + 1):
-            x = torch.where(regen, x, add_noise(y, randn(), s, flow))
-            x0 = denoise(x, s.expand(batch))
-            x = lp.euler_step(x, x0, s, s_next)
-            if r < n_inner:
-                xv = to_vp(x, s_next, flow)
-                xv = math.sqrt(ratio) * xv + math.sqrt(max(1 - ratio, 0.0)) * randn()
-                x = from_vp(xv, s, flow)
-    return torch.where(regen, x, y)
-
-
-def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, n_inner: int,
+def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, thinking_steps: int,
             n_samples: int, seed: int = SEED, **params):
     """Sample x | y_o once; returns (kl, model calls, seconds, samples)."""
     calls = [0]
@@ -372,14 +355,15 @@ def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, n_i
     gen = torch.Generator().manual_seed(seed)
     t0 = time.perf_counter()
     if method == "Replace":
-        out = lp.inpaint(denoise, latent, mask, schedule(steps * (n_inner + 1)), flow=flow,
+        out = lp.inpaint(denoise, latent, mask, schedule(steps * (thinking_steps + 1)), flow=flow,
                          thinking_steps=0, generator=gen)
     elif method == "RePaint":
-        out = repaint(denoise, latent, mask, schedule(steps), flow=flow, n_inner=n_inner, generator=gen)
+        out = repaint(denoise, latent, mask, schedule(steps), flow=flow, jump=1, resample=thinking_steps + 1,
+                      ancestral=False, generator=gen)
     else:
         kw = dict(params)
         kw.update(VARIANTS[method])
-        out = lp.inpaint(denoise, latent, mask, schedule(steps), flow=flow, thinking_steps=n_inner,
+        out = lp.inpaint(denoise, latent, mask, schedule(steps), flow=flow, thinking_steps=thinking_steps,
                          generator=gen, **kw)
     secs = time.perf_counter() - t0
     if not bool(torch.equal(out[:, 1], latent[:, 1])):

@@ -138,21 +138,39 @@ class LangevinRefiner:
         x0, _ = evaluate(x)
         return x, torch.where(self.regen, x0, self.known)
 
+    def _stop_check(self, like: torch.Tensor):
+        """settled(x0_prev, x0) -> bool for the adaptive stop (None when it is off): the x0 estimate's
+        root-mean-square move over the regenerated elements of the batch is within stop_tolerance.
+        One reduction and one device-to-host read per call -- per thinking step, not per element."""
+        tol = self.params.stop_tolerance
+        if tol <= 0:
+            return None
+        regen = self.regen.expand(like.shape)
+        bound = tol * tol * regen.sum().clamp(min=1)
+
+        def settled(x0_prev, x0):
+            return bool(torch.where(regen, x0 - x0_prev, 0.0).square().sum() <= bound)
+        return settled
+
     def _iterate(self, z, centre, spread, thinking_steps, on_iteration):
         s = self.schedule
+        settled = self._stop_check(z)
         if self.params.scheme == "lm":
-            return self._iterate_lm(z, centre, spread, thinking_steps, on_iteration)
+            return self._iterate_lm(z, centre, spread, thinking_steps, on_iteration, settled)
         c, x0 = centre(z)
         if on_iteration is not None:
             on_iteration(0, x0)
         if self.params.scheme == "ou":
             for k in range(thinking_steps):
+                x0_prev = x0
                 if k > 0:
                     c, x0 = centre(z)
                     if on_iteration is not None:
                         on_iteration(k, x0)
                 u = ou_step((z - c) / spread, s.full, self._randn(z))
                 z = c + u * spread
+                if k > 0 and settled is not None and settled(x0_prev, x0):
+                    break
             return z
         v = self._randn(z)  # fresh momentum each diffusion step, v = q / sqrt(Gamma) ~ N(0, I)
         u, v = sho_step((z - c) / spread, v, s.full, self._randn(z), self._randn(z))
@@ -160,6 +178,7 @@ class LangevinRefiner:
         for k in range(1, thinking_steps):
             u, v = sho_step((z - c) / spread, v, s.half, self._randn(z), self._randn(z))
             z = c + u * spread
+            x0_prev = x0
             c_new, x0 = centre(z)
             if on_iteration is not None:
                 on_iteration(k, x0)
@@ -167,21 +186,27 @@ class LangevinRefiner:
             c = c_new
             u, v = sho_step((z - c) / spread, v, s.half, self._randn(z), self._randn(z))
             z = c + u * spread
+            if settled is not None and settled(x0_prev, x0):
+                break
         return z
 
-    def _iterate_lm(self, z, centre, spread, thinking_steps, on_iteration):
+    def _iterate_lm(self, z, centre, spread, thinking_steps, on_iteration, settled):
         """Leimkuhler-Matthews steps: each noise draw is shared by two consecutive steps, the
         previous call's last draw included, so the chain runs on across diffusion steps."""
         t = self.schedule.lm
         xi = self._carried_noise
         if xi is None or xi.shape != z.shape:
             xi = self._randn(z)
+        x0 = None
         for k in range(thinking_steps):
+            x0_prev = x0
             c, x0 = centre(z)
             if on_iteration is not None:
                 on_iteration(k, x0)
             xi_new = self._randn(z)
             z = c + lm_step((z - c) / spread, t, xi, xi_new) * spread
             xi = xi_new
+            if k > 0 and settled is not None and settled(x0_prev, x0):
+                break
         self._carried_noise = xi
         return z

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, fields
 
 SCHEMES = ("sho", "ou", "lm")
+TAPERS = ("none", "falling")  # how the thinking steps fall over the diffusion steps (LanPaintParams.thinking_steps)
 LM_MAX_STEP = 2.0  # the lm scheme's Euler step is stable below this
 
 # name: (low, high) inclusive; the documented range of each knob.
@@ -11,6 +12,8 @@ RANGES = {
     "friction": (2.0, 100.0),  # below ~2 large steps with the midpoint kick go unstable
     "beta": (0.05, 10.0),
     "early_stop": (0, 10_000),
+    "think_from": (0.0, 1.0),
+    "stop_tolerance": (0.0, 10.0),
     "thinking_steps": (0, 100),  # thinking steps per diffusion step (each costs one model call)
 }
 
@@ -19,7 +22,7 @@ def check_thinking_steps(thinking_steps) -> int:
     """The number of thinking steps, checked against its one range; returns it."""
     low, high = RANGES["thinking_steps"]
     if isinstance(thinking_steps, bool) or not isinstance(thinking_steps, int) or not low <= thinking_steps <= high:
-        raise ValueError(f"LanPaint thinking_steps must be an integer in [{low}, {high}], got {thinking_steps!r}")
+        raise ValueError(f"LanPaint thinking steps (thinking_steps) must be an integer in [{low}, {high}], got {thinking_steps!r}")
     return thinking_steps
 
 
@@ -32,6 +35,15 @@ class LanPaintParams:
     friction:   gamma; friction Gamma = gamma^2 / (1 - abar) (constant discriminant over time).
     beta:       known/unknown step ratio; the known region steps beta * h.
     early_stop: no inner iterations for the last `early_stop` diffusion steps.
+    think_from: no inner iterations for the first `think_from` fraction of the diffusion steps
+                (steps whose index is below think_from * steps); 0 = think from the first step.
+    taper:      "none": thinking_steps thinking steps at every diffusion step; "falling": they fall as the
+                noise does, ceil(thinking_steps * (steps - step) / steps): thinking_steps at the first step, at
+                least one at the last (60 % of the thinking calls at 20 steps x 5).
+    stop_tolerance: adaptive stop; 0 = off. A diffusion step's thinking ends early once the x0
+                estimate moved less than this between two thinking steps (root mean square over the
+                regenerated elements of the batch, in latent units). Never more thinking
+                steps than thinking_steps() gives; costs one device-to-host read per thinking step.
     scheme:     "sho" (Fast Langevin Dynamics, exact oscillator step with frozen force and
                 midpoint kick), "ou" (overdamped, exact Ornstein-Uhlenbeck step, frozen force) or
                 "lm" (overdamped Langevin, Leimkuhler-Matthews step: noise shared by consecutive
@@ -45,17 +57,27 @@ class LanPaintParams:
     beta: float = 1.0
     early_stop: int = 0
     scheme: str = "sho"
+    think_from: float = 0.0
+    taper: str = "none"
+    stop_tolerance: float = 0.0
 
     def thinking_steps(self, thinking_steps: int, step: int, steps: int) -> int:
-        """Thinking steps before diffusion step `step` of `steps`: none in the early-stop tail."""
-        return thinking_steps if step < steps - self.early_stop else 0
+        """Thinking steps before diffusion step `step` of `steps` (the one rule): none in the
+        early-stop tail and before think_from, tapered when asked; never more than thinking_steps. The
+        adaptive stop (stop_tolerance) may end a step's thinking sooner."""
+        if step >= steps - self.early_stop or step < self.think_from * steps:
+            return 0
+        if self.taper == "falling":
+            return -(-thinking_steps * (steps - step) // steps)
+        return thinking_steps
 
     def __post_init__(self):
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name == "scheme":
-                if value not in SCHEMES:
-                    raise ValueError(f"LanPaint scheme must be one of {SCHEMES}, got {value!r}")
+            choices = {"scheme": SCHEMES, "taper": TAPERS}.get(f.name)
+            if choices is not None:
+                if value not in choices:
+                    raise ValueError(f"LanPaint {f.name} must be one of {choices}, got {value!r}")
                 continue
             low, high = RANGES[f.name]
             if f.name == "early_stop":

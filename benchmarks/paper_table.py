@@ -1,0 +1,291 @@
+"""The paper's image table on the project's own demo model: LanPaint FLD against RePaint, DDRM, DPS, MCG,
+CoPaint and plain replacement, at each method's paper settings and at equal model calls.
+
+    python -m benchmarks.paper_table [--scenes 24] [--steps 20] [--seed 0] [--kinds box half ...]
+                                     [--out benchmarks/results] [--plot docs/paper_mae_vs_calls.png]
+
+Data: held-out scenes of devtools/demo_model.py under the paper's four mask types (box, half,
+checkerboard, outpaint; lanpaint_demo.scenes.masks), each mask type one batch, the same scenes and seed
+for every method. Every method runs through the real host as a SAMPLER (benchmarks/host_inpaint.py):
+cfg 1, the model's PROMPT, --steps steps (20, the paper's Euler budget) of the host schedule that
+benchmarks/trained.py uses (SCHEDULER). LanPaint FLD is lanpaint_core.inpaint at its defaults (what
+the nodes run with euler) with 5 and 10 thinking steps; the baselines are benchmarks/baselines at their paper settings and at
+LanPaint FLD 5's budget of steps x 6 model calls.
+
+Columns, in pixels after decoding with the model's VAE ("VAE round trip" = decode(encode(scene)), the
+floor): MAE and PSNR inside the hole, SSIM of the whole picture (benchmarks/image_metrics.py), seam
+and ghosts (pictures with a second sun; benchmarks/trained.py), model calls per picture (forward
+calls, counted by a hook on the diffusion model; the gradient methods also run a backward pass per call), seconds per
+picture (wall time of the sampling, one CPU thread unless a GPU is present) and peak memory. Each
+method runs in a fresh process: on CPU its peak resident memory (getrusage) and the rise of that
+peak over the loaded process's resident memory while sampling; on a GPU
+torch.cuda.max_memory_allocated during sampling.
+Writes paper_table.txt and paper_table.json under --out and the MAE-against-calls plot.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PAPER_KINDS = ("box", "half", "checkerboard", "outpaint")
+LANPAINT = "LanPaint FLD"
+FLOOR = "VAE round trip"
+EQUAL_THINKING = 5      # equal calls = LanPaint FLD at 5 thinking steps: steps x 6
+
+
+@dataclass(frozen=True)
+class Config:
+    """One row: `method` is LANPAINT, a name in benchmarks.baselines.BASELINES, or FLOOR."""
+    label: str
+    method: str
+    steps: int
+    settings: dict = field(default_factory=dict)
+
+
+def configs(steps: int) -> list[Config]:
+    from .baselines import BASELINES
+    rows = [Config(FLOOR, FLOOR, 0)]
+    rows += [Config(f"{LANPAINT} {n}", LANPAINT, steps, dict(thinking_steps=n)) for n in (EQUAL_THINKING, 10)]
+    calls = steps * (EQUAL_THINKING + 1)
+    for name, b in BASELINES.items():
+        paper = b.paper(steps)
+        rows.append(Config(f"{name} (paper)", name, *paper))
+        equal = b.at_calls(calls, steps)
+        if equal != paper:
+            rows.append(Config(f"{name} ({b.model_calls(*equal)} calls)", name, *equal))
+    return rows
+
+
+def method_function(config: Config):
+    """method(denoise, latent, mask, sigmas, *, flow, generator) for host_inpaint.MethodSampler."""
+    import lanpaint_core as lp
+    from .baselines import BASELINES
+    run = lp.inpaint if config.method == LANPAINT else BASELINES[config.method].run
+
+    def method(denoise, latent, mask, sigmas, *, flow, generator):
+        return run(denoise, latent, mask, sigmas, flow=flow, generator=generator, **config.settings)
+    return method
+
+
+# ----------------------------------------------------------------------------- data and metrics
+@dataclass
+class Scenes:
+    env: object
+    model: object
+    conditioning: object
+    vae: object
+    layouts: list
+    truth: torch.Tensor        # IMAGE [N, H, W, 3]
+    latents: torch.Tensor
+    masks: dict                # kind -> MASK [N, H, W]
+    size: int
+
+
+def load_scenes(n_scenes: int, kinds) -> Scenes:
+    torch.set_num_threads(1)
+    from devtools.host.comfy_env import load_comfy
+    env = load_comfy()
+    from lanpaint_demo import scenes
+    from devtools import demo_model
+    unknown = [k for k in kinds if k not in scenes.MASK_KINDS]
+    if unknown:
+        raise SystemExit(f"mask kinds {unknown} are not in lanpaint_demo.scenes.MASK_KINDS {scenes.MASK_KINDS}")
+    model, clip, vae = demo_model.load()
+    (conditioning,) = env.nodes.CLIPTextEncode().encode(clip, demo_model.PROMPT)
+    size = demo_model.SIZE
+    seeds = list(range(scenes.HELD_OUT_SEED, scenes.HELD_OUT_SEED + n_scenes))
+    truth = torch.cat([demo_model.scene(s) for s in seeds])
+    with torch.no_grad():
+        latents = vae.encode(truth)
+    masks = {k: torch.cat([scenes.masks(k, s, size) for s in seeds]) for k in kinds}
+    return Scenes(env, model, conditioning, vae, [scenes.layout(s) for s in seeds], truth, latents, masks, size)
+
+
+def measure(images, sc: Scenes, kind) -> dict:
+    from .image_metrics import region_psnr, ssim
+    from .trained import ghost_count, region_mae, seam_score
+    mask = sc.masks[kind]
+    return {"mae": region_mae(images, sc.truth, mask).mean().item(),
+            "psnr": region_psnr(images, sc.truth, mask).mean().item(),
+            "ssim": ssim(images, sc.truth).mean().item(),
+            "seam": seam_score(images, sc.truth, mask).mean().item(),
+            "ghosts": int(ghost_count(images, sc.layouts))}
+
+
+def sample_kinds(sc: Scenes, config: Config, seed: int) -> dict:
+    """kind -> (latents, model calls per picture, seconds per picture) of one method."""
+    from .host_inpaint import sample
+    from .trained import SCHEDULER, CallCounter
+    counter = CallCounter()
+    hook = sc.model.model.diffusion_model.register_forward_pre_hook(counter, with_kwargs=True)
+    out = {}
+    n = sc.truth.shape[0]
+    try:
+        for kind, mask in sc.masks.items():
+            counter.elements = 0
+            t0 = time.perf_counter()
+            samples = sample(sc.model, sc.conditioning, sc.latents.clone(), mask[:, None].clone(),
+                             method_function(config), steps=config.steps, seed=seed, scheduler=SCHEDULER)
+            out[kind] = (samples, counter.elements / n, (time.perf_counter() - t0) / n)
+    finally:
+        hook.remove()
+    return out
+
+
+def decode(sc: Scenes, latents) -> torch.Tensor:
+    with torch.no_grad():
+        return sc.vae.decode(latents).float()
+
+
+# ----------------------------------------------------------------------------- one method per process
+def resident_kib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024
+
+
+def worker(config: Config, n_scenes: int, kinds, seed: int) -> dict:
+    """Run one method in this (fresh) process; metrics per mask kind and the process's memory."""
+    sc = load_scenes(n_scenes, kinds)
+    cuda = torch.cuda.is_available()
+    if config.method == FLOOR:
+        images = decode(sc, sc.latents)
+        return {"kinds": {k: {**measure(images, sc, k), "calls": 0, "seconds": 0.0} for k in kinds}}
+    loaded = resident_kib()
+    if cuda:
+        torch.cuda.reset_peak_memory_stats()
+    results = sample_kinds(sc, config, seed)
+    memory = {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+              "sampling_rise_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - loaded) / 1024}
+    if cuda:
+        memory["cuda_peak_mib"] = torch.cuda.max_memory_allocated() / 2**20
+    rows = {}
+    for kind, (samples, calls, seconds) in results.items():
+        rows[kind] = {**measure(decode(sc, samples), sc, kind), "calls": calls, "seconds": seconds}
+    return {"kinds": rows, "memory": memory}
+
+
+def run_isolated(config: Config, n_scenes: int, kinds, seed: int) -> dict:
+    cmd = [sys.executable, "-m", "benchmarks.paper_table", "--worker", json.dumps(asdict(config)),
+           "--scenes", str(n_scenes), "--seed", str(seed), "--kinds", *kinds]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{config.label} failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- output
+def format_tables(results: dict, kinds, n_scenes: int, steps: int) -> str:
+    from .trained import SCHEDULER
+    lines = [f"{n_scenes} held-out scenes per mask type, {steps} steps (host '{SCHEDULER}' schedule), cfg 1. "
+             "MAE / PSNR in the hole, SSIM of the whole picture, seam, ghosts (pictures with a second sun); "
+             "calls and seconds per picture; memory per method process (CPU: peak RSS and its rise while sampling; "
+             "GPU: max allocated)."]
+    for kind in kinds:
+        lines += ["", f"### {kind}", "",
+                  "| method | MAE | PSNR | SSIM | seam | ghosts | calls | s / picture | peak MiB | rise MiB |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for label, res in results.items():
+            r = res["kinds"][kind]
+            mem = res.get("memory", {})
+            peak = mem.get("cuda_peak_mib", mem.get("peak_rss_mib"))
+            rise = mem.get("sampling_rise_mib")
+            lines.append("| %s | %.4f | %.2f | %.4f | %.4f | %d | %s | %s | %s | %s |" % (
+                label, r["mae"], r["psnr"], r["ssim"], r["seam"], r["ghosts"],
+                "%.0f" % r["calls"] if r["calls"] else "-", "%.3f" % r["seconds"] if r["calls"] else "-",
+                "%.0f" % peak if peak is not None else "-", "%.0f" % rise if rise is not None else "-"))
+    lines += ["", "### MAE in the hole, all mask types", "",
+              "| method | " + " | ".join(kinds) + " | calls | peak MiB |", "|---|" + "---|" * (len(kinds) + 2)]
+    for label, res in results.items():
+        mem = res.get("memory", {})
+        peak = mem.get("cuda_peak_mib", mem.get("peak_rss_mib"))
+        calls = res["kinds"][kinds[0]]["calls"]
+        lines.append(f"| {label} | " + " | ".join("%.4f" % res["kinds"][k]["mae"] for k in kinds)
+                     + " | %s | %s |" % ("%.0f" % calls if calls else "-", "%.0f" % peak if peak else "-"))
+    return "\n".join(lines)
+
+
+def plot(results: dict, kinds, path: Path, title: str):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, len(kinds), figsize=(4.2 * len(kinds), 3.8), squeeze=False)
+    methods = []
+    for label in results:
+        base = label.split(" (")[0] if not label.startswith(LANPAINT) else LANPAINT
+        if base != FLOOR and base not in methods:
+            methods.append(base)
+    colours = dict(zip(methods, plt.rcParams["axes.prop_cycle"].by_key()["color"] * 2))
+    for ax, kind in zip(axes[0], kinds):
+        for m in methods:
+            pts = sorted((r["kinds"][kind]["calls"], r["kinds"][kind]["mae"]) for label, r in results.items()
+                         if (label.split(" (")[0] if not label.startswith(LANPAINT) else LANPAINT) == m)
+            ax.plot(*zip(*pts), "o-", color=colours[m], ms=4, label=m)
+        if FLOOR in results:
+            ax.axhline(results[FLOOR]["kinds"][kind]["mae"], color="grey", ls="--", lw=0.8, label=FLOOR)
+        ax.set_xscale("log")
+        ax.set_xlabel("model calls per picture")
+        ax.set_title(kind)
+        ax.grid(True, which="both", alpha=0.2)
+    axes[0][0].set_ylabel("MAE in the hole")
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle(title, fontsize=9)
+    save_figure(fig, path)
+
+
+def save_figure(fig, path: Path, dpi: int = 110):
+    import matplotlib.pyplot as plt
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenes", type=int, default=24)
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--kinds", nargs="+", default=list(PAPER_KINDS))
+    ap.add_argument("--only", nargs="*", default=None, help="row labels to run (default: all)")
+    ap.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results")
+    ap.add_argument("--plot", type=Path, default=REPO_ROOT / "docs" / "paper_mae_vs_calls.png")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(Config(**json.loads(args.worker)), args.scenes, args.kinds, args.seed)))
+        return 0
+    t_start = time.time()
+    results = {}
+    for config in configs(args.steps):
+        if args.only and config.label not in args.only:
+            continue
+        t0 = time.time()
+        results[config.label] = res = run_isolated(config, args.scenes, args.kinds, args.seed)
+        print("%-24s %s  (%.0f s)" % (config.label, "  ".join(
+            "%s MAE %.4f" % (k, res["kinds"][k]["mae"]) for k in args.kinds), time.time() - t0), flush=True)
+    text = format_tables(results, args.kinds, args.scenes, args.steps)
+    print("\n" + text + "\n\n(total %.0f s)" % (time.time() - t_start))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "paper_table.txt").write_text(text + "\n")
+    (args.out / "paper_table.json").write_text(json.dumps(
+        {"scenes": args.scenes, "steps": args.steps, "seed": args.seed, "kinds": args.kinds, "rows": results},
+        indent=1) + "\n")
+    plot(results, args.kinds, args.plot,
+         f"demo model, {args.scenes} held-out scenes per mask, {args.steps}-step schedule")
+    print(f"wrote {args.out / 'paper_table.txt'}, paper_table.json, {args.plot}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""How many thinking steps each diffusion step gets: think_from, the falling taper and the adaptive stop
+(LanPaintParams.thinking_steps is the one rule; the adaptive stop ends a step's thinking early)."""
+from collections import Counter
+
+import pytest
+import torch
+
+import lanpaint_core as lp
+from benchmarks.analytic import correlated_gaussian
+from tests.schedules import flow_times, karras_sigmas
+
+GAUSS = correlated_gaussian(rho=0.9)
+
+
+def problem(n: int):
+    latent = torch.zeros(n, 2)
+    latent[:, 1] = 1.5
+    return latent, torch.tensor([[1.0, 0.0]])
+
+
+def calls_per_step(sigmas, thinking_steps, flow=False, **params):
+    """Model calls at each diffusion step (the calls' sigma names the step)."""
+    seen = Counter()
+    den = GAUSS.denoiser(flow)
+
+    def denoise(x, sigma):
+        seen[float(sigma[0])] += 1
+        return den(x, sigma)
+
+    latent, mask = problem(256)
+    out = lp.inpaint(denoise, latent, mask, sigmas, flow=flow, thinking_steps=thinking_steps,
+                     generator=torch.Generator().manual_seed(0), **params)
+    assert torch.equal(out[:, 1], latent[:, 1])  # kept region exact
+    return [seen[float(s)] for s in sigmas[:-1]], out
+
+
+@pytest.mark.parametrize("steps", [1, 7, 20])
+@pytest.mark.parametrize("thinking_steps", [0, 1, 5, 8])
+def test_rule_never_exceeds_the_budget(steps, thinking_steps):
+    for params in (lp.LanPaintParams(), lp.LanPaintParams(taper="falling"), lp.LanPaintParams(think_from=0.5),
+                   lp.LanPaintParams(taper="falling", think_from=0.3, early_stop=2)):
+        counts = [params.thinking_steps(thinking_steps, i, steps) for i in range(steps)]
+        assert all(0 <= c <= thinking_steps for c in counts), (params, counts)
+
+
+def test_falling_taper_and_think_from_counts():
+    falling = lp.LanPaintParams(taper="falling")
+    counts = [falling.thinking_steps(5, i, 20) for i in range(20)]
+    assert counts[0] == 5 and counts[-1] == 1 and counts == sorted(counts, reverse=True)
+    assert sum(counts) == 60
+    late = lp.LanPaintParams(think_from=0.5)
+    assert [late.thinking_steps(5, i, 20) for i in range(20)] == [0] * 10 + [5] * 10
+
+
+@pytest.mark.parametrize("params", [dict(taper="falling"), dict(think_from=0.4), dict(think_from=0.4, early_stop=3)])
+def test_model_calls_follow_the_rule(params):
+    sigmas = karras_sigmas(10)
+    counts, _ = calls_per_step(sigmas, 4, **params)
+    rule = lp.LanPaintParams(**params)
+    assert counts == [rule.thinking_steps(4, i, 10) + 1 for i in range(10)]
+
+
+@pytest.mark.parametrize("scheme", lp.SCHEMES)
+@pytest.mark.parametrize("flow", [False, True])
+def test_adaptive_stop_never_exceeds_the_budget(scheme, flow):
+    sigmas = flow_times(12) if flow else karras_sigmas(12)
+    kw = dict(scheme=scheme, step_size=1.5 if scheme == "lm" else 1.0)
+    budget, _ = calls_per_step(sigmas, 5, flow, **kw)
+    assert budget == [6] * 12
+    tight, _ = calls_per_step(sigmas, 5, flow, stop_tolerance=1e-9, **kw)
+    # the estimate moves by more than that, except at flow time 1 (pure noise), where the exact
+    # denoiser returns the data mean whatever the state
+    assert tight[1:] == budget[1:] and tight[0] == (3 if flow else 6)
+    loose, _ = calls_per_step(sigmas, 5, flow, stop_tolerance=10.0, **kw)
+    assert loose == [3] * 12  # two thinking steps to compare, then the final denoise
+    for tol in (0.05, 0.2, 0.5):
+        counts, out = calls_per_step(sigmas, 5, flow, stop_tolerance=tol, **kw)
+        assert all(3 <= c <= 6 for c in counts), (tol, counts)
+        assert torch.isfinite(out).all()
+
+
+def test_adaptive_stop_with_the_taper_stays_within_the_rule():
+    sigmas = karras_sigmas(10)
+    counts, _ = calls_per_step(sigmas, 6, taper="falling", think_from=0.2, stop_tolerance=0.3)
+    rule = lp.LanPaintParams(taper="falling", think_from=0.2)
+    assert all(c <= rule.thinking_steps(6, i, 10) + 1 for i, c in enumerate(counts)), counts
+    assert counts[:2] == [1, 1]
+
+
+def test_adaptive_stop_is_deterministic_and_keeps_a_batched_kept_region_exact():
+    g = torch.Generator().manual_seed(3)
+    latent = torch.randn(2, 4, 8, 8, generator=g)
+    mask = torch.zeros(2, 1, 8, 8)
+    mask[:, :, 2:6, 1:5] = 1
+    denoise = lambda x, s: 0.7 * x / (1 + s.reshape(-1, 1, 1, 1) ** 2)  # noqa: E731
+    run = lambda: lp.inpaint(denoise, latent, mask, karras_sigmas(8), thinking_steps=4, stop_tolerance=0.1,  # noqa: E731
+                             taper="falling", generator=torch.Generator().manual_seed(0))
+    out = run()
+    keep = (mask < 0.5).expand_as(latent)
+    assert torch.equal(out[keep], latent[keep])
+    assert torch.equal(out, run())
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"taper": "rising"}, "taper"), ({"stop_tolerance": -0.1}, "stop_tolerance"),
+    ({"stop_tolerance": float("nan")}, "stop_tolerance"), ({"think_from": 1.5}, "think_from"),
+])
+def test_bad_schedule_knobs_are_rejected(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        lp.LanPaintParams(**kwargs)
