@@ -17,8 +17,11 @@ floor): MAE and PSNR inside the hole, SSIM of the whole picture (benchmarks/imag
 and ghosts (pictures with a second sun; benchmarks/trained.py), model calls per picture (forward
 calls, counted by a hook on the diffusion model; the gradient methods also run a backward pass per call), seconds per
 picture (wall time of the sampling, one CPU thread unless a GPU is present) and peak memory. Each
-method runs in a fresh process: on CPU its peak resident memory (getrusage) and the rise of that
-peak over the loaded process's resident memory while sampling; on a GPU
+method runs in a fresh process: on CPU its peak resident memory (getrusage), the rise of that peak
+over the loaded process's resident memory while sampling, and the peak of the bytes held by tensors
+allocated while sampling the first mask type once more under the profiler (the CPU counterpart of
+torch.cuda.max_memory_allocated less what was allocated before: weights and inputs are not counted,
+nor the allocator's and the libraries' own memory, which the resident figures include); on a GPU
 torch.cuda.max_memory_allocated during sampling.
 Writes paper_table.txt and paper_table.json under --out and the MAE-against-calls plot.
 """
@@ -31,7 +34,7 @@ import resource
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -153,6 +156,26 @@ def resident_kib() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024
 
 
+def tensor_peak_mib(run) -> float:
+    """Peak of the bytes held by tensors allocated during run(), from the profiler's allocation
+    events in the order they happened (frees included)."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        run()
+    sizes, stack = [], list(prof.profiler.kineto_results.experimental_event_tree())
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        size = getattr(node.extra_fields, "alloc_size", None)
+        if size is not None:
+            sizes.append((node.start_time_ns, size))
+    live = peak = 0
+    for _, size in sorted(sizes):
+        live += size
+        peak = max(peak, live)
+    return peak / 2**20
+
+
 def worker(config: Config, n_scenes: int, kinds, seed: int) -> dict:
     """Run one method in this (fresh) process; metrics per mask kind and the process's memory."""
     sc = load_scenes(n_scenes, kinds)
@@ -168,6 +191,9 @@ def worker(config: Config, n_scenes: int, kinds, seed: int) -> dict:
               "sampling_rise_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - loaded) / 1024}
     if cuda:
         memory["cuda_peak_mib"] = torch.cuda.max_memory_allocated() / 2**20
+    else:
+        first = {kinds[0]: sc.masks[kinds[0]]}
+        memory["tensor_peak_mib"] = tensor_peak_mib(lambda: sample_kinds(replace(sc, masks=first), config, seed))
     rows = {}
     for kind, (samples, calls, seconds) in results.items():
         rows[kind] = {**measure(decode(sc, samples), sc, kind), "calls": calls, "seconds": seconds}
@@ -189,29 +215,33 @@ def format_tables(results: dict, kinds, n_scenes: int, steps: int) -> str:
     from .trained import SCHEDULER
     lines = [f"{n_scenes} held-out scenes per mask type, {steps} steps (host '{SCHEDULER}' schedule), cfg 1. "
              "MAE / PSNR in the hole, SSIM of the whole picture, seam, ghosts (pictures with a second sun); "
-             "calls and seconds per picture; memory per method process (CPU: peak RSS and its rise while sampling; "
-             "GPU: max allocated)."]
+             "calls and seconds per picture; memory per method process (CPU: peak RSS, its rise while sampling, "
+             "and the peak of the tensors allocated while sampling the first mask type; GPU: max allocated)."]
     for kind in kinds:
         lines += ["", f"### {kind}", "",
-                  "| method | MAE | PSNR | SSIM | seam | ghosts | calls | s / picture | peak MiB | rise MiB |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+                  "| method | MAE | PSNR | SSIM | seam | ghosts | calls | s / picture | peak MiB | rise MiB | tensors MiB |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for label, res in results.items():
             r = res["kinds"][kind]
             mem = res.get("memory", {})
             peak = mem.get("cuda_peak_mib", mem.get("peak_rss_mib"))
             rise = mem.get("sampling_rise_mib")
-            lines.append("| %s | %.4f | %.2f | %.4f | %.4f | %d | %s | %s | %s | %s |" % (
+            tensors = mem.get("tensor_peak_mib")
+            lines.append("| %s | %.4f | %.2f | %.4f | %.4f | %d | %s | %s | %s | %s | %s |" % (
                 label, r["mae"], r["psnr"], r["ssim"], r["seam"], r["ghosts"],
                 "%.0f" % r["calls"] if r["calls"] else "-", "%.3f" % r["seconds"] if r["calls"] else "-",
-                "%.0f" % peak if peak is not None else "-", "%.0f" % rise if rise is not None else "-"))
+                "%.0f" % peak if peak is not None else "-", "%.0f" % rise if rise is not None else "-",
+                "%.1f" % tensors if tensors is not None else "-"))
     lines += ["", "### MAE in the hole, all mask types", "",
-              "| method | " + " | ".join(kinds) + " | calls | peak MiB |", "|---|" + "---|" * (len(kinds) + 2)]
+              "| method | " + " | ".join(kinds) + " | calls | peak MiB | tensors MiB |", "|---|" + "---|" * (len(kinds) + 3)]
     for label, res in results.items():
         mem = res.get("memory", {})
         peak = mem.get("cuda_peak_mib", mem.get("peak_rss_mib"))
         calls = res["kinds"][kinds[0]]["calls"]
+        tensors = mem.get("tensor_peak_mib")
         lines.append(f"| {label} | " + " | ".join("%.4f" % res["kinds"][k]["mae"] for k in kinds)
-                     + " | %s | %s |" % ("%.0f" % calls if calls else "-", "%.0f" % peak if peak else "-"))
+                     + " | %s | %s | %s |" % ("%.0f" % calls if calls else "-", "%.0f" % peak if peak else "-",
+                                              "%.1f" % tensors if tensors is not None else "-"))
     return "\n".join(lines)
 
 
