@@ -277,16 +277,16 @@ def save_weights(tensors: dict, path: Path):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--vae-crop-steps", type=int, default=6000)
     parser.add_argument("--vae-full-steps", type=int, default=600)
     parser.add_argument("--vae-batch", type=int, default=8)
     parser.add_argument("--vae-crop", type=int, default=32)
     parser.add_argument("--vae-edge-weight", type=float, default=0.5)
     parser.add_argument("--scenes", type=int, default=8000, help="scenes (seeds 0..N-1) the MMDiT trains on")
-    parser.add_argument("--mmdit-steps", type=int, default=6000)
+    parser.add_argument("--mmdit-steps", type=int, default=14000)
     parser.add_argument("--mmdit-batch", type=int, default=32)
-    parser.add_argument("--mmdit-lr", type=float, default=5e-4)
+    parser.add_argument("--mmdit-lr", type=float, default=1e-3)
     parser.add_argument("--samples-only", action="store_true", help="only redraw the sample grid")
     parser.add_argument("--out", type=Path, default=None,
                         help="write the weights and training.json here instead of lanpaint_demo/weights "

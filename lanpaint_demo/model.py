@@ -24,7 +24,7 @@ import torch
 
 from .text_encoder import CONTEXT_DIM, POOLED_DIM, constant_clip
 
-VERSION = "2"
+VERSION = "3"
 SIZE = 64                    # the side of the pictures the model was trained on
 PROMPT = ""                  # unconditional: any prompt gives the same result
 DOWNSCALE = 4                # image pixels per latent pixel
