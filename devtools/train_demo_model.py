@@ -5,7 +5,7 @@
 Deterministic: one seed drives initialisation, batches and noise; results are bit-identical only for
 the same thread count and torch build. Scenes come from seeds below lanpaint_demo.scenes.HELD_OUT_SEED
 only (VAE: VAE_SCENE_OFFSET + i, MMDiT: 0 .. scenes-1, each also mirrored left-right, which leaves the
-scene distribution unchanged). The defaults are the committed run (about an hour on one thread).
+scene distribution unchanged). The defaults are the committed run (about 75 minutes on two threads).
 
 VAE: 32 px crops first (4x cheaper per picture; the network is convolutional), then whole pictures,
 so its GroupNorm statistics are those of whole pictures when it is used. Loss: L1 plus L1 of the
