@@ -211,6 +211,19 @@ def run_isolated(config: Config, n_scenes: int, kinds, seed: int) -> dict:
 
 
 # ----------------------------------------------------------------------------- output
+def cell(fmt: str, value) -> str:
+    """A table cell: ``value`` formatted, or "-" where it was not measured."""
+    return "-" if value is None else fmt % value
+
+
+def memory_cells(res: dict) -> tuple:
+    """(peak, rise, tensors) cells of a method's memory: the GPU's max allocated or the process's peak
+    RSS, the RSS rise while sampling, the tensor peak (CPU only)."""
+    mem = res.get("memory", {})
+    return (cell("%.0f", mem.get("cuda_peak_mib", mem.get("peak_rss_mib"))),
+            cell("%.0f", mem.get("sampling_rise_mib")), cell("%.1f", mem.get("tensor_peak_mib")))
+
+
 def format_tables(results: dict, kinds, n_scenes: int, steps: int) -> str:
     from .trained import SCHEDULER
     lines = [f"{n_scenes} held-out scenes per mask type, {steps} steps (host '{SCHEDULER}' schedule), cfg 1. "
@@ -223,25 +236,16 @@ def format_tables(results: dict, kinds, n_scenes: int, steps: int) -> str:
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
         for label, res in results.items():
             r = res["kinds"][kind]
-            mem = res.get("memory", {})
-            peak = mem.get("cuda_peak_mib", mem.get("peak_rss_mib"))
-            rise = mem.get("sampling_rise_mib")
-            tensors = mem.get("tensor_peak_mib")
+            calls = r["calls"] or None
             lines.append("| %s | %.4f | %.2f | %.4f | %.4f | %d | %s | %s | %s | %s | %s |" % (
-                label, r["mae"], r["psnr"], r["ssim"], r["seam"], r["ghosts"],
-                "%.0f" % r["calls"] if r["calls"] else "-", "%.3f" % r["seconds"] if r["calls"] else "-",
-                "%.0f" % peak if peak is not None else "-", "%.0f" % rise if rise is not None else "-",
-                "%.1f" % tensors if tensors is not None else "-"))
+                label, r["mae"], r["psnr"], r["ssim"], r["seam"], r["ghosts"], cell("%.0f", calls),
+                cell("%.3f", r["seconds"] if calls else None), *memory_cells(res)))
     lines += ["", "### MAE in the hole, all mask types", "",
               "| method | " + " | ".join(kinds) + " | calls | peak MiB | tensors MiB |", "|---|" + "---|" * (len(kinds) + 3)]
     for label, res in results.items():
-        mem = res.get("memory", {})
-        peak = mem.get("cuda_peak_mib", mem.get("peak_rss_mib"))
-        calls = res["kinds"][kinds[0]]["calls"]
-        tensors = mem.get("tensor_peak_mib")
+        peak, _, tensors = memory_cells(res)
         lines.append(f"| {label} | " + " | ".join("%.4f" % res["kinds"][k]["mae"] for k in kinds)
-                     + " | %s | %s | %s |" % ("%.0f" % calls if calls else "-", "%.0f" % peak if peak else "-",
-                                              "%.1f" % tensors if tensors is not None else "-"))
+                     + " | %s | %s | %s |" % (cell("%.0f", res["kinds"][kinds[0]]["calls"] or None), peak, tensors))
     return "\n".join(lines)
 
 
