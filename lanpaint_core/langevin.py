@@ -103,6 +103,7 @@ class LangevinRefiner:
         self.generator = generator
         self.schedule = InnerSchedule.build(params, regen)
         self._carried_noise: Optional[torch.Tensor] = None  # lm: the draw shared with the next step
+        self._estimate: Optional[tuple[torch.Tensor, torch.Tensor]] = None  # the latest (x0, x0_big) from the model
 
     def _randn(self, like: torch.Tensor) -> torch.Tensor:
         return torch.randn(like.shape, generator=self.generator, device=like.device, dtype=like.dtype)
@@ -113,30 +114,59 @@ class LangevinRefiner:
 
     def __call__(self, x: torch.Tensor, sigma: torch.Tensor, thinking_steps: int,
                  on_iteration: Optional[Callable[[int, torch.Tensor], None]] = None):
-        """Refine x at noise level sigma ([batch]); return (x_refined, x0) in native coordinates.
+        """One diffusion step's model work: think, then denoise the refined state. Returns (x_refined, x0) in
+        native coordinates; the sampler steps from x_refined with x0 (N + 1 model calls)."""
+        x = self.think(x, sigma, thinking_steps, on_iteration)
+        return x, self.denoised(x, sigma)
 
-        on_iteration(k, x0) is called after each inner model call (progress, previews, interrupts).
+    def think(self, x: torch.Tensor, sigma: torch.Tensor, thinking_steps: int,
+              on_iteration: Optional[Callable[[int, torch.Tensor], None]] = None) -> torch.Tensor:
+        """Replace, then `thinking_steps` Langevin steps on the BiG score at noise level sigma ([batch]);
+        returns the refined state in native coordinates (x itself is not modified).
+
+        on_iteration(k, x0) is called after each thinking step's model call (progress, previews, interrupts).
         """
-        sigma_b = sigma.reshape(-1, *([1] * (x.dim() - 1))).float()
+        sigma_b = self._column(sigma, x)
+        x = self.replace(x.float(), sigma_b)
+        if thinking_steps == 0:
+            return x
         scale = native_scale(sigma_b, self.flow)
         abar, one_minus_abar = alpha_bar(sigma_b, self.flow)
         sqrt_abar = abar.sqrt()
         lam = self.params.lam
 
-        def evaluate(x_native):
-            return _as_pair(self.denoise(x_native.to(self.io_dtype), sigma))
+        def centre_of(z, estimate):
+            x0, x0_big = estimate
+            return bi_guided_centre(z, x0, x0_big, self.known, self.regen, sqrt_abar, lam)
 
-        def centre(z):
-            x0, x0_big = evaluate(z * scale)
-            return bi_guided_centre(z, x0, x0_big, self.known, self.regen, sqrt_abar, lam), x0
+        def centre(z):  # one model call
+            estimate = self._evaluate(z * scale, sigma)
+            return centre_of(z, estimate), estimate[0]
 
-        x = self.replace(x.float(), sigma_b)
-        if thinking_steps > 0:
-            # 1/sqrt(A) per region: the std of the frozen-force equilibrium
-            spread = torch.sqrt(torch.where(self.regen, one_minus_abar, one_minus_abar / (1 + lam)))
-            x = self._iterate(x / scale, centre, spread, thinking_steps, on_iteration) * scale
-        x0, _ = evaluate(x)
-        return x, torch.where(self.regen, x0, self.known)
+        z = x / scale
+        # Warm start: the model's latest estimate (the sampler's last call, on the path that led here)
+        # gives the first move's force for free; along an ODE path the x0 estimate barely changes.
+        warm = None if self._estimate is None else (centre_of(z, self._estimate), self._estimate[0])
+        # 1/sqrt(A) per region: the std of the frozen-force equilibrium
+        spread = torch.sqrt(torch.where(self.regen, one_minus_abar, one_minus_abar / (1 + lam)))
+        return self._iterate(z, centre, warm, spread, thinking_steps, on_iteration) * scale
+
+    def denoised(self, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+        """The model's x0 at state x as it is (no replace), with the kept region set to the latent."""
+        x0, _ = self._evaluate(x.float(), sigma)
+        return torch.where(self.regen, x0, self.known)
+
+    def denoised_replaced(self, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+        """The host's plain masked denoise: x0 at x with the forward-noised latent in the kept region."""
+        return self.denoised(self.replace(x.float(), self._column(sigma, x)), sigma)
+
+    @staticmethod
+    def _column(sigma: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+        return sigma.reshape(-1, *([1] * (like.dim() - 1))).float()
+
+    def _evaluate(self, x_native: torch.Tensor, sigma: torch.Tensor):
+        self._estimate = _as_pair(self.denoise(x_native.to(self.io_dtype), sigma))
+        return self._estimate
 
     def _stop_check(self, like: torch.Tensor):
         """settled(x0_prev, x0) -> bool for the adaptive stop (None when it is off): the x0 estimate's
@@ -152,36 +182,41 @@ class LangevinRefiner:
             return bool(torch.where(regen, x0 - x0_prev, 0.0).square().sum() <= bound)
         return settled
 
-    def _iterate(self, z, centre, spread, thinking_steps, on_iteration):
-        s = self.schedule
+    def _iterate(self, z, centre, warm, spread, thinking_steps, on_iteration):
+        """thinking_steps model calls of Langevin dynamics from VP state z. centre(z) -> (C/A, x0) costs a call;
+        warm: (C/A, x0) of the latest estimate, for a first move without a call (None: the first move calls)."""
+        report = on_iteration or (lambda k, x0: None)
         settled = self._stop_check(z)
-        if self.params.scheme == "lm":
-            return self._iterate_lm(z, centre, spread, thinking_steps, on_iteration, settled)
-        c, x0 = centre(z)
-        if on_iteration is not None:
-            on_iteration(0, x0)
+        if self.params.scheme == "lm":  # its exact spread needs the force at the current state: no warm start
+            return self._iterate_lm(z, centre, spread, thinking_steps, report, settled)
+        s = self.schedule
+        if warm is None:
+            c, x0 = centre(z)
+            report(0, x0)
+            calls = 1
+        else:
+            (c, x0), calls = warm, 0
         if self.params.scheme == "ou":
-            for k in range(thinking_steps):
+            z = c + ou_step((z - c) / spread, s.full, self._randn(z)) * spread
+            while calls < thinking_steps:
                 x0_prev = x0
-                if k > 0:
-                    c, x0 = centre(z)
-                    if on_iteration is not None:
-                        on_iteration(k, x0)
-                u = ou_step((z - c) / spread, s.full, self._randn(z))
-                z = c + u * spread
-                if k > 0 and settled is not None and settled(x0_prev, x0):
+                c, x0 = centre(z)
+                report(calls, x0)
+                calls += 1
+                z = c + ou_step((z - c) / spread, s.full, self._randn(z)) * spread
+                if settled is not None and settled(x0_prev, x0):
                     break
             return z
         v = self._randn(z)  # fresh momentum each diffusion step, v = q / sqrt(Gamma) ~ N(0, I)
         u, v = sho_step((z - c) / spread, v, s.full, self._randn(z), self._randn(z))
         z = c + u * spread
-        for k in range(1, thinking_steps):
+        while calls < thinking_steps:
             u, v = sho_step((z - c) / spread, v, s.half, self._randn(z), self._randn(z))
             z = c + u * spread
             x0_prev = x0
             c_new, x0 = centre(z)
-            if on_iteration is not None:
-                on_iteration(k, x0)
+            report(calls, x0)
+            calls += 1
             v = v + s.kick * (c_new - c) / spread  # midpoint force update
             c = c_new
             u, v = sho_step((z - c) / spread, v, s.half, self._randn(z), self._randn(z))
@@ -190,19 +225,19 @@ class LangevinRefiner:
                 break
         return z
 
-    def _iterate_lm(self, z, centre, spread, thinking_steps, on_iteration, settled):
+    def _iterate_lm(self, z, centre, spread, thinking_steps, report, settled):
         """Leimkuhler-Matthews steps: each noise draw is shared by two consecutive steps, the
         previous call's last draw included, so the chain runs on across diffusion steps."""
         t = self.schedule.lm
         xi = self._carried_noise
         if xi is None or xi.shape != z.shape:
             xi = self._randn(z)
+
         x0 = None
         for k in range(thinking_steps):
             x0_prev = x0
             c, x0 = centre(z)
-            if on_iteration is not None:
-                on_iteration(k, x0)
+            report(k, x0)
             xi_new = self._randn(z)
             z = c + lm_step((z - c) / spread, t, xi, xi_new) * spread
             xi = xi_new

@@ -26,6 +26,7 @@ from .denoiser import LanPaintDenoiser
 from .host_model import host_kept_input
 from .inputs import check_finite_inputs, check_latent_values, check_mask_values, check_sigmas
 from .progress import CallProgress
+from .thinking_run import sample_with_thinking
 
 log = logging.getLogger("LanPaint")
 
@@ -114,15 +115,15 @@ def _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, reg
     extra_args = dict(extra_args, denoise_mask=region.denoise_mask)
     steps = len(sigmas) - 1
     thinking_plan = [settings.params.thinking_steps(settings.thinking_steps, i, steps) for i in range(steps)]
-    progress = CallProgress(callback, [n + 1 for n in thinking_plan], run, runs)  # a thinking step: one model call
+    progress = CallProgress(callback, [n + 1 for n in thinking_plan], run, runs, disable_pbar)  # a thinking step: one model call
     x = model_sampling.noise_scaling(sigmas[0], region.noise, region.latent_image, ksampler.max_denoise(guider, sigmas))
     kept_input = host_kept_input(guider.inner_model, x, sigmas[0], region.replace_noise, region.latent_image,
                                  region.denoise_mask)
-    model_k = LanPaintDenoiser(guider, sigmas, region.latent_image, region.replace_noise, settings,
-                               thinking_plan=thinking_plan, flow=flow, progress=progress,
+    model_k = LanPaintDenoiser(guider, sigmas, region.latent_image, region.replace_noise, settings, flow=flow,
                                seed=extra_args.get("seed"), kept_input=kept_input)
-    samples = ksampler.sampler_function(model_k, x, sigmas, extra_args=extra_args,
-                                        callback=progress.step_done if callback else None,
-                                        disable=disable_pbar, **ksampler.extra_options)
+    try:
+        samples = sample_with_thinking(ksampler, model_k, x, sigmas, thinking_plan, extra_args, progress)
+    finally:
+        progress.close()
     # The kept region is exact whatever the sampler's last step did (ancestral noise, rounding).
     return torch.where(model_k.final_regen(region.denoise_mask), samples, region.kept.to(samples.dtype))

@@ -72,10 +72,13 @@ def test_adaptive_stop_never_exceeds_the_budget(scheme, flow):
     # denoiser returns the data mean whatever the state
     assert tight[1:] == budget[1:] and tight[0] == (3 if flow else 6)
     loose, _ = calls_per_step(sigmas, 5, flow, stop_tolerance=10.0, **kw)
-    assert loose == [3] * 12  # two thinking steps to compare, then the final denoise
+    # two estimates to compare, then the final denoise; after the first step the model's latest
+    # estimate (the warm start, sho and ou) is the first of the two
+    first = 3 if scheme == "lm" else 2
+    assert loose == [3] + [first] * 11
     for tol in (0.05, 0.2, 0.5):
         counts, out = calls_per_step(sigmas, 5, flow, stop_tolerance=tol, **kw)
-        assert all(3 <= c <= 6 for c in counts), (tol, counts)
+        assert all(2 <= c <= 6 for c in counts), (tol, counts)
         assert torch.isfinite(out).all()
 
 
