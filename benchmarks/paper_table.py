@@ -94,7 +94,8 @@ class Scenes:
     size: int
 
 
-def load_scenes(n_scenes: int, kinds) -> Scenes:
+def load_scenes(n_scenes: int, kinds, first_seed: int | None = None) -> Scenes:
+    """`n_scenes` held-out scenes from `first_seed` (default: the first held-out seed) under each mask kind."""
     torch.set_num_threads(1)
     from devtools.host.comfy_env import load_comfy
     env = load_comfy()
@@ -106,7 +107,8 @@ def load_scenes(n_scenes: int, kinds) -> Scenes:
     model, clip, vae = demo_model.load()
     (conditioning,) = env.nodes.CLIPTextEncode().encode(clip, demo_model.PROMPT)
     size = demo_model.SIZE
-    seeds = list(range(scenes.HELD_OUT_SEED, scenes.HELD_OUT_SEED + n_scenes))
+    first = scenes.HELD_OUT_SEED if first_seed is None else first_seed
+    seeds = list(range(first, first + n_scenes))
     truth = torch.cat([demo_model.scene(s) for s in seeds])
     with torch.no_grad():
         latents = vae.encode(truth)

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, fields
 
 SCHEMES = ("sho", "ou", "lm")
-TAPERS = ("none", "falling")  # how the thinking steps fall over the diffusion steps (LanPaintParams.thinking_steps)
+TAPERS = ("none", "falling")  # how the thinking steps fall over the diffusion steps (LanPaintParams.thinking_plan)
 LM_MAX_STEP = 2.0  # the lm scheme's Euler step is stable below this
 
 # name: (low, high) inclusive; the documented range of each knob.
@@ -13,6 +13,7 @@ RANGES = {
     "beta": (0.05, 10.0),
     "early_stop": (0, 10_000),
     "think_from": (0.0, 1.0),
+    "think_every": (1, 10_000),
     "stop_tolerance": (0.0, 10.0),
     "thinking_steps": (0, 100),  # thinking steps per diffusion step (each costs one model call)
 }
@@ -34,16 +35,17 @@ class LanPaintParams:
     step_size:  eta; inner step h = eta * (1 - abar) for the unknown region (below 2 for "lm").
     friction:   gamma; friction Gamma = gamma^2 / (1 - abar) (constant discriminant over time).
     beta:       known/unknown step ratio; the known region steps beta * h.
-    early_stop: no inner iterations for the last `early_stop` diffusion steps.
-    think_from: no inner iterations for the first `think_from` fraction of the diffusion steps
+    early_stop: no thinking for the last `early_stop` diffusion steps.
+    think_from: no thinking for the first `think_from` fraction of the diffusion steps
                 (steps whose index is below think_from * steps); 0 = think from the first step.
+    think_every: thinking before every k-th diffusion step only (steps 0, k, 2k, ...); 1 = every step.
     taper:      "none": thinking_steps thinking steps at every diffusion step; "falling": they fall as the
                 noise does, ceil(thinking_steps * (steps - step) / steps): thinking_steps at the first step, at
                 least one at the last (60 % of the thinking calls at 20 steps x 5).
     stop_tolerance: adaptive stop; 0 = off. A diffusion step's thinking ends early once the x0
                 estimate moved less than this between two thinking steps (root mean square over the
                 regenerated elements of the batch, in latent units). Never more thinking
-                steps than thinking_steps() gives; costs one device-to-host read per thinking step.
+                steps than thinking_plan() gives; costs one device-to-host read per thinking step.
     scheme:     "sho" (Fast Langevin Dynamics, exact oscillator step with frozen force and
                 midpoint kick), "ou" (overdamped, exact Ornstein-Uhlenbeck step, frozen force) or
                 "lm" (overdamped Langevin, Leimkuhler-Matthews step: noise shared by consecutive
@@ -58,14 +60,18 @@ class LanPaintParams:
     early_stop: int = 0
     scheme: str = "sho"
     think_from: float = 0.0
+    think_every: int = 1
     taper: str = "none"
     stop_tolerance: float = 0.0
 
-    def thinking_steps(self, thinking_steps: int, step: int, steps: int) -> int:
-        """Thinking steps before diffusion step `step` of `steps` (the one rule): none in the
-        early-stop tail and before think_from, tapered when asked; never more than thinking_steps. The
-        adaptive stop (stop_tolerance) may end a step's thinking sooner."""
-        if step >= steps - self.early_stop or step < self.think_from * steps:
+    def thinking_plan(self, thinking_steps: int, steps: int) -> list[int]:
+        """The thinking steps before each of `steps` diffusion steps (the one rule): none in the early-stop
+        tail, before think_from and off the think_every grid, tapered when asked; never more than
+        thinking_steps. The adaptive stop (stop_tolerance) may end a step's thinking sooner."""
+        return [self._thinking_at(thinking_steps, step, steps) for step in range(steps)]
+
+    def _thinking_at(self, thinking_steps: int, step: int, steps: int) -> int:
+        if step >= steps - self.early_stop or step < self.think_from * steps or step % self.think_every:
             return 0
         if self.taper == "falling":
             return -(-thinking_steps * (steps - step) // steps)
@@ -80,9 +86,9 @@ class LanPaintParams:
                     raise ValueError(f"LanPaint {f.name} must be one of {choices}, got {value!r}")
                 continue
             low, high = RANGES[f.name]
-            if f.name == "early_stop":
+            if f.name in ("early_stop", "think_every"):
                 if isinstance(value, bool) or not isinstance(value, int):
-                    raise ValueError(f"LanPaint early_stop must be an integer, got {value!r}")
+                    raise ValueError(f"LanPaint {f.name} must be an integer, got {value!r}")
             elif not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise ValueError(f"LanPaint {f.name} must be a number, got {value!r}")
             if not low <= value <= high:  # also rejects NaN

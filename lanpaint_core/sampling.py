@@ -68,8 +68,7 @@ def inpaint(denoise: Denoiser, latent: torch.Tensor, mask: torch.Tensor, sigmas:
     sig = torch.tensor(values, dtype=torch.float32, device=latent.device)
     batch = latent.shape[0]
     x = add_noise(y, noise.float(), sig[0], flow)
-    steps = len(values) - 1
-    for i in range(steps):
-        x, x0 = refine(x, sig[i].expand(batch), p.thinking_steps(thinking_steps, i, steps))
+    for i, n in enumerate(p.thinking_plan(thinking_steps, len(values) - 1)):
+        x, x0 = refine(x, sig[i].expand(batch), n)
         x = euler_step(x, x0, sig[i], sig[i + 1])
     return torch.where(regen, x, y).to(latent.dtype)

@@ -6,12 +6,13 @@ It takes the host's arguments (after the KSAMPLER and LanPaint's settings) and g
 result; the host calls it mirrors are listed in MIRRORED_HOST_CALLS, which tests/test_data_path.py
 compares with the host's source, so reviewing a host update is one diff of KSAMPLER.sample against
 this module. It differs in the denoiser it hands to the sampler function (LanPaintDenoiser in
-place of KSamplerX0Inpaint), checks its inputs first and sets the kept region back exactly at the
-end. With crop_padding it runs the same steps on the boxes around the mask's regions (boxes of one
-size as one batch), with conditioning cropped to match (crop_region, crop_conditioning), and pastes
-the results into the kept latent. How the host reaches it is in hooks.py.
+place of KSamplerX0Inpaint), in running that function from one thinking step to the next
+(thinking_run.py), checks its inputs first and sets the kept region back exactly at the end. With
+crop_padding the same run samples the boxes around the mask's regions (crop_region.py, crop_run.py).
+How the host reaches it is in hooks.py.
 """
 import logging
+from functools import partial
 from typing import NamedTuple
 
 import comfy.model_sampling
@@ -19,9 +20,9 @@ import torch
 
 from ..lanpaint_core import binarize_mask
 from ..lanpaint_core.coordinates import add_noise
-from ..lanpaint_core.crop import paste_boxes
 from .crop_conditioning import cropped
-from .crop_region import crop_plan, cropped_extra_args, full_size_callback, release
+from .crop_region import crop_plan
+from .crop_run import sample_boxes
 from .denoiser import LanPaintDenoiser
 from .host_model import host_kept_input
 from .inputs import check_finite_inputs, check_latent_values, check_mask_values, check_sigmas
@@ -39,9 +40,7 @@ MIRRORED_HOST_CALLS = (
     "model_wrap.inner_model.model_sampling.noise_scaling", "self.max_denoise", "callback",
     "self.sampler_function", "model_wrap.inner_model.model_sampling.inverse_noise_scaling",
 )
-
-# ComfyUI's sample_unipc writes this into the last entry of the SIGMAS tensor it is given.
-UNIPC_FINAL_SIGMA = 0.001
+HOST_FALLBACK_SEED = 41  # KSAMPLER.sample's seed for the separate replace noise when extra_args has none
 
 
 def _replace_noise(ksampler, noise, extra_args):
@@ -49,7 +48,7 @@ def _replace_noise(ksampler, noise, extra_args):
     separate one, exactly as the host does, but from a local generator."""
     if not ksampler.inpaint_options.get("random", False):
         return noise
-    generator = torch.Generator().manual_seed(extra_args.get("seed", 41) + 1)
+    generator = torch.Generator().manual_seed(extra_args.get("seed", HOST_FALLBACK_SEED) + 1)
     return torch.randn(noise.shape, generator=generator).to(noise.dtype).to(noise.device)
 
 
@@ -65,10 +64,11 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
     flow = isinstance(model_sampling, comfy.model_sampling.CONST)
     replace_noise = _replace_noise(ksampler, noise, extra_args)
     final_sigma = sigmas[-1]
-    if float(final_sigma) == float(torch.tensor(UNIPC_FINAL_SIGMA, dtype=sigmas.dtype)):
-        log.warning("LanPaint: the sigmas end at %s, not 0, so the kept region keeps that much noise. "
-                    "A stock uni_pc run writes this value into the SIGMAS it is given; give that sampler "
-                    "its own scheduler node.", UNIPC_FINAL_SIGMA)
+    if 0 < float(final_sigma) < float(model_sampling.sigma_min):
+        # no scheduler ends there (they end at 0 or at a level of the model); a stock uni_pc run does
+        log.warning("LanPaint: the sigmas end at %.4g, below the model's smallest noise level %.4g, so the kept "
+                    "region keeps that much noise. A stock uni_pc run writes 0.001 into the SIGMAS it is given; "
+                    "give that sampler its own scheduler node.", float(final_sigma), float(model_sampling.sigma_min))
     kept = add_noise(latent_image, replace_noise, final_sigma, flow) if float(final_sigma) > 0 else latent_image
 
     if not bool(binarize_mask(denoise_mask).any()) and \
@@ -77,21 +77,12 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
         return model_sampling.inverse_noise_scaling(final_sigma, kept.clone())
 
     region = Region(noise, latent_image, denoise_mask, replace_noise, kept)
+    sample_region = partial(_sample_region, ksampler, settings, sigmas, flow, disable_pbar)
     groups = crop_plan(settings.crop_padding, guider, latent_image, denoise_mask, extra_args["model_options"], sigmas)
     if groups is None:
-        samples = _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar)
-        return model_sampling.inverse_noise_scaling(final_sigma, samples)
-    try:
-        samples, preview = None, latent_image
-        for run, (boxes, group) in enumerate(groups):
-            part = _sample_region(ksampler, settings, group.guider, sigmas,
-                                  cropped_extra_args(extra_args, denoise_mask, boxes),
-                                  full_size_callback(callback, preview, boxes), region.cropped(boxes), flow,
-                                  disable_pbar, run=run, runs=len(groups))
-            samples = paste_boxes(kept.to(part.dtype) if samples is None else samples, part, boxes)
-            preview = paste_boxes(preview, part, boxes) if callback is not None else preview
-    finally:
-        release(groups)
+        samples = sample_region(guider, extra_args, callback, region)
+    else:
+        samples = sample_boxes(groups, sample_region, extra_args, callback, region)
     return model_sampling.inverse_noise_scaling(final_sigma, samples)
 
 
@@ -108,13 +99,11 @@ class Region(NamedTuple):
         return Region(*(cropped(t, boxes, batch) for t in self))
 
 
-def _sample_region(ksampler, settings, guider, sigmas, extra_args, callback, region, flow, disable_pbar, run=0,
-                   runs=1):
+def _sample_region(ksampler, settings, sigmas, flow, disable_pbar, guider, extra_args, callback, region, run=0, runs=1):
     """The sampler's run over `region` (before the model's inverse noise scaling), run `run` of `runs`."""
     model_sampling = guider.inner_model.model_sampling
     extra_args = dict(extra_args, denoise_mask=region.denoise_mask)
-    steps = len(sigmas) - 1
-    thinking_plan = [settings.params.thinking_steps(settings.thinking_steps, i, steps) for i in range(steps)]
+    thinking_plan = settings.params.thinking_plan(settings.thinking_steps, len(sigmas) - 1)
     progress = CallProgress(callback, [n + 1 for n in thinking_plan], run, runs, disable_pbar)  # a thinking step: one model call
     x = model_sampling.noise_scaling(sigmas[0], region.noise, region.latent_image, ksampler.max_denoise(guider, sigmas))
     kept_input = host_kept_input(guider.inner_model, x, sigmas[0], region.replace_noise, region.latent_image,

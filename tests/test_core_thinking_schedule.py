@@ -1,5 +1,5 @@
 """How many thinking steps each diffusion step gets: think_from, the falling taper and the adaptive stop
-(LanPaintParams.thinking_steps is the one rule; the adaptive stop ends a step's thinking early)."""
+(LanPaintParams.thinking_plan is the one rule; the adaptive stop ends a step's thinking early)."""
 from collections import Counter
 
 import pytest
@@ -39,17 +39,18 @@ def calls_per_step(sigmas, thinking_steps, flow=False, **params):
 def test_rule_never_exceeds_the_budget(steps, thinking_steps):
     for params in (lp.LanPaintParams(), lp.LanPaintParams(taper="falling"), lp.LanPaintParams(think_from=0.5),
                    lp.LanPaintParams(taper="falling", think_from=0.3, early_stop=2)):
-        counts = [params.thinking_steps(thinking_steps, i, steps) for i in range(steps)]
+        counts = params.thinking_plan(thinking_steps, steps)
         assert all(0 <= c <= thinking_steps for c in counts), (params, counts)
 
 
 def test_falling_taper_and_think_from_counts():
     falling = lp.LanPaintParams(taper="falling")
-    counts = [falling.thinking_steps(5, i, 20) for i in range(20)]
+    counts = falling.thinking_plan(5, 20)
     assert counts[0] == 5 and counts[-1] == 1 and counts == sorted(counts, reverse=True)
     assert sum(counts) == 60
     late = lp.LanPaintParams(think_from=0.5)
-    assert [late.thinking_steps(5, i, 20) for i in range(20)] == [0] * 10 + [5] * 10
+    assert late.thinking_plan(5, 20) == [0] * 10 + [5] * 10
+    assert lp.LanPaintParams(think_every=3).thinking_plan(2, 7) == [2, 0, 0, 2, 0, 0, 2]
 
 
 @pytest.mark.parametrize("params", [dict(taper="falling"), dict(think_from=0.4), dict(think_from=0.4, early_stop=3)])
@@ -57,7 +58,7 @@ def test_model_calls_follow_the_rule(params):
     sigmas = karras_sigmas(10)
     counts, _ = calls_per_step(sigmas, 4, **params)
     rule = lp.LanPaintParams(**params)
-    assert counts == [rule.thinking_steps(4, i, 10) + 1 for i in range(10)]
+    assert counts == [n + 1 for n in rule.thinking_plan(4, 10)]
 
 
 @pytest.mark.parametrize("scheme", lp.SCHEMES)
@@ -86,7 +87,7 @@ def test_adaptive_stop_with_the_taper_stays_within_the_rule():
     sigmas = karras_sigmas(10)
     counts, _ = calls_per_step(sigmas, 6, taper="falling", think_from=0.2, stop_tolerance=0.3)
     rule = lp.LanPaintParams(taper="falling", think_from=0.2)
-    assert all(c <= rule.thinking_steps(6, i, 10) + 1 for i, c in enumerate(counts)), counts
+    assert all(c <= n + 1 for c, n in zip(counts, rule.thinking_plan(6, 10))), counts
     assert counts[:2] == [1, 1]
 
 

@@ -51,6 +51,10 @@ def test_uni_pc_then_lanpaint_on_one_sigmas_output(sdxl, comfy, caplog):
     with caplog.at_level(logging.WARNING):
         _sampler_custom(comfy, model, lanpaint, sigmas, latent, conds)
     assert "end at 0.001" in caplog.text and "uni_pc" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):  # a schedule that stops early (leftover noise) is not flagged
+        _sampler_custom(comfy, model, lanpaint, pristine[:-1].clone(), latent, conds)
+    assert "smallest noise level" not in caplog.text
 
 
 def _nan_masks(h, w):

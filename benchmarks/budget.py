@@ -1,0 +1,460 @@
+"""What a picture costs: LanPaint FLD's quality against model calls, over outer steps x thinking steps x
+thinking schedules x samplers, on the analytic cases (KL) and on the demo model (MAE, seam, phase, ghosts).
+
+    python -m benchmarks.budget [--part analytic|samplers|demo|all] [--quick] [--samples N]
+                                [--scenes N] [--split validation|test|both] [--out benchmarks/results]
+                                [--plot docs/budget.png]
+
+Plans (outer steps S x thinking N; every plan at the method's default knobs otherwise):
+- grid: S in 5, 6, 8, 10, 12, 15, 20 x N in 0-10, uniform (N thinking steps before every step);
+- schedules at 20 outer steps: falling (thinking that falls with the noise, ceil(N (S - i) / S)), every
+  k-th step (think_every), the first part of the schedule only (early_stop), a late start (think_from);
+- samplers: euler, euler_ancestral, heun, dpmpp_2m, dpmpp_2m_sde, uni_pc, lcm (where it applies: a
+  distilled sampler, measured all the same), at the old default (20 x 5) and at the new one, each
+  against euler at the same model calls.
+Model calls are counted (the analytic denoisers count calls; on the demo a forward hook counts batch
+elements per picture).
+
+Analytic (part "analytic", lanpaint_core.inpaint = Euler): the 2-D Gaussian and 25-component mixture of
+benchmarks/exactness.py and three many-dimensional Gaussians (16-D wishart, 4 regenerated; 64-D field,
+8 regenerated; 16-D field, 12 regenerated), each on VE (SDXL's Karras sigmas) and flow (shift 3,
+"simple"). Part "samplers" runs the same Gaussian and mixture laws mounted in real EPS and flow
+BaseModels (devtools/host/analytic_models) through LanPaint FLD KSampler with each host sampler. KL is
+the exactness benchmark's metric; [lo, hi] is a 90 % bootstrap interval over the samples.
+
+Demo (part "demo"): held-out scenes of the demo model x the six hole kinds through the real host
+(LanPaint FLD KSampler; stock = the KSampler on a masked latent). Two disjoint ranges of held-out
+scenes: VALIDATION (seeds 101000-...) chose the default; TEST (seeds 102000-...) reports it and no
+choice looked at it (the earlier benchmarks used seeds 100000-100063). MAE is in the hole, in [0, 1]
+pixels; ratios are against the old default (20 x 5, euler) on the same scenes and noise, with a 90 %
+paired bootstrap interval over scenes.
+
+Writes budget.txt and budget.json under --out and the Pareto plot (quality against calls, one panel
+per case).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+VALIDATION_SEED, TEST_SEED = 101000, 102000
+STEPS_GRID = (5, 6, 8, 10, 12, 15, 20)
+THINKING_GRID = tuple(range(11))
+SAMPLERS = ("euler", "euler_ancestral", "heun", "dpmpp_2m", "dpmpp_2m_sde", "uni_pc", "lcm")
+BOOTSTRAP = 200
+SEED = 1234
+
+
+@dataclass(frozen=True)
+class Plan:
+    """S outer steps with N thinking steps under `knobs` (LanPaintParams), run by `sampler`."""
+    steps: int
+    thinking: int
+    knobs: tuple = ()
+    sampler: str = "euler"
+    family: str = "uniform"
+
+    @property
+    def label(self) -> str:
+        extra = "".join(f" {k}={v}" for k, v in self.knobs if k != "taper")
+        sampler = "" if self.sampler == "euler" else f" {self.sampler}"
+        return f"{self.steps}x{self.thinking} {self.family}{extra}{sampler}".replace(" uniform", "")
+
+    @property
+    def settings(self) -> dict:
+        return dict(thinking_steps=self.thinking, **dict(self.knobs))
+
+
+OLD_DEFAULT = Plan(20, 5)
+
+
+def default_plan(sampler="euler") -> Plan:
+    """LanPaint FLD KSampler at its UI defaults (the node's own widget defaults)."""
+    from devtools.lanpaint_pack import load_pack
+    required = load_pack().NODE_CLASS_MAPPINGS["LanPaintKSampler"].INPUT_TYPES()["required"]
+    return Plan(required["steps"][1]["default"], required["thinking_steps"][1]["default"], sampler=sampler)
+
+
+def grid_plans(quick=False) -> list[Plan]:
+    steps = (10, 20) if quick else STEPS_GRID
+    thinking = (0, 2, 5) if quick else THINKING_GRID
+    return [Plan(s, n) for s in steps for n in thinking]
+
+
+def schedule_plans(quick=False) -> list[Plan]:
+    n_values = (5,) if quick else (3, 5, 8)
+    plans = [Plan(20, n, (("taper", "falling"),), family="falling") for n in n_values]
+    plans += [Plan(20, n, (("think_every", k),), family="every") for n in n_values for k in (2, 4)]
+    plans += [Plan(20, n, (("early_stop", 10),), family="first half") for n in n_values]
+    plans += [Plan(20, n, (("think_from", 0.5),), family="late start") for n in n_values]
+    return plans
+
+
+# ----------------------------------------------------------------------------- statistics
+def bootstrap_interval(stat, n: int, generator: torch.Generator, reps: int = BOOTSTRAP, level: float = 0.9):
+    """(lo, hi): the `level` percentile interval of stat(indices) over `reps` resamples of range(n)."""
+    values = sorted(stat(torch.randint(0, n, (n,), generator=generator)) for _ in range(reps))
+    tail = (1 - level) / 2
+    return values[int(tail * (reps - 1))], values[int(round((1 - tail) * (reps - 1)))]
+
+
+def fmt_interval(value, lo, hi, digits=4):
+    return f"{value:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+
+
+# ----------------------------------------------------------------------------- analytic (core, Euler)
+def analytic_cases(n):
+    """[(name, flow, sigmas(S), make)]; make() -> (calls, denoise, latent, mask, metric(samples_subset))."""
+    from . import exactness as ex
+    from .baseline_kl import nd_case, two_d_case
+    cases = []
+    for problem in ex.make_problems(n):
+        for pname, flow, schedule in ex.PARAMETERISATIONS:
+            cases.append((f"{problem.name} / {pname}", flow, schedule,
+                          lambda problem=problem, flow=flow: two_d_case(problem, flow, n)))
+    for case in (ex.GaussianCase(16, 4, "wishart", 0), ex.GaussianCase(64, 8, "field", 0),
+                 ex.GaussianCase(16, 12, "field", 2)):
+        for pname, flow, schedule in ex.PARAMETERISATIONS:
+            cases.append((f"{case.dim}-D {case.kind} {case.n_regen} / {pname}", flow, schedule,
+                          lambda case=case, flow=flow: nd_case(case, flow, n)))
+    return cases
+
+
+def analytic_row(plans, cases, emit, generator):
+    """{case: {plan label: (KL, lo, hi, calls)}}, one printed row per plan."""
+    import lanpaint_core as lp
+    out = {}
+    for plan in plans:
+        cells = []
+        for name, flow, schedule, make in cases:
+            calls, denoise, latent, mask, metric = make()
+            res = lp.inpaint(denoise, latent, mask, schedule(plan.steps), flow=flow,
+                             generator=torch.Generator().manual_seed(SEED), **plan.settings)
+            kl = metric(res)
+            lo, hi = bootstrap_interval(lambda idx: metric(res[idx]), res.shape[0], generator)
+            out.setdefault(name, {})[plan.label] = (kl, lo, hi, calls[0])
+            cells.append(f"{kl:.4f}/{calls[0]}")
+        emit(f"{plan.label:<34}" + "".join(f"{c:>15}" for c in cells))
+    return out
+
+
+def run_analytic(n, quick, emit):
+    cases = analytic_cases(n)
+    g = torch.Generator().manual_seed(0)
+    emit(f"== analytic cases (Euler, lanpaint_core.inpaint): KL / model calls, {n} samples ==")
+    emit(f"{'plan':<34}" + "".join(f"{name[:14]:>15}" for name, *_ in cases))
+    table = analytic_row(grid_plans(quick) + schedule_plans(quick), cases, emit, g)
+    return table
+
+
+# ----------------------------------------------------------------------------- analytic through the host
+class MixtureData:
+    """A benchmarks.analytic.GaussianMixture as devtools' analytic nets expect it: posterior_mean(x, alpha, s)
+    for x = alpha x0 + s n over a latent of `shape`."""
+
+    def __init__(self, gmm, shape):
+        self.gmm, self.shape = gmm, shape
+
+    def posterior_mean(self, x, alpha, s):
+        b = x.shape[0]
+        norm = (alpha.double() ** 2 + s.double() ** 2).sqrt()
+        xv = x.reshape(b, -1).double() / norm[:, None]
+        abar = (alpha.double() / norm) ** 2
+        return self.gmm.posterior_mean(xv, abar, 1 - abar).reshape(x.shape)
+
+
+def host_cases(n):
+    """[(name, flow, make)]: laws mounted in real BaseModels; make() -> (model, latent dict, metric(out))."""
+    from devtools.host import analytic_models as am
+    from . import exactness as ex
+    gauss, mix = ex.make_problems(n)
+    wishart = ex.GaussianCase(16, 4, "wishart", 0)
+
+    def two_d(problem, flow):
+        data = MixtureData(problem.gmm, (1, 1, 2))
+        model = am.mount_analytic_net(am.AnalyticGaussianNet(data), 1, flow=flow, shift=3.0)
+        latent = torch.zeros(n, 1, 1, 2)
+        latent[..., 1] = problem.y_obs
+        return model, {"samples": latent, "noise_mask": torch.tensor([[[1.0, 0.0]]])}, \
+            lambda out: problem.metric(out[:, 0, 0, 0])
+
+    def sixteen(flow):
+        cov, x_obs, regen, mean, cond_cov = wishart.build()
+        model = am.analytic_gaussian_model(torch.zeros(1, 4, 4), flow=flow, cov=cov, shift=3.0)
+        latent = x_obs.float().reshape(1, 1, 4, 4).expand(n, -1, -1, -1).clone()
+        mask = torch.zeros(16)
+        mask[regen] = 1
+        latent.reshape(n, 16)[:, regen] = 0
+        return model, {"samples": latent, "noise_mask": mask.reshape(1, 4, 4)}, \
+            lambda out: ex.gaussian_scores(out.reshape(n, 16)[:, regen], mean, cond_cov)[0]
+
+    cases = []
+    for flow in (False, True):
+        p = "flow" if flow else "VE"
+        cases += [(f"gaussian / {p}", flow, lambda flow=flow: two_d(gauss, flow)),
+                  (f"mixture / {p}", flow, lambda flow=flow: two_d(mix, flow)),
+                  (f"16-D wishart 4 / {p}", flow, lambda flow=flow: sixteen(flow))]
+    return cases
+
+
+def lanpaint_runner(pack, plan: Plan, seed: int, conds, scheduler: str):
+    """latent dict -> sampled latent through LanPaint FLD KSampler's own path (the pack's hooks)."""
+    import importlib
+    env = _env()
+    settings = importlib.import_module(pack.__name__ + ".nodes.settings")
+    hooks = importlib.import_module(pack.__name__ + ".nodes.hooks")
+    chosen = settings.LanPaintSettings.from_inputs(plan.thinking, "Image First", **dict(plan.knobs))
+    pos, neg = conds
+
+    def run(model, latent):
+        patched = hooks.with_lanpaint(model, chosen)
+        return env.nodes.common_ksampler(patched, seed, plan.steps, 1.0, plan.sampler, scheduler, pos, neg,
+                                         latent)[0]["samples"]
+    return run
+
+
+def _env():
+    from devtools.host.comfy_env import load_comfy
+    return load_comfy()
+
+
+def sampler_plans(new_default: Plan) -> list[Plan]:
+    plans = []
+    for base in dict.fromkeys((OLD_DEFAULT, new_default)):
+        plans += [Plan(base.steps, base.thinking, base.knobs, sampler=s, family=base.family) for s in SAMPLERS]
+    return plans
+
+
+def run_samplers(n, new_default, emit):
+    """{case: {plan label: (KL, lo, hi, calls)}} through the host, for every sampler."""
+    from devtools.host import analytic_models as am
+    from devtools.lanpaint_pack import load_pack
+    pack = load_pack()
+    cases = host_cases(n)
+    g = torch.Generator().manual_seed(0)
+    out = {}
+    emit(f"== analytic laws in real BaseModels, LanPaint FLD KSampler per sampler: KL / model calls, {n} samples "
+         f"(VE: karras; flow: simple, shift 3) ==")
+    emit(f"{'plan':<34}" + "".join(f"{name[:16]:>18}" for name, *_ in cases))
+    for plan in sampler_plans(new_default):
+        cells = []
+        for name, flow, make in cases:
+            model, latent, metric = make()
+            net = model.model.diffusion_model
+            net.calls = 0
+            res = lanpaint_runner(pack, plan, 3, am.analytic_conds(), "simple" if flow else "karras")(model, latent)
+            kl = metric(res)
+            lo, hi = bootstrap_interval(lambda idx: metric(res[idx]), res.shape[0], g)
+            out.setdefault(name, {})[plan.label] = (kl, lo, hi, net.calls)
+            cells.append(f"{kl:.4f}/{net.calls}")
+        emit(f"{plan.label:<34}" + "".join(f"{c:>18}" for c in cells))
+    return out
+
+
+# ----------------------------------------------------------------------------- demo model
+@dataclass
+class DemoSet:
+    scenes: object                         # benchmarks.paper_table.Scenes
+    first_seed: int
+    results: dict = field(default_factory=dict)   # plan label -> {kind: per-scene metrics}
+
+
+def demo_scenes(n, first_seed):
+    from .paper_table import load_scenes
+    from lanpaint_demo.scenes import MASK_KINDS
+    return DemoSet(load_scenes(n, MASK_KINDS, first_seed=first_seed), first_seed)
+
+
+def per_scene(images, sc, kind):
+    from .trained import phase_error, region_mae, seam_score
+    mask = sc.masks[kind]
+    from lanpaint_demo.scenes import count_suns
+    return {"mae": region_mae(images, sc.truth, mask), "seam": seam_score(images, sc.truth, mask),
+            "phase": phase_error(images, sc.truth, mask, sc.layouts, sc.size),
+            "ghosts": torch.tensor([float(count_suns(img, lay) > 1) for img, lay in zip(images, sc.layouts)])}
+
+
+def run_demo_plan(ds: DemoSet, plan: Plan, pack, seed=0):
+    """Per-scene metrics of `plan` on every hole kind ("stock" when plan is None), and calls per picture."""
+    from .paper_table import decode
+    from .trained import CallCounter
+    sc = ds.scenes
+    env = _env()
+    pos = sc.conditioning
+    rows, calls = {}, []
+    counter = CallCounter()
+    hook = sc.model.model.diffusion_model.register_forward_pre_hook(counter, with_kwargs=True)
+    try:
+        for kind, mask in sc.masks.items():
+            latent = {"samples": sc.latents.clone(), "noise_mask": mask[:, None].clone()}
+            counter.elements = 0
+            with torch.no_grad():
+                if plan is None:
+                    samples = env.nodes.common_ksampler(sc.model, seed, OLD_DEFAULT.steps, 1.0, "euler", "simple",
+                                                        pos, pos, latent)[0]["samples"]
+                else:
+                    samples = lanpaint_runner(pack, plan, seed, (pos, pos), "simple")(sc.model, latent)
+            rows[kind] = per_scene(decode(sc, samples), sc, kind)
+            calls.append(counter.elements / sc.truth.shape[0])
+    finally:
+        hook.remove()
+    return rows, sum(calls) / len(calls)
+
+
+def demo_summary(rows, ref_rows, generator):
+    """Mean MAE over scenes and holes, its ratio to the reference with a paired 90 % bootstrap interval over
+    scenes, and the other metrics' means."""
+    kinds = list(rows)
+    mae = torch.stack([rows[k]["mae"] for k in kinds])            # [kinds, scenes]
+    ref = torch.stack([ref_rows[k]["mae"] for k in kinds])
+
+    def ratio(idx):
+        return float((mae[:, idx].mean(1) / ref[:, idx].mean(1)).mean())
+    lo, hi = bootstrap_interval(ratio, mae.shape[1], generator)
+    phase = torch.cat([rows[k]["phase"] for k in kinds])
+    return {"mae": float(mae.mean()), "ratio": ratio(torch.arange(mae.shape[1])), "lo": lo, "hi": hi,
+            "per_kind": {k: float(rows[k]["mae"].mean()) for k in kinds},
+            "seam": float(torch.stack([rows[k]["seam"] for k in kinds]).mean()),
+            "phase": float(phase[~torch.isnan(phase)].mean()),
+            "ghosts": int(sum(float(rows[k]["ghosts"].sum()) for k in kinds))}
+
+
+def run_demo(n_scenes, split, new_default, quick, emit):
+    from devtools.lanpaint_pack import load_pack
+    pack = load_pack()
+    g = torch.Generator().manual_seed(0)
+    sets = {"validation": VALIDATION_SEED, "test": TEST_SEED}
+    chosen = [name for name in sets if split in (name, "both")]
+    out = {}
+    for name in chosen:
+        ds = demo_scenes(n_scenes, sets[name])
+        if name == "validation":
+            plans = [OLD_DEFAULT] + [p for p in grid_plans(quick) if p.steps * (p.thinking + 1) <= 130 and p != OLD_DEFAULT]
+            plans += schedule_plans(quick) + sampler_plans(new_default)
+        else:   # test: the old and new defaults with every sampler, and stock
+            plans = [OLD_DEFAULT] + [p for p in sampler_plans(new_default) if p != OLD_DEFAULT]
+        plans = list(dict.fromkeys(plans))
+        emit(f"== demo model, {name} scenes (seeds {sets[name]}-{sets[name] + n_scenes - 1}) x 6 holes: MAE in the "
+             f"hole; ratio to {OLD_DEFAULT.label} [90 % paired bootstrap over scenes] ==")
+        emit(f"{'plan':<34}{'calls':>7}{'MAE':>9}  {'ratio [interval]':<22}{'seam':>8}{'phase':>7}{'ghosts':>7}"
+             f"{'s / picture':>13}")
+        table = {}
+        ref_rows = None
+        for plan in [None] + plans:
+            t0 = time.perf_counter()
+            rows, calls = run_demo_plan(ds, plan, pack)
+            seconds = (time.perf_counter() - t0) / (ds.scenes.truth.shape[0] * len(rows))
+            if plan == OLD_DEFAULT:
+                ref_rows = rows
+            label = "stock (KSampler, 20 steps)" if plan is None else plan.label
+            ds.results[label] = rows
+            if ref_rows is None:
+                stock_rows = rows
+                continue
+            table[label] = dict(demo_summary(rows, ref_rows, g), calls=calls, seconds=seconds)
+            r = table[label]
+            emit(f"{label:<34}{calls:>7.0f}{r['mae']:>9.4f}  {r['ratio']:.3f} [{r['lo']:.3f}, {r['hi']:.3f}]     "
+                 f"{r['seam']:>8.4f}{r['phase']:>7.1f}{r['ghosts']:>7d}{seconds:>13.3f}")
+        stock = dict(demo_summary(stock_rows, ref_rows, g), calls=OLD_DEFAULT.steps, seconds=0.0)
+        table["stock (KSampler, 20 steps)"] = stock
+        emit(f"{'stock (KSampler, 20 steps)':<34}{stock['calls']:>7.0f}{stock['mae']:>9.4f}  {stock['ratio']:.3f} "
+             f"[{stock['lo']:.3f}, {stock['hi']:.3f}]     {stock['seam']:>8.4f}{stock['phase']:>7.1f}{stock['ghosts']:>7d}")
+        out[name] = table
+    return out
+
+
+# ----------------------------------------------------------------------------- plot and main
+def plot(tables, path: Path):
+    """Quality against model calls, one panel per case: the uniform grid as one line per outer-step count,
+    schedules and samplers as markers."""
+    from .paper_table import save_figure
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    panels = []
+    for part, table in tables:
+        if part == "demo":
+            for split, rows in table.items():
+                panels.append((f"demo model, {split} scenes (MAE / old default)", {
+                    label: (r["ratio"], r["lo"], r["hi"], r["calls"]) for label, r in rows.items()}, False))
+        else:
+            for case, rows in table.items():
+                panels.append((f"{case} ({'host samplers' if part == 'samplers' else 'Euler'}; KL)", rows, True))
+    ncol = 4
+    nrow = (len(panels) + ncol - 1) // ncol
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.4 * nrow), squeeze=False)
+    for ax, (title, rows, log_scale) in zip(axes.flat, panels):
+        by_steps = {}
+        for label, (q, lo, hi, calls) in rows.items():
+            head = label.split(" ", 1)
+            if len(head) == 1 and "x" in label:
+                s = int(label.split("x")[0])
+                by_steps.setdefault(s, []).append((calls, q))
+            else:
+                ax.errorbar([calls], [q], yerr=[[max(q - lo, 0)], [max(hi - q, 0)]], fmt="s", ms=3, alpha=0.6,
+                            color="grey" if "stock" not in label else "red")
+        for s, pts in sorted(by_steps.items()):
+            pts.sort()
+            ax.plot(*zip(*pts), "o-", ms=3, lw=1, label=f"{s} steps")
+        ax.set_yscale("log" if log_scale else "linear")
+        ax.set_title(title, fontsize=8)
+        ax.set_xlabel("model calls per picture", fontsize=7)
+        ax.grid(True, which="both", alpha=0.2)
+    for ax in axes.flat[len(panels):]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=6, title="uniform thinking (lines); grey: schedules / samplers",
+                        title_fontsize=6)
+    save_figure(fig, path, dpi=90)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--part", choices=("analytic", "samplers", "demo", "all"), default="all")
+    ap.add_argument("--quick", action="store_true", help="a few plans, 4000 samples, 4 scenes")
+    ap.add_argument("--samples", type=int, default=None, help="analytic samples per run (default 20000)")
+    ap.add_argument("--scenes", type=int, default=None, help="held-out scenes per split (default 48)")
+    ap.add_argument("--split", choices=("validation", "test", "both"), default="both")
+    ap.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results")
+    ap.add_argument("--plot", type=Path, default=REPO_ROOT / "docs" / "budget.png")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    lines = []
+
+    def emit(s=""):
+        print(s, flush=True)
+        lines.append(s)
+
+    t0 = time.time()
+    n = args.samples or (4000 if args.quick else 20000)
+    new_default = default_plan()
+    emit(f"LanPaint FLD KSampler's defaults: {new_default.steps} steps x {new_default.thinking} thinking steps "
+         f"(the old default: {OLD_DEFAULT.label})")
+    tables = []
+    if args.part in ("analytic", "all"):
+        tables.append(("analytic", run_analytic(n, args.quick, emit)))
+        emit()
+    if args.part in ("samplers", "all"):
+        tables.append(("samplers", run_samplers(n, new_default, emit)))
+        emit()
+    if args.part in ("demo", "all"):
+        tables.append(("demo", run_demo(args.scenes or (4 if args.quick else 48), args.split, new_default,
+                                        args.quick, emit)))
+    emit(f"(total {time.time() - t0:.0f} s)")
+    args.out.mkdir(parents=True, exist_ok=True)
+    suffix = "" if args.part == "all" else f"_{args.part}"
+    (args.out / f"budget{suffix}.txt").write_text("\n".join(lines) + "\n")
+    (args.out / f"budget{suffix}.json").write_text(json.dumps({part: table for part, table in tables}, indent=1) + "\n")
+    plot(tables, args.plot if args.part == "all" else args.plot.with_name(args.plot.stem + suffix + ".png"))
+    print(f"wrote {args.out / f'budget{suffix}.txt'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
