@@ -17,7 +17,7 @@ from .tiny_models import (CONTEXT_DIM, POOLED_DIM, TOKENS, tiny_chroma, tiny_flu
                           tiny_zimage)
 
 __all__ = [
-    "sdxl_conds", "sd3_conds", "flux_conds", "hidream_conds", "plain_conds", "flux2_conds",
+    "sdxl_conds", "sd3_conds", "flux_conds", "hidream_conds", "text_conds", "token_mask", "plain_conds", "flux2_conds",
     "reference_latent", "qwen_image_edit_conds", "TINY_BUILDERS", "NEWER_FAMILIES", "builder_for",
     "conds_for", "latent_shape_for", "half_mask",
 ]
@@ -28,20 +28,31 @@ def _gen(seed):
     return torch.Generator(device="cpu").manual_seed(int(seed))
 
 
-def _tokens_pooled(seed):
+def _tokens_pooled(seed, token_width=CONTEXT_DIM):
     g = _gen(seed)
-    return (torch.randn(1, TOKENS, CONTEXT_DIM, generator=g),
+    return (torch.randn(1, TOKENS, token_width, generator=g),
             torch.randn(1, POOLED_DIM, generator=g))
 
 
-def plain_conds(seed: int = 1, **extra):
-    """[[tokens [1,7,64], {"pooled_output": [1,32], **extra}]] for positive and negative (a pooled
-    output as any real text encoder gives; see compat for why it is always there)."""
+def text_conds(seed: int = 1, token_width: int = CONTEXT_DIM, pooled: bool = True, **extra):
+    """(positive, negative): [[tokens [1,7,token_width], {"pooled_output": [1,32], **extra}]] each (no
+    pooled_output with pooled=False: a text encoder that gives none, which some models require)."""
     out = []
     for s in (seed, seed + 1000):
-        t, p = _tokens_pooled(s)
-        out.append([[t, {"pooled_output": p, **extra}]])
+        t, p = _tokens_pooled(s, token_width)
+        out.append([[t, {"pooled_output": p, **extra} if pooled else dict(extra)]])
     return out[0], out[1]
+
+
+def token_mask():
+    """The attention mask a tokenizer gives with the tokens ([1,7] of ones, integer)."""
+    return torch.ones(1, TOKENS, dtype=torch.long)
+
+
+def plain_conds(seed: int = 1, **extra):
+    """text_conds with a pooled output (as any real text encoder gives; see compat for why it is
+    always there)."""
+    return text_conds(seed, **extra)
 
 
 def sdxl_conds(seed: int = 1):
