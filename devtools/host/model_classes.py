@@ -211,7 +211,7 @@ CASES = {
     "CosmosT2IPredict2": TinyCase("CosmosT2IPredict2", dits.tiny_cosmos_predict2, _tokens(), _image(16)),
     "Anima": TinyCase("Anima", dits.tiny_anima, _anima_conds, _image(16)),
     # pixel space
-    "ChromaRadiance": TinyCase("ChromaRadiance", pixel.tiny_chroma_radiance, _tokens(), _PIXELS),
+    "ChromaRadiance": TinyCase("ChromaRadiance", pixel.tiny_chroma_radiance, _text(), _PIXELS),
     "ZImagePixelSpace": TinyCase("ZImagePixelSpace", pixel.tiny_zimage_pixel, _tokens(), _PIXELS),
     "PixelDiTT2I": TinyCase("PixelDiTT2I", pixel.tiny_pixeldit, _tokens(), _PIXELS),
     "HiDreamO1": TinyCase("HiDreamO1", pixel.tiny_hidream_o1, pixel.hidream_o1_conds, _image(3, 64, 64, 1)),

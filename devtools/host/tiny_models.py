@@ -195,7 +195,8 @@ def detected_config(signature: dict, **tiny):
 
 def _build_config(cfg, seed: int, state_dict: Optional[dict] = None, gain: float = 1.0):
     cfg.set_inference_dtype(torch.float32, None)
-    model = cfg.get_model(state_dict or {}, "")
+    with torch.no_grad():  # as the host loads checkpoints (0.3.75's Zero123 copies its weights in place)
+        model = cfg.get_model(state_dict or {}, "")
     init_weights(model.diffusion_model, seed=seed, gain=gain)
     model.eval()
     return make_patcher(model)
