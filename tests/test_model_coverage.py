@@ -6,9 +6,11 @@ a new host's new model class fails here until it gets a tiny case or a reason, n
 workflow.
 """
 import importlib
+import re
 
+from devtools.host import compat
 from devtools.host import model_classes as mcl
-from devtools.lanpaint_pack import load_pack
+from devtools.lanpaint_pack import REPO_ROOT, load_pack
 
 
 def _refused():
@@ -39,3 +41,15 @@ def test_each_class_has_one_verdict():
     for i, a in enumerate(verdicts):
         for b in verdicts[i + 1:]:
             assert not a & b, a & b
+
+
+def test_the_counts_docs_state_are_this_hosts(comfy):
+    """docs/development.md gives, per tested host, the classes with a tiny case and all the host's classes."""
+    text = (REPO_ROOT / "docs" / "development.md").read_text()
+    found = re.search(r"(\d+) of ComfyUI 0\.33\.0's (\d+) classes \((\d+) of 0\.3\.75's (\d+)\)", " ".join(text.split()))
+    assert found, "docs/development.md no longer states the counts"
+    stated = {"0.33.0": (int(found[1]), int(found[2])), "0.3.75": (int(found[3]), int(found[4]))}
+    tested = {case.model_class for case in mcl.CASES.values() if compat.has_model_class(case.model_class)}
+    version = compat.host_version()
+    if version in stated:
+        assert (len(tested), len(mcl.host_classes())) == stated[version]

@@ -16,7 +16,7 @@ __all__ = ["tiny_flux_schnell", "tiny_flux_fill", "tiny_flux2_klein", "tiny_long
 
 FLUX_TINY = {"axes_dim": [8, 12, 12], "num_heads": 2}
 ROPE_AXES = (8, 12, 12)     # rope axes of a 32-wide head
-KREA2_TEXT_LAYERS = 2       # Krea 2 reads a stack of text-encoder layers: context width 2 x 64
+KREA2_TEXT_LAYERS = 1       # Krea 2 reads a stack of text-encoder layers (context width layers x 64); one here
 HUNYUAN_DIT_T5_DIM = 48     # HunyuanDiT's second (mT5) text stream
 
 

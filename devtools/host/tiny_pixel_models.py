@@ -9,10 +9,8 @@ import torch
 
 from .tiny_models import CONTEXT_DIM, _build_config, _flux_signature, _meta, build_class, detected_config
 
-__all__ = ["tiny_chroma_radiance", "tiny_zimage_pixel", "tiny_pixeldit", "tiny_hidream_o1", "hidream_o1_conds",
-           "HIDREAM_O1_PATCH"]
-
-HIDREAM_O1_PATCH = 32   # HiDream-O1 patches the picture 32 x 32 (fixed by the architecture)
+__all__ = ["tiny_chroma_radiance", "tiny_zimage_pixel", "tiny_pixeldit", "tiny_hidream_o1", "hidream_o1_token_ids",
+           "hidream_o1_conds"]
 
 
 def tiny_chroma_radiance(seed: int = 0):
@@ -62,12 +60,16 @@ _HIDREAM_O1_PREFIX = [151644, 872, 198]
 _HIDREAM_O1_SUFFIX = [151645, 198, 151644, 77091, 198, 151669, 151673]
 
 
+def hidream_o1_token_ids(words) -> torch.Tensor:
+    """[1, L] token ids of a prompt whose words have the ids ``words``, in HiDream-O1's chat template."""
+    return torch.tensor([_HIDREAM_O1_PREFIX + list(words) + _HIDREAM_O1_SUFFIX], dtype=torch.long)
+
+
 def hidream_o1_conds(seed: int = 1):
     """(positive, negative) as HiDream-O1's text encoder gives them: the token ids in
     ``text_input_ids`` (the model embeds them itself) and the ids as floats in the tokens' slot."""
     out = []
     for s, length in ((seed, 5), (seed + 1000, 3)):
-        words = torch.randint(1000, 100000, (length,), generator=torch.Generator().manual_seed(s)).tolist()
-        ids = torch.tensor([_HIDREAM_O1_PREFIX + words + _HIDREAM_O1_SUFFIX], dtype=torch.long)
+        ids = hidream_o1_token_ids(torch.randint(1000, 100000, (length,), generator=torch.Generator().manual_seed(s)).tolist())
         out.append([[ids.unsqueeze(-1).float(), {"text_input_ids": ids}]])
     return out[0], out[1]
