@@ -14,9 +14,11 @@ import torch
 
 from devtools.host import compat
 from devtools.host import model_calls as mc
+from devtools.host import tiny_dits
+from devtools.host import tiny_families as fam
 from devtools.host.model_classes import CASES
 from tests.call_counts import expected_model_calls
-from tests.node_runner import counting_clone, latent_mask, run, run_stock
+from tests.node_runner import counting_clone, latent_mask, method_defaults, node, run, run_stock
 
 PATHS = ("ksampler", "custom_advanced", "apply")
 STEPS, THINKING = 2, 1
@@ -98,3 +100,26 @@ def test_tiny_model_is_what_the_host_detects(comfy, models, name):
     assert torch.isfinite(d1).all()
     assert (d1 - mc.predict_denoised(model, x2, 0.5, pos)).abs().mean() > 1e-3, "prediction ignores the input"
     assert (d1 - mc.predict_denoised(model, x1, 0.5, neg)).abs().mean() > 1e-4, "prediction ignores the conditioning"
+
+
+@compat.requires_host(compat.has_model_class("Ideogram4") and compat.has_module("comfy_extras.nodes_ideogram4"),
+                      "Ideogram 4 (the Ideogram4 model class and its scheduler node)")
+def test_ideogram4_as_its_official_graph_samples_it(comfy):
+    """Ideogram 4 runs its unconditional pass on a second model (Dual Model CFG Guider) with its own
+    scheduler (Ideogram 4 Scheduler): LanPaint FLD Sampler in SamplerCustomAdvanced under that guider."""
+    import comfy_extras.nodes_ideogram4 as ideogram4
+    ncs = comfy.nodes_custom_sampler
+    model, calls = counting_clone(tiny_dits.tiny_ideogram4(0))
+    unconditional = tiny_dits.tiny_ideogram4(1)     # its calls run under the main model's options
+    latent = CASES["Ideogram4"].latent()
+    positive, _ = fam.text_conds(pooled=False)
+    guider = ncs.DualModelGuider.execute(model, positive, 4.0, model_negative=unconditional).result[0]
+    sigmas = ideogram4.Ideogram4Scheduler.execute(STEPS, 128, 128, 0.0, 1.75).result[0]
+    sampler = node("LanPaintSampler").get_sampler("euler", THINKING, "Image First", **method_defaults())[0]
+    out = ncs.SamplerCustomAdvanced.execute(ncs.RandomNoise.execute(1).result[0], guider, sampler, sigmas,
+                                            latent).result[0]["samples"]
+    given = latent["samples"]
+    keep = ~latent_mask(latent["noise_mask"], given.shape)
+    assert torch.equal(out[keep], mc.host_roundtrip(model, given)[keep])
+    assert (out[~keep] - given[~keep]).abs().max() > 1e-3
+    assert len(calls) == expected_model_calls(STEPS, THINKING, per_evaluation=2)   # the two models
