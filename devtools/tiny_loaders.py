@@ -17,7 +17,8 @@ tiny stand-in (CLIP vision, unCLIP, style/control/upscale models, ...) raise Val
 
 Family rule (family=None): the file names and ``type`` widgets of the loader nodes, lower-cased,
 are searched in this order: "hidream_o1" -> hidream_o1; "hidream" -> hidream; "klein" -> flux2_klein;
-"krea2" -> krea2; "kandinsky" -> kandinsky5_image; "radiance" -> chroma_radiance; "flux2" / "flux.2" -> flux2; "z_image" -> zimage;
+"krea2" -> krea2; "kandinsky" -> kandinsky5_image; "radiance" -> chroma_radiance; "flux2" / "flux.2" -> flux2;
+"z_image" -> zimage;
 "qwen_image" -> qwen_image; "chroma" -> chroma; "hunyuan_image" / "hunyuanimage" -> hunyuan_image;
 "ti2v" -> wan22_ti2v; "wan2..." -> wan22_t2v; "flux" -> flux; "sd3" / "sd 3" / "sd_3" / "sd-3" /
 "sd.3" / "stable diffusion 3" (any separators) -> sd3; "v1-5" / "sd15" / "sd 1.5" -> sd15. Failing

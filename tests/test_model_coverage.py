@@ -46,7 +46,8 @@ def test_each_class_has_one_verdict():
 def test_the_counts_docs_state_are_this_hosts(comfy):
     """docs/development.md gives, per tested host, the classes with a tiny case and all the host's classes."""
     text = (REPO_ROOT / "docs" / "development.md").read_text()
-    found = re.search(r"(\d+) of ComfyUI 0\.33\.0's (\d+) classes \((\d+) of 0\.3\.75's (\d+)\)", " ".join(text.split()))
+    found = re.search(r"(\d+) of ComfyUI 0\.33\.0's (\d+) classes \((\d+) of 0\.3\.75's (\d+)\)",
+                      " ".join(text.split()))
     assert found, "docs/development.md no longer states the counts"
     stated = {"0.33.0": (int(found[1]), int(found[2])), "0.3.75": (int(found[3]), int(found[4]))}
     tested = {case.model_class for case in mcl.CASES.values() if compat.has_model_class(case.model_class)}

@@ -13,10 +13,11 @@ product's fact. tests/test_model_coverage.py fails on a host class that is in no
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable
 
 import torch
 
+from . import stand_ins
 from . import tiny_dits as dits
 from . import tiny_families as fam
 from . import tiny_pixel_models as pixel
@@ -63,7 +64,8 @@ def video_latent(channels: int, t: int = 3, h: int = 8, w: int = 8, downscale: i
     """[1,channels,t,h,w] latent with a per_frame_mask over the (t-1)*frames_per_latent+1 video frames
     (the host resamples it over the latent's t frames)."""
     frames = (t - 1) * frames_per_latent + 1
-    return {"samples": _randn((1, channels, t, h, w)), "noise_mask": per_frame_mask(frames, h * downscale, w * downscale)}
+    mask = per_frame_mask(frames, h * downscale, w * downscale)
+    return {"samples": _randn((1, channels, t, h, w)), "noise_mask": mask}
 
 
 def frames_latent(channels: int = 4, frames: int = 3, h: int = 16, w: int = 16):
@@ -108,7 +110,8 @@ def _hunyuan_dit_conds():
 def _anima_conds():
     """Qwen3 states with the T5 token ids and weights Anima's text encoder adds."""
     ids = torch.randint(0, 32128, (fam.TOKENS,), generator=torch.Generator().manual_seed(4))
-    return fam.text_conds(token_width=dits.ANIMA_TEXT_DIM, pooled=False, t5xxl_ids=ids, t5xxl_weights=torch.ones(fam.TOKENS))
+    return fam.text_conds(token_width=dits.ANIMA_TEXT_DIM, pooled=False, t5xxl_ids=ids,
+                          t5xxl_weights=torch.ones(fam.TOKENS))
 
 
 def _start_frame(channels: int, concat: bool = False, t: int = 3, h: int = 8, w: int = 8):
@@ -132,10 +135,10 @@ def _existing(key, model_class):
     """A family of tiny_families: its builder, conditioning and latent shape."""
     def latent():
         shape = fam.latent_shape_for(key)
+        downscale = stand_ins.VAE_DOWNSCALE.get(key, 8)
         if len(shape) == 5:
-            return video_latent(shape[1], t=shape[2], h=shape[3], w=shape[4],
-                                downscale=16 if key == "wan22_ti2v" else 8)
-        return image_latent(shape[1], shape[2], shape[3], {"flux2": 16, "hunyuan_image": 32}.get(key, 8))
+            return video_latent(shape[1], t=shape[2], h=shape[3], w=shape[4], downscale=downscale)
+        return image_latent(shape[1], shape[2], shape[3], downscale)
     return TinyCase(model_class, fam.builder_for(key), lambda: fam.conds_for(key), latent)
 
 
@@ -232,7 +235,8 @@ CASES = {
     "LTXV": TinyCase("LTXV", videos.tiny_ltxv, _with_mask(), _video(videos.LTXV_CHANNELS, h=4, w=4, downscale=32,
                                                                     frames_per_latent=8)),
     "CosmosT2V": TinyCase("CosmosT2V", videos.tiny_cosmos, _tokens(), _video(16, frames_per_latent=8)),
-    "CosmosI2V": TinyCase("CosmosI2V", _as(videos.tiny_cosmos, "CosmosI2V"), _tokens(), _video(16, frames_per_latent=8)),
+    "CosmosI2V": TinyCase("CosmosI2V", _as(videos.tiny_cosmos, "CosmosI2V"), _tokens(),
+                          _video(16, frames_per_latent=8)),
     "CosmosI2VPredict2": TinyCase("CosmosI2VPredict2", videos.tiny_cosmos_predict2_i2v, _tokens(), _WAN_VIDEO),
     **{name: TinyCase(name, _as(videos.tiny_cogvideox, name), _tokens(), _WAN_VIDEO)
        for name in ("CogVideoX_T2V", "CogVideoX_I2V", "CogVideoX_Inpaint")},

@@ -15,7 +15,8 @@ from .comfy_env import load_comfy
 from .tiny_models import CONTEXT_DIM, POOLED_DIM, TOKENS, init_weights
 from .tiny_pixel_models import hidream_o1_token_ids
 
-__all__ = ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "PIXEL_SPACE", "TinyTokenizer",
+__all__ = ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "PIXEL_SPACE",
+           "TinyTokenizer",
            "TinyTextEncoder", "tiny_clip", "tiny_vae_config", "tiny_vae", "tiny_video_vae", "tiny_wan22_video_vae",
            "VIDEO_VAES"]
 
@@ -40,7 +41,8 @@ LLAMA_DIM = 48          # = caption_channels[1] of tiny_hidream
 VAE_Z_CHANNELS = {"sd15": 4, "sdxl": 4, "sd3": 16, "flux": 16, "hidream": 16, "zimage": 16, "qwen_image": 16,
                   "flux2": 128, "chroma": 16, "hunyuan_image": 64, "flux2_klein": 128, "krea2": 16,
                   "kandinsky5_image": 16}
-VAE_DOWNSCALE = {"flux2": 16, "hunyuan_image": 32, "flux2_klein": 16}   # image px per latent px (8 for the others)
+# image px per latent px (8 for the others)
+VAE_DOWNSCALE = {"flux2": 16, "hunyuan_image": 32, "flux2_klein": 16, "wan22_ti2v": 16}
 PIXEL_SPACE = ("chroma_radiance", "hidream_o1")   # no VAE: the host's pixel-space conversion (VAELoader "pixel_space")
 
 
@@ -102,8 +104,9 @@ class TinyTextEncoder(torch.nn.Module):
     For each token key k of the family: e_k = E_k[id] * weight + P (E_k ~ N(0,1) [TEXT_VOCAB,64],
     P ~ N(0,0.1^2) [TOKENS,64]); cond = sum_k e_k / sqrt(#keys)  -> [1, TOKENS, 64];
     pooled = W_p(mean over tokens of cond) * sqrt(TOKENS) -> [1, 32]; HiDream adds
-    conditioning_llama3 = per-layer W_l(e_llama[:, :5]) -> [1, 2, 5, 48]. These are the shapes and
-    keys conds_for(family) builds (minus the SDXL size / Flux guidance entries, which the host
+    conditioning_llama3 = per-layer W_l(e_llama[:, :5]) -> [1, 2, 5, 48]; HiDream-O1 (which embeds
+    tokens itself) gets the token ids in its chat template as text_input_ids, as its own encoder
+    gives. These are the shapes and keys conds_for(family) builds (minus the SDXL size / Flux guidance entries, which the host
     defaults or FluxGuidance sets, as with the real encoders). Weights are fp32 whatever dtype the
     host asks for, so the result does not depend on the device's text-encoder dtype.
     """

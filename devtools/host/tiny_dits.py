@@ -12,7 +12,8 @@ from .tiny_models import (CONTEXT_DIM, _build_config, _flux_signature, _meta, bu
 __all__ = ["tiny_flux_schnell", "tiny_flux_fill", "tiny_flux2_klein", "tiny_longcat_image", "tiny_auraflow",
            "tiny_pixart", "tiny_hunyuan_dit", "tiny_lumina2", "tiny_omnigen2", "tiny_boogu", "tiny_ideogram4",
            "tiny_krea2", "KREA2_TEXT_LAYERS", "tiny_kandinsky5_image", "tiny_mage_flow", "tiny_joyimage",
-           "tiny_ernie_image", "tiny_lens", "tiny_cosmos_predict2", "tiny_anima", "ANIMA_TEXT_DIM", "HUNYUAN_DIT_T5_DIM"]
+           "tiny_ernie_image", "tiny_lens", "tiny_cosmos_predict2", "tiny_anima", "ANIMA_TEXT_DIM",
+           "HUNYUAN_DIT_T5_DIM"]
 
 FLUX_TINY = {"axes_dim": [8, 12, 12], "num_heads": 2}
 ROPE_AXES = (8, 12, 12)     # rope axes of a 32-wide head
@@ -128,8 +129,8 @@ def tiny_kandinsky5_image(seed: int = 0):
 
 def tiny_mage_flow(seed: int = 0):
     """Tiny Mage-Flow (MageFlow: Qwen-Image-style MMDiT on the Flux.2 VAE). Latent [B,128,h,w]."""
-    return build_class("MageFlow", {"image_model": "mage_flow", "in_channels": 128, "out_channels": 128, "num_layers": 1,
-                                    "attention_head_dim": 32, "num_attention_heads": 2,
+    return build_class("MageFlow", {"image_model": "mage_flow", "in_channels": 128, "out_channels": 128,
+                                    "num_layers": 1, "attention_head_dim": 32, "num_attention_heads": 2,
                                     "joint_attention_dim": CONTEXT_DIM, "axes_dims_rope": ROPE_AXES}, seed)
 
 
@@ -177,4 +178,5 @@ def tiny_anima(seed: int = 0):
     """Tiny Anima (Anima: a Cosmos Predict2 DiT reading its LLM adapter's output, which maps Qwen3
     states and T5 token ids to ANIMA_TEXT_DIM-wide context). Latent [B,16,h,w] (handed back as
     [B,16,1,h,w])."""
-    return build_class("Anima", cosmos_predict2_config(image_model="anima", crossattn_emb_channels=ANIMA_TEXT_DIM), seed)
+    config = cosmos_predict2_config(image_model="anima", crossattn_emb_channels=ANIMA_TEXT_DIM)
+    return build_class("Anima", config, seed)

@@ -117,7 +117,8 @@ NEWER_FAMILIES = {"flux2": (tiny_flux2, "Flux2"), "chroma": (tiny_chroma, "Chrom
                   "qwen_image": (tiny_qwen_image, "QwenImage"), "qwen_image_edit": (tiny_qwen_image, "QwenImage"),
                   "zimage": (tiny_zimage, "ZImage"), "flux2_klein": (tiny_flux2_klein, "Flux2"),
                   "krea2": (tiny_krea2, "Krea2"), "kandinsky5_image": (tiny_kandinsky5_image, "Kandinsky5Image"),
-                  "chroma_radiance": (tiny_chroma_radiance, "ChromaRadiance"), "hidream_o1": (tiny_hidream_o1, "HiDreamO1")}
+                  "chroma_radiance": (tiny_chroma_radiance, "ChromaRadiance"),
+                  "hidream_o1": (tiny_hidream_o1, "HiDreamO1")}
 
 
 def builder_for(name: str):

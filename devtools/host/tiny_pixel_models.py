@@ -70,6 +70,7 @@ def hidream_o1_conds(seed: int = 1):
     ``text_input_ids`` (the model embeds them itself) and the ids as floats in the tokens' slot."""
     out = []
     for s, length in ((seed, 5), (seed + 1000, 3)):
-        ids = hidream_o1_token_ids(torch.randint(1000, 100000, (length,), generator=torch.Generator().manual_seed(s)).tolist())
+        words = torch.randint(1000, 100000, (length,), generator=torch.Generator().manual_seed(s))
+        ids = hidream_o1_token_ids(words.tolist())
         out.append([[ids.unsqueeze(-1).float(), {"text_input_ids": ids}]])
     return out[0], out[1]

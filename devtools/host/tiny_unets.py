@@ -63,8 +63,8 @@ def tiny_zero123(seed: int = 0):
     """Tiny Stable Zero123 (novel views of an object): 8 input channels and the checkpoint's
     cc_projection (image embedding + camera, ZERO123_CONTEXT_DIM -> 64)."""
     g = torch.Generator().manual_seed(seed + 1)
-    sd = {"cc_projection.weight": torch.randn(CONTEXT_DIM, ZERO123_CONTEXT_DIM, generator=g) / ZERO123_CONTEXT_DIM ** 0.5,
-          "cc_projection.bias": torch.zeros(CONTEXT_DIM)}
+    weight = torch.randn(CONTEXT_DIM, ZERO123_CONTEXT_DIM, generator=g) / ZERO123_CONTEXT_DIM ** 0.5
+    sd = {"cc_projection.weight": weight, "cc_projection.bias": torch.zeros(CONTEXT_DIM)}
     config = dict(_sdxl_unet_config(), num_classes=None, adm_in_channels=None, use_linear_in_transformer=False,
                   in_channels=8)
     return build_class("Stable_Zero123", config, seed, sd, **HEADS)

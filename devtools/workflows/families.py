@@ -66,7 +66,8 @@ checkpoint needed: LanPaint inpaints with the plain model.""",
     note="SD 1.5 works best on pictures of about 512 px a side.")
 
 SDXL = Family(
-    name="Stable Diffusion XL", tiny="sdxl", host=OLDEST_HOST, loaders=(("CheckpointLoaderSimple", {"ckpt_name": "sd_xl_base_1.0.safetensors"}),),
+    name="Stable Diffusion XL", tiny="sdxl", host=OLDEST_HOST,
+    loaders=(("CheckpointLoaderSimple", {"ckpt_name": "sd_xl_base_1.0.safetensors"}),),
     steps=30, cfg=5.0, scheduler="karras",
     about="""Repaints the transparent / masked part of the image so it matches both the prompt and the rest of
 the picture; everything outside the mask is kept.""",
@@ -218,8 +219,8 @@ so the negative prompt is zeroed.""",
 KANDINSKY5_IMAGE = Family(
     name="Kandinsky 5 Image", tiny="kandinsky5_image", host=NEWER_HOST,
     loaders=(("UNETLoader", {"unet_name": "kandinsky5lite_t2i.safetensors", "weight_dtype": "default"}),
-             ("DualCLIPLoader", {"clip_name1": "qwen_2.5_vl_7b_fp8_scaled.safetensors", "clip_name2": "clip_l.safetensors",
-                                 "type": "kandinsky5_image", "device": "default"}),
+             ("DualCLIPLoader", {"clip_name1": "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+                                 "clip_name2": "clip_l.safetensors", "type": "kandinsky5_image", "device": "default"}),
              ("VAELoader", {"vae_name": "ae.safetensors"})),
     steps=50, cfg=3.5, scheduler="simple", shift=("ModelSamplingSD3", 3.0),
     about="""Kandinsky 5.0 Image Lite with its two text encoders (Qwen2.5-VL 7B and CLIP-L) and the Flux VAE, shift 3
