@@ -9,7 +9,7 @@ a 5 x 5 grid whose conditional x | y = y_o has five well separated modes (about 
 with unequal weights. Coordinate 1 (y) is known, coordinate 0 (x) is regenerated.
 Parameterisations: VE with SDXL's Karras sigmas and rectified flow (shift 3, ComfyUI's "simple"
 schedule). Every method gets the same number of model calls as LanPaint with S steps and N
-inner iterations, S * (N + 1) (LanPaint itself uses N fewer when early_stop = 1):
+thinking steps, S * (N + 1) (LanPaint itself uses N fewer when early_stop = 1):
 
     Replace    ComfyUI's stock masked sampling (thinking_steps = 0) with S * (N + 1) Euler steps
     RePaint    per step: N times (Euler step, re-noise back to sigma_i), then the step
@@ -453,7 +453,7 @@ def two_dims(n, steps_grid, inner_grid, emit, overrides, out_dir):
                     row = {}
                     for m in METHODS:
                         if N == 0 and m != "Replace":
-                            row[m] = row["Replace"]  # every method is Replace without inner iterations
+                            row[m] = row["Replace"]  # every method is Replace without thinking steps
                         else:
                             kl, calls, _, _ = run_one(prob, flow, sched, m, S, N, n, **overrides)
                             row[m] = (kl, calls)

@@ -6,7 +6,7 @@
 Default mode: one-at-a-time sweeps of step_size, friction, lam, beta and early_stop around the
 current base point (LanPaintParams defaults, overridable with --set; friction only acts with
 --set scheme=sho) for LanPaint at
-S steps x N inner iterations, on both datasets and both parameterisations. Prints KL per
+S steps x N thinking steps, on both datasets and both parameterisations. Prints KL per
 panel; the reference rows give Replace (S (N + 1) Euler steps) and plain Langevin (ou, lam 0)
 at the same call budget.
 --joint: a step_size x beta x lam grid instead.

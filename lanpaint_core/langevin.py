@@ -78,7 +78,7 @@ def _as_pair(out) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 class LangevinRefiner:
-    """Runs LanPaint's inner iterations for one mask, latent and starting noise.
+    """Runs LanPaint's thinking steps for one mask, latent and starting noise.
 
     latent: the clean latent (known values where regen is False); noise: the N(0, 1) draw that
     started the chain (reused by the replace step). All tensors on one device; dynamics in float32,

@@ -11,12 +11,24 @@ steps it keeps its order. Which call thinks is known by construction, not by mat
 """
 import inspect
 
+import comfy.extra_samplers.uni_pc
 import comfy.k_diffusion.sampling
 
 # Samplers whose function takes a noise sampler get one Brownian tree over the whole schedule, so
 # their noise stays one Brownian path across the runs (a tree built per run from the same seed
 # would repeat the same increments in every run). Samplers draw fresh noise from it per interval.
 NOISE_SAMPLER_ARG = "noise_sampler"
+
+# Facts about host sampler functions that a run stopping at a thinking step meets; tests/test_thinking_run.py
+# checks every host sampler's one-step run, so a new sampler of either kind fails a test.
+# - sample_unipc cannot run a one-step schedule: it only evaluates the model there (its update loop starts
+#   at the second step) and rescales the state. From a fresh history its first step is first order, the
+#   DDIM step, which is the Euler step: LanPaint takes a one-step run with the host's sample_euler.
+NO_ONE_STEP_RUN = (comfy.extra_samplers.uni_pc.sample_unipc, comfy.extra_samplers.uni_pc.sample_unipc_bh2)
+# - the stochastic Adams samplers return the state corrected at their last model call, one step behind
+#   where a schedule ending above 0 stops: LanPaint runs them one step further (one more model call per
+#   run) so that they return the state at the thinking step's noise level.
+ONE_STEP_BEHIND = (comfy.k_diffusion.sampling.sample_sa_solver, comfy.k_diffusion.sampling.sample_sa_solver_pece)
 
 
 def thinking_segments(plan: list[int]) -> list[tuple[int, int]]:
@@ -36,16 +48,26 @@ def _noise_options(ksampler, x, sigmas, seed) -> dict:
     return {NOISE_SAMPLER_ARG: tree}
 
 
+def run_function(ksampler, sigmas, start: int, end: int, options: dict):
+    """(sampler function, its schedule, its keyword options) that take ksampler's sampler from sigmas[start]
+    to sigmas[end] (a copy of the schedule: some samplers write into theirs, sample_unipc)."""
+    function = ksampler.sampler_function
+    if end - start == 1 and function in NO_ONE_STEP_RUN:
+        return comfy.k_diffusion.sampling.sample_euler, sigmas[start:end + 1].clone(), {}
+    if function in ONE_STEP_BEHIND and end < len(sigmas) - 1:
+        return function, sigmas[start:end + 2].clone(), options
+    return function, sigmas[start:end + 1].clone(), options
+
+
 def sample_with_thinking(ksampler, model_k, x, sigmas, plan, extra_args, progress):
     """The host's sampler function (ksampler.sampler_function) over `sigmas` from x, with plan[i] thinking
     steps by model_k (a LanPaintDenoiser) before diffusion step i."""
-    noise_options = _noise_options(ksampler, x, sigmas, extra_args.get("seed"))
+    options = dict(ksampler.extra_options, **_noise_options(ksampler, x, sigmas, extra_args.get("seed")))
     ones = x.new_ones(x.shape[0])
     for start, end in thinking_segments(plan):
         if plan[start] > 0:
             x = model_k.think(x, sigmas[start] * ones, plan[start], extra_args, progress.thinking(start, x))
-        # a copy: some samplers write into the schedule they are given (sample_unipc)
-        x = ksampler.sampler_function(model_k, x, sigmas[start:end + 1].clone(), extra_args=extra_args,
-                                      callback=progress.sampler_callback(start), disable=True,
-                                      **ksampler.extra_options, **noise_options)
+        function, schedule, run_options = run_function(ksampler, sigmas, start, end, options)
+        x = function(model_k, x, schedule, extra_args=extra_args, callback=progress.sampler_callback(start),
+                     disable=True, **run_options)
     return x
