@@ -78,8 +78,10 @@ OLD_DEFAULT = Plan(20, 5)
 def default_plan(sampler="euler") -> Plan:
     """LanPaint FLD KSampler at its UI defaults (the node's own widget defaults)."""
     from devtools.lanpaint_pack import load_pack
-    required = load_pack().NODE_CLASS_MAPPINGS["LanPaintKSampler"].INPUT_TYPES()["required"]
-    return Plan(required["steps"][1]["default"], required["thinking_steps"][1]["default"], sampler=sampler)
+    spec = load_pack().NODE_CLASS_MAPPINGS["LanPaintKSampler"].INPUT_TYPES()
+    every = spec["optional"]["think_every"][1]["default"]
+    return Plan(spec["required"]["steps"][1]["default"], spec["required"]["thinking_steps"][1]["default"],
+                (("think_every", every),) if every > 1 else (), sampler=sampler, family="every" if every > 1 else "uniform")
 
 
 def grid_plans(quick=False) -> list[Plan]:
@@ -210,7 +212,7 @@ def lanpaint_runner(pack, plan: Plan, seed: int, conds, scheduler: str):
     env = _env()
     settings = importlib.import_module(pack.__name__ + ".nodes.settings")
     hooks = importlib.import_module(pack.__name__ + ".nodes.hooks")
-    chosen = settings.LanPaintSettings.from_inputs(plan.thinking, "Image First", **dict(plan.knobs))
+    chosen = settings.LanPaintSettings.from_inputs(plan.thinking, "Image First", **{"think_every": 1, **dict(plan.knobs)})
     pos, neg = conds
 
     def run(model, latent):

@@ -38,7 +38,9 @@ class LanPaintParams:
     early_stop: no thinking for the last `early_stop` diffusion steps.
     think_from: no thinking for the first `think_from` fraction of the diffusion steps
                 (steps whose index is below think_from * steps); 0 = think from the first step.
-    think_every: thinking before every k-th diffusion step only (steps 0, k, 2k, ...); 1 = every step.
+    think_every: thinking before every k-th diffusion step only, counted back from the last one (steps
+                S - 1, S - 1 - k, ...): the last step, where the details settle, always thinks, and at
+                k = 2 the first (pure noise, where the known region has no pull yet) does not; 1 = every step.
     taper:      "none": thinking_steps thinking steps at every diffusion step; "falling": they fall as the
                 noise does, ceil(thinking_steps * (steps - step) / steps): thinking_steps at the first step, at
                 least one at the last (60 % of the thinking calls at 20 steps x 5).
@@ -71,7 +73,7 @@ class LanPaintParams:
         return [self._thinking_at(thinking_steps, step, steps) for step in range(steps)]
 
     def _thinking_at(self, thinking_steps: int, step: int, steps: int) -> int:
-        if step >= steps - self.early_stop or step < self.think_from * steps or step % self.think_every:
+        if step >= steps - self.early_stop or step < self.think_from * steps or (steps - 1 - step) % self.think_every:
             return 0
         if self.taper == "falling":
             return -(-thinking_steps * (steps - step) // steps)

@@ -2,7 +2,7 @@
 import comfy.samplers
 
 from .hooks import LanPaintSamplerObject, with_lanpaint
-from .settings import (crop_padding_optional, method_inputs, prompt_mode_input, settings_from_method_inputs,
+from .settings import (appended_inputs, method_inputs, prompt_mode_input, settings_from_method_inputs,
                        thinking_steps_input)
 
 
@@ -23,7 +23,7 @@ class LanPaintSampler:
         return {"required": {
             "sampler_name": (comfy.samplers.SAMPLER_NAMES, {"default": "euler",
                              "tooltip": "The host sampler LanPaint drives (euler is the method's reference)."}),
-            **_lanpaint_inputs()}, "optional": crop_padding_optional()}
+            **_lanpaint_inputs()}, "optional": appended_inputs()}
 
     def get_sampler(self, sampler_name, thinking_steps, prompt_mode, **method):
         settings = settings_from_method_inputs(thinking_steps, prompt_mode, **method)
@@ -42,7 +42,7 @@ class ApplyLanPaint:
     @classmethod
     def INPUT_TYPES(cls):
         return {"required": {"model": ("MODEL", {"tooltip": "The model to sample with LanPaint."}),
-                             **_lanpaint_inputs()}, "optional": crop_padding_optional()}
+                             **_lanpaint_inputs()}, "optional": appended_inputs()}
 
     def patch(self, model, thinking_steps, prompt_mode, **method):
         return (with_lanpaint(model, settings_from_method_inputs(thinking_steps, prompt_mode, **method)),)

@@ -3,8 +3,8 @@ import nodes as comfy_nodes  # ComfyUI's own nodes.py
 
 from .inputs import check_finite_inputs, check_noise_mask
 from .hooks import with_lanpaint
-from .settings import (WHOLE_LATENT, LanPaintSettings, crop_padding_optional, method_inputs, prompt_mode_input,
-                       settings_from_method_inputs, thinking_steps_input)
+from .settings import (DEFAULT_THINK_EVERY, WHOLE_LATENT, LanPaintSettings, appended_inputs, method_inputs,
+                       prompt_mode_input, settings_from_method_inputs, thinking_steps_input)
 
 
 # Tooltips for stock inputs that some hosts ship without one (KSamplerAdvanced in 0.3.75).
@@ -57,12 +57,13 @@ class LanPaintKSampler:
         required = _stock_inputs(comfy_nodes.KSampler)
         required["thinking_steps"] = thinking_steps_input()
         required["prompt_mode"] = prompt_mode_input()
-        return {"required": required, "optional": crop_padding_optional()}
+        return {"required": required, "optional": appended_inputs()}
 
     def sample(self, model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image,
-               denoise, thinking_steps, prompt_mode, crop_padding=WHOLE_LATENT):
+               denoise, thinking_steps, prompt_mode, crop_padding=WHOLE_LATENT, think_every=DEFAULT_THINK_EVERY):
         check_finite_inputs(cfg=cfg, denoise=denoise)
-        settings = LanPaintSettings.from_inputs(thinking_steps, prompt_mode, crop_padding=crop_padding)
+        settings = LanPaintSettings.from_inputs(thinking_steps, prompt_mode, crop_padding=crop_padding,
+                                                think_every=think_every)
         return _sample(model, settings, latent_image, seed=seed, steps=steps, cfg=cfg,
                        sampler_name=sampler_name, scheduler=scheduler, positive=positive,
                        negative=negative, denoise=denoise)
@@ -84,7 +85,7 @@ class LanPaintKSamplerAdvanced:
         required["thinking_steps"] = thinking_steps_input()
         required["prompt_mode"] = prompt_mode_input()
         required.update(method_inputs())
-        return {"required": required, "optional": crop_padding_optional()}
+        return {"required": required, "optional": appended_inputs()}
 
     def sample(self, model, add_noise, noise_seed, steps, cfg, sampler_name, scheduler, positive, negative,
                latent_image, start_at_step, end_at_step, return_with_leftover_noise, thinking_steps,

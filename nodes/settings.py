@@ -9,6 +9,12 @@ from ..lanpaint_core.params import check_thinking_steps
 from .inputs import check_finite_inputs
 
 PROMPT_MODES = ("Image First", "Prompt First")
+# The cost at the UI defaults: LanPaint thinks DEFAULT_THINKING_STEPS steps before every
+# DEFAULT_THINK_EVERY-th diffusion step, i.e. steps + 4 * steps / 2 = 3x a plain sampler's model calls
+# (README, "What a picture costs"; chosen in benchmarks/budget.py, docs/compare.md).
+DEFAULT_THINKING_STEPS = 4
+DEFAULT_THINK_EVERY = 2
+MAX_THINK_EVERY = 100
 PROMPT_FIRST_BIG_CFG = -0.5  # the LanPaint authors' "prompt first" BiG scale (paper: the BiG score; README, Nodes)
 BIG_CFG_AUTO = -101.0  # big_cfg widget value meaning "auto": the sampler's cfg (or Prompt First's scale)
 WHOLE_LATENT = -1  # crop_padding meaning "sample the whole latent"
@@ -19,8 +25,8 @@ _DEFAULTS = LanPaintParams()
 
 @dataclass(frozen=True)
 class LanPaintSettings:
-    params: LanPaintParams = field(default_factory=LanPaintParams)
-    thinking_steps: int = 5
+    params: LanPaintParams = field(default_factory=lambda: LanPaintParams(think_every=DEFAULT_THINK_EVERY))
+    thinking_steps: int = DEFAULT_THINKING_STEPS
     big_cfg: float | None = None  # CFG scale of the known-region estimate; None: the sampler's cfg
     crop_padding: int = WHOLE_LATENT  # image pixels around the regenerated region; -1: whole latent
 
@@ -32,12 +38,13 @@ class LanPaintSettings:
 
     @classmethod
     def from_inputs(cls, thinking_steps, prompt_mode=PROMPT_MODES[0], big_cfg=None, crop_padding=WHOLE_LATENT,
-                    **params):
+                    think_every=DEFAULT_THINK_EVERY, **params):
         if prompt_mode not in PROMPT_MODES:
             raise ValueError(f"LanPaint prompt mode must be one of {PROMPT_MODES}, got {prompt_mode!r}")
         if big_cfg is None and prompt_mode == "Prompt First":
             big_cfg = PROMPT_FIRST_BIG_CFG
-        return cls(LanPaintParams(**params), thinking_steps, big_cfg, crop_padding)
+        check_think_every(think_every)
+        return cls(LanPaintParams(think_every=think_every, **params), thinking_steps, big_cfg, crop_padding)
 
 
 def check_crop_padding(crop_padding):
@@ -47,12 +54,27 @@ def check_crop_padding(crop_padding):
                          f"{WHOLE_LATENT} (whole latent) to {MAX_CROP_PADDING}, got {crop_padding!r}.")
 
 
+def check_think_every(think_every):
+    if isinstance(think_every, bool) or not isinstance(think_every, int) or not 1 <= think_every <= MAX_THINK_EVERY:
+        raise ValueError(f"LanPaint: the input 'think_every' must be a whole number of diffusion steps from 1 to "
+                         f"{MAX_THINK_EVERY}, got {think_every!r}.")
+
+
 def thinking_steps_input():
     low, high = RANGES["thinking_steps"]
-    return ("INT", {"default": 5, "min": low, "max": high,
-                    "tooltip": "LanPaint thinking steps: Langevin iterations before each diffusion step. "
-                               "Each costs one model call; 5 is a good balance, 0 is ComfyUI's plain "
-                               "masked sampling."})
+    return ("INT", {"default": DEFAULT_THINKING_STEPS, "min": low, "max": high,
+                    "tooltip": "LanPaint thinking steps: Langevin steps before each diffusion step that thinks "
+                               "(see think_every). Each costs one model call: at the defaults (4, every 2nd "
+                               "step) a picture costs 3x a plain sampler's calls. 0 is ComfyUI's plain masked "
+                               "sampling."})
+
+
+def think_every_input():
+    return ("INT", {"default": DEFAULT_THINK_EVERY, "min": 1, "max": MAX_THINK_EVERY,
+                    "tooltip": "Think before every k-th diffusion step only. Model calls per picture: steps + "
+                               "thinking_steps x (steps / think_every). 2 (the default): half the thinking "
+                               "calls of 1 at about the same picture; 1: every step (LanPaint's default before "
+                               "0.2, the most exact, 2x the thinking calls)."})
 
 
 def prompt_mode_input():
@@ -67,10 +89,10 @@ def _float(name, default, tooltip, step):
     return ("FLOAT", {"default": default, "min": low, "max": high, "step": step, "tooltip": tooltip})
 
 
-def crop_padding_optional():
-    """crop_padding as the node's last input: optional, so API prompts saved before it existed still
-    validate (and sample the whole latent, as they did)."""
-    return {"crop_padding": crop_padding_input()}
+def appended_inputs():
+    """The inputs appended after the first release, last and optional, so API prompts saved before they
+    existed still validate: crop_padding (whole latent when absent), think_every."""
+    return {"crop_padding": crop_padding_input(), "think_every": think_every_input()}
 
 
 def crop_padding_input():
@@ -112,9 +134,10 @@ def method_inputs():
 
 
 def settings_from_method_inputs(thinking_steps, prompt_mode, lambda_, step_size, friction, beta,
-                                early_stop, inner_scheme, big_cfg, crop_padding=WHOLE_LATENT):
+                                early_stop, inner_scheme, big_cfg, crop_padding=WHOLE_LATENT,
+                                think_every=DEFAULT_THINK_EVERY):
     check_finite_inputs(lambda_=lambda_, step_size=step_size, friction=friction, beta=beta, big_cfg=big_cfg)
     return LanPaintSettings.from_inputs(
-        thinking_steps, prompt_mode, None if big_cfg <= BIG_CFG_AUTO else big_cfg, crop_padding,
+        thinking_steps, prompt_mode, None if big_cfg <= BIG_CFG_AUTO else big_cfg, crop_padding, think_every,
         lam=lambda_, step_size=step_size, friction=friction, beta=beta,
         early_stop=early_stop, scheme=inner_scheme)

@@ -41,16 +41,20 @@ def _custom_sample_advanced(model, seed, steps, cfg, sampler, pos, neg, latent, 
 
 
 def run(path, model, latent, *, sampler="euler", seed=1, steps=3, cfg=3.0, thinking=2, conds,
-        prompt_mode="Image First", scheduler="normal", crop_padding=-1, **method):
+        prompt_mode="Image First", scheduler="normal", crop_padding=-1, think_every=None, **method):
     """Sample `latent` (a LATENT dict) through one of the LanPaint entry points: NODE_PATHS or
-    "custom_advanced" (LanPaint FLD Sampler in SamplerCustomAdvanced)."""
+    "custom_advanced" (LanPaint FLD Sampler in SamplerCustomAdvanced). think_every None: the node's
+    default (the graph leaves the widget as it is)."""
     pos, neg = conds
     env = load_comfy()
+    appended = {"crop_padding": crop_padding}
+    if think_every is not None:
+        appended["think_every"] = think_every
     if path == "ksampler":
         assert not method, "LanPaint KSampler has no method knobs"
         return node("LanPaintKSampler").sample(model, seed, steps, cfg, sampler, scheduler, pos, neg, latent,
-                                              1.0, thinking, prompt_mode, crop_padding)[0]["samples"]
-    knobs = dict(method_defaults(**method), crop_padding=crop_padding)
+                                              1.0, thinking, prompt_mode, **appended)[0]["samples"]
+    knobs = dict(method_defaults(**method), **appended)
     if path == "advanced":
         return node("LanPaintKSamplerAdvanced").sample(
             model, "enable", seed, steps, cfg, sampler, scheduler, pos, neg, latent, 0, 10000, "disable",

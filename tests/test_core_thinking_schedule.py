@@ -50,7 +50,7 @@ def test_falling_taper_and_think_from_counts():
     assert sum(counts) == 60
     late = lp.LanPaintParams(think_from=0.5)
     assert late.thinking_plan(5, 20) == [0] * 10 + [5] * 10
-    assert lp.LanPaintParams(think_every=3).thinking_plan(2, 7) == [2, 0, 0, 2, 0, 0, 2]
+    assert lp.LanPaintParams(think_every=2).thinking_plan(3, 6) == [0, 3, 0, 3, 0, 3]
 
 
 @pytest.mark.parametrize("params", [dict(taper="falling"), dict(think_from=0.4), dict(think_from=0.4, early_stop=3)])

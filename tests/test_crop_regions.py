@@ -6,6 +6,7 @@ import torch
 from devtools.host import model_calls as mc
 from devtools.host import tiny_models as tm
 from lanpaint_core.crop import crop
+from tests.call_counts import expected_model_calls
 from tests.crop_runs import (H, W, hint_recorder, latent_for, recorder, regions_mask, sdxl,  # noqa: F401
                              shape_recorder)
 from tests.node_runner import NODE_PATHS, run
@@ -136,11 +137,12 @@ def test_previews_and_progress_span_every_box(sdxl, comfy):
     out = comfy.sample.sample_custom(model, noise, 3.0, lp, mc.sigmas_for(model, "normal", 3), pos, neg, lat,
                                      noise_mask=mask, disable_pbar=True, seed=1,
                                      callback=lambda step, x0, x, total: seen.append((step, x0.clone(), total)))
-    assert [s for s, _, _ in seen] == list(range(18)) and {t for _, _, t in seen} == {18}  # two runs of 9 calls
+    per_run = expected_model_calls(3, 2)
+    assert [s for s, _, _ in seen] == list(range(2 * per_run)) and {t for _, _, t in seen} == {2 * per_run}
     keep = outside(grown(FIRST), grown(SECOND))
     latent_in = model.model.process_latent_in(lat)
     first_done = crop(model.model.process_latent_in(out), grown(FIRST))
     for step, x0, _ in seen:
         assert x0.shape == lat.shape and torch.equal(x0[..., keep], latent_in[..., keep]), step
-    for step, x0, _ in seen[9:]:  # the second box's previews show the first box's result
+    for step, x0, _ in seen[per_run:]:  # the second box's previews show the first box's result
         torch.testing.assert_close(crop(x0, grown(FIRST)), first_done, rtol=1e-5, atol=1e-5)
