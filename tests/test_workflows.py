@@ -23,6 +23,7 @@ workflows, and agree with the server's own checks.
 import copy
 import importlib
 import json
+import re
 
 import numpy as np
 import pytest
@@ -31,6 +32,7 @@ from PIL import Image
 
 from devtools import make_workflows as mw
 from devtools import workflow_api as wa
+from devtools.workflows import thumbnails
 from devtools.comfy_server import PACK_NAME, REPO_ROOT
 from devtools.lanpaint_pack import load_pack
 from devtools.host import compat
@@ -159,6 +161,73 @@ def test_every_workflow_has_json_and_thumbnail():
         assert any(n["type"] in ("MarkdownNote", "Note") for n in wf["nodes"]), "%s has no note" % name
 
 
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _node_names(object_info) -> dict:
+    """{normalised name: node type} for every node type's id and display name (also without a
+    trailing parenthesis: "LanPaint FLD Video Mask (keyframe editor)" -> "LanPaint FLD Video Mask")."""
+    names = {}
+    for kind, spec in object_info.items():
+        for name in (kind, spec.get("display_name") or kind):
+            names[_norm(name)] = kind
+            names[_norm(re.sub(r"\s*\(.*\)$", "", name))] = kind
+    return names
+
+
+def note_problems(workflow: dict, object_info: dict) -> list[str]:
+    """What a workflow's note says about nodes it does not hold: a node named in bold, or as "the X
+    node", that the graph lacks (by type, display name or title), and a bold "LanPaint ..." name that
+    is no node at all."""
+    known = _node_names(object_info)
+    nodes = [n for n in workflow["nodes"] if n["type"] not in ("MarkdownNote", "Note")]
+    here = {_norm(n["type"]) for n in nodes} | {_norm(n.get("title", "")) for n in nodes}
+    here |= {_norm(object_info[n["type"]].get("display_name") or "") for n in nodes}
+    here |= {_norm(name) for name, kind in known.items() if kind in {n["type"] for n in nodes}}
+    widgets = {name for n in nodes for _, name, _ in wa.ordered_inputs(object_info[n["type"]])}
+    problems = []
+    (text,) = [n["widgets_values"][0] for n in workflow["nodes"] if n["type"] in ("MarkdownNote", "Note")]
+    bold = [b.split(" · ")[0] for b in re.findall(r"\*\*([^*]+)\*\*", text)]
+    spoken = re.findall(r"\bthe \**([A-Z][\w .()-]*?)\** node\b", text)
+    for name in dict.fromkeys(bold + spoken):
+        if _norm(name) in here or name in widgets:
+            continue
+        if _norm(name) in known or name in spoken:
+            problems.append("names the node %r, which the workflow does not have" % name)
+        elif name.startswith("LanPaint"):
+            problems.append("names %r, which is no node of the pack" % name)
+    return problems
+
+
+@pytest.mark.parametrize("name", per_workflow())
+def test_notes_name_only_nodes_their_workflow_has(object_info, name):
+    problems = note_problems(_load(name), object_info)
+    assert not problems, "%s's note: %s" % (name, "; ".join(problems))
+
+
+def test_note_check_catches_a_node_the_workflow_lacks(object_info):
+    """The check above can fail: a note that sends the reader to a Load Image node the demo lacks,
+    or names a LanPaint node that does not exist."""
+    demo = copy.deepcopy(_load("lanpaint_demo_model"))
+    note = [n for n in demo["nodes"] if n["type"] == "MarkdownNote"][0]
+    note["widgets_values"][0] += "\nDraw the mask on the **Load Image** node. Then **LanPaint Sampler**."
+    problems = note_problems(demo, object_info)
+    assert len(problems) == 2 and "'Load Image'" in problems[0] and "'LanPaint Sampler'" in problems[1], problems
+    note["widgets_values"][0] += " And **LanPaint FLD Blender**."
+    assert "'LanPaint FLD Blender', which is no node of the pack" in note_problems(demo, object_info)[-1]
+
+
+def test_thumbnail_titles_and_subtitles_fit():
+    """Each title and subtitle fits the thumbnail's width at a readable size (thumbnails.fitting_font
+    raises where none fits)."""
+    for name, wf in mw.WORKFLOWS.items():
+        assert thumbnails.title_font(wf.title).size >= min(thumbnails.TITLE_SIZES), name
+        assert thumbnails.subtitle_font(wf.subtitle).size >= min(thumbnails.SUBTITLE_SIZES), name
+    with pytest.raises(ValueError, match="does not fit"):
+        thumbnails.title_font("SD XL inpainting with a title far too long for any thumbnail")
+
+
 def test_bundled_workflows_validate_against_the_server(object_info):
     assert AVAILABLE, "no bundled workflow declares a host as old as %s" % HOST
     problems = []
@@ -200,6 +269,36 @@ def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
 
 
 # ----------------------------------------------------------------------------- real runs
+def test_demo_thumbnail_is_the_demos_own_output(server, object_info, tmp_path):
+    """The demo's thumbnail shows what the shipped demo workflow makes (run here as shipped, on the
+    demo model): drawn again from this run's side-by-side picture it comes out the same, and drawn
+    from the same picture with the stock and LanPaint FLD panels swapped it does not (so the check
+    can tell the results apart)."""
+    from devtools.demo import run_prompt
+    name = "lanpaint_demo_model"
+    wf = mw.WORKFLOWS[name]
+    with server.explain():
+        saved = run_prompt(server, wa.ui_to_api(_load(name), object_info), server.base)
+    sheet = Image.open(saved["side_by_side"]).convert("RGB")
+    assert sheet.width >= 3 * 256, sheet.size
+    third = sheet.width // 3
+    swapped = sheet.copy()
+    swapped.paste(sheet.crop((third, 0, 2 * third, sheet.height)), (2 * third, 0))
+    swapped.paste(sheet.crop((2 * third, 0, 3 * third, sheet.height)), (third, 0))
+    box = thumbnails.picture_box(*sheet.size)
+    with Image.open(WORKFLOW_DIR / (name + ".jpg")) as im:
+        shipped = np.asarray(im.convert("RGB").crop(box), dtype=float)
+
+    def off(picture):
+        """The share of the picture's pixels that differ by more than 24 levels from the shipped one."""
+        thumbnails.draw_thumbnail(tmp_path / "again.jpg", wf.title, wf.subtitle, _load(name), object_info, picture)
+        with Image.open(tmp_path / "again.jpg") as im:
+            return (np.abs(shipped - np.asarray(im.convert("RGB").crop(box), dtype=float)).max(-1) > 24).mean()
+    same, other = off(sheet), off(swapped)
+    print("demo thumbnail: %.4f of its picture's pixels off drawn again, %.4f with the panels swapped" % (same, other))
+    assert same < 0.005 < 0.02 < other, (same, other)
+
+
 @pytest.mark.parametrize("name", per_workflow([n for n in NAMES if mw.WORKFLOWS[n].family.tiny]))
 def test_workflow_runs_on_tiny_models(server, object_info, name):
     """(The demo workflow runs the pack's own demo model: tests/test_demo_model.py.)"""

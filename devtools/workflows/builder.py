@@ -27,23 +27,32 @@ FEATHER = 9                  # LanPaint FLD Mask Blend's seam width
 OUTPAINT_RIGHT, OUTPAINT_FEATHERING = 256, 24
 DETAIL_SIZE = 1024                         # LanPaint FLD Crop's target: SD XL's native size
 DEMO_SCENE_SEED, DEMO_SIZE = 100000, 64   # the first held-out demo scene, at the demo model's size
+SIDE_BY_SIDE_SCALE = 4                     # the demo's 64 px pictures -> 256 px panels
+SIDE_BY_SIDE_NODE = (830, 400)             # the demo's output node: its 800 x 294 picture at full size
 
-TUNING = """
-## Tuning LanPaint
-- **thinking_steps** (default 5): Langevin "thinking" iterations before each diffusion step; each
-  costs one extra model call. 5 is the sweet spot, 10 for large holes and outpainting, 0-2 for drafts.
-- **prompt_mode**: *Image First* blends the new content with the surroundings; *Prompt First*
-  follows the prompt more strongly (use it when the prompt must win).
-- **crop_padding** (-1 = the whole picture): on a big picture with a small mask, LanPaint samples only
+LANPAINT_SAMPLING = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint")
+# The note's closing section: each line is written only where the graph has what it speaks of.
+TUNING = (
+    (lambda g: g.has(*LANPAINT_SAMPLING), """- **thinking_steps** (default 5): Langevin "thinking" iterations before each diffusion step; each
+  costs one extra model call. 5 is the sweet spot, 10 for large holes and outpainting, 0-2 for drafts."""),
+    (lambda g: g.has(*LANPAINT_SAMPLING), """- **prompt_mode**: *Image First* blends the new content with the surroundings; *Prompt First*
+  follows the prompt more strongly (use it when the prompt must win)."""),
+    (lambda g: g.has(*LANPAINT_SAMPLING), """- **crop_padding** (-1 = the whole picture): on a big picture with a small mask, LanPaint samples only
   the box around the mask grown by this many pixels and pastes it back; far faster, the rest stays
-  exact. More padding shows the model more of the surroundings.
-- **denoise** stays 1.0 for inpainting: the masked area is regenerated from noise, the rest is kept.
-- **LanPaint FLD Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
-  mask so the VAE round trip does not change the rest of the image.
-- Draw the mask on the **Load Image** node: right click → *Open in MaskEditor* (or load a PNG whose
-  transparent pixels are the area to repaint). Other image sides work too: VAE Encode crops them
-  to a multiple of 8 and Mask Blend crops the original the same way.
-"""
+  exact. More padding shows the model more of the surroundings."""),
+    (lambda g: g.has("KSampler", "LanPaintKSampler", "BasicScheduler"),
+     "- **denoise** stays 1.0 for inpainting: the masked area is regenerated from noise, the rest is kept."),
+    (lambda g: g.has("LanPaintMaskBlend"), """- **LanPaint FLD Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
+  mask so the VAE round trip does not change the rest of the image."""),
+    (lambda g: g.masks_drawn_on("LoadImage"), """- Draw the mask on the **Load Image** node: select it and click the mask icon in the toolbar above
+  it, or right click it → *Open in MaskEditor* (or load a PNG whose transparent pixels are the area to
+  repaint). Other image sides work too: VAE Encode crops them to a multiple of 8."""),
+)
+
+
+def tuning_text(g: Graph) -> str:
+    lines = [line for applies, line in TUNING if applies(g)]
+    return "\n\n## Tuning LanPaint\n" + "\n".join(lines) if lines else ""
 
 
 @dataclass(frozen=True)
@@ -91,26 +100,28 @@ def files_md(files: list[str]) -> str:
     return "\n".join("- [%s](%s) → `ComfyUI/models/%s/`" % (name, *MODELS[name]) for name in files)
 
 
-def note_text(wf: Workflow) -> str:
+def note_text(wf: Workflow, g: Graph) -> str:
+    """The workflow's note: heading, about, model files, the family's note and the tuning lines that
+    apply to graph ``g``."""
     files = wf.family.model_files()
     about = wf.family.about if wf.about is None else wf.about
     note = wf.family.note if wf.note is None else wf.note
     text = "# %s\n%s" % (wf.heading or "LanPaint · " + wf.title, about.strip())
     if files:
         text += "\n\n## %s\n%s" % ("Model" if len(files) == 1 else "Models", files_md(files))
-    return (text + ("\n\n" + note if note else "") + TUNING).strip() + "\n"
+    return (text + ("\n\n" + note if note else "") + tuning_text(g)).strip() + "\n"
 
 
 def build(name: str, wf: Workflow, object_info: dict) -> Graph:
     """The graph of workflow ``name`` (its save prefix is LanPaint/<name without "lanpaint_">)."""
     fam = wf.family
     g = Graph(object_info)
-    g.add("MarkdownNote", 0, title="Read me", text=note_text(wf))
+    readme = g.add("MarkdownNote", 0, title="Read me", text="")
     loaded = [g.add(kind, 0, **values) for kind, values in fam.loaders]
     model, clip, vae = (_provider(loaded, t) for t in ("MODEL", "CLIP", "VAE"))
     model = _patched_model(g, wf, model)
-    if fam.conditioning == "text":
-        pos, neg = _text_conditioning(g, wf, clip)
+    if fam.conditioning in CONDITIONING:
+        pos, neg = CONDITIONING[fam.conditioning](g, wf, clip)
     source = SOURCES[wf.kind](g, wf, vae)
     if fam.conditioning == "edit":
         pos, neg = _edit_conditioning(g, wf, clip, source)
@@ -118,9 +129,10 @@ def build(name: str, wf: Workflow, object_info: dict) -> Graph:
     prefix = "LanPaint/" + name.removeprefix("lanpaint_")
     if wf.sampler == "compare":
         _compare(g, col, wf, model, pos, neg, source, vae, prefix)
-        return g
-    sampled, col = SAMPLERS[wf.sampler](g, col, wf, model, pos, neg, source.latent)
-    _decode_blend_save(g, col + 1, wf, sampled, vae, source, prefix)
+    else:
+        sampled, col = SAMPLERS[wf.sampler](g, col, wf, model, pos, neg, source.latent)
+        _decode_blend_save(g, col + 1, wf, sampled, vae, source, prefix)
+    readme.widgets = [note_text(wf, g)]
     return g
 
 
@@ -161,6 +173,16 @@ def _text_conditioning(g: Graph, wf: Workflow, clip: Node):
         neg = g.add("ConditioningZeroOut", 2, title="Negative (zeroed)")
         g.link(prompt, "CONDITIONING", neg, "conditioning")
     return pos, neg
+
+
+def _unconditional(g: Graph, wf: Workflow, clip: Node):
+    """(positive, negative) of an unconditional model: one empty prompt for both (the sampler needs one)."""
+    prompt = g.add("CLIPTextEncode", 1, title="Prompt (no effect: the model is unconditional)", text="")
+    g.link(clip, "CLIP", prompt, "clip")
+    return prompt, prompt
+
+
+CONDITIONING = {"text": _text_conditioning, "unconditional": _unconditional}
 
 
 def _edit_conditioning(g: Graph, wf: Workflow, clip: Node, source: Source):
@@ -226,8 +248,11 @@ def _detail_source(g: Graph, wf: Workflow, vae: Node) -> Source:
 def _demo_source(g: Graph, wf: Workflow, vae: Node) -> Source:
     scene = g.add("LanPaintDemoScene", 1, title="Demo scene and hole", color=LANPAINT_COLOR, control="fixed",
                   seed=DEMO_SCENE_SEED, hole="box", size=DEMO_SIZE)
-    preview = g.add("PreviewImage", 2, title="The scene (the hole is the mask)")
-    g.link(scene, "image", preview, "images")
+    holed = g.add("JoinImageWithAlpha", 2, title="The hole made transparent")
+    g.link(scene, "image", holed, "image")
+    g.link(scene, "mask", holed, "alpha")
+    preview = g.add("PreviewImage", 2, title="The scene and its hole")
+    g.link(holed, "IMAGE", preview, "images")
     return _encode_masked(g, 2, (scene, "image"), (scene, "mask"), vae, (scene, "image"))
 
 
@@ -292,17 +317,24 @@ SAMPLERS = {"lanpaint": _lanpaint_ksampler, "custom": _custom_advanced, "apply":
 
 
 def _compare(g: Graph, col: int, wf: Workflow, model, pos, neg, source: Source, vae: Node, prefix: str):
-    """The stock KSampler and LanPaint FLD KSampler on the same latent, same seed, each decoded and
-    saved (prefix/stock, prefix/lanpaint)."""
+    """The stock KSampler and LanPaint FLD KSampler on the same latent, same seed, each decoded; LanPaint
+    FLD Side by Side puts the scene with its hole and the two results in one enlarged, labelled picture,
+    saved as prefix/side_by_side."""
+    decoded = {}
     for name, sampler in (("stock", _stock_ksampler), ("lanpaint", _lanpaint_ksampler)):
         (ks, out), _ = sampler(g, col, wf, model, pos, neg, source.latent)
-        dec = g.add("VAEDecode", col + 1)
+        dec = g.add("VAEDecode", col + 1, title="Decode: " + ("stock" if name == "stock" else "LanPaint FLD"))
         g.link(ks, out, dec, "samples")
         g.link(vae, "VAE", dec, "vae")
-        save = g.add("SaveImage", col + 2, title="Saved: " + ("stock KSampler" if name == "stock" else
-                                                              "LanPaint FLD KSampler"),
-                     filename_prefix="%s/%s" % (prefix, name))
-        g.link(dec, "IMAGE", save, "images")
+        decoded[name] = dec
+    both = g.add("LanPaintSideBySide", col + 1, color=LANPAINT_COLOR, scale=SIDE_BY_SIDE_SCALE)
+    g.link(*source.original, both, "image")
+    g.link(*source.mask, both, "mask")
+    g.link(decoded["stock"], "IMAGE", both, "stock")
+    g.link(decoded["lanpaint"], "IMAGE", both, "lanpaint")
+    save = g.add("SaveImage", col + 2, title="Side by side: the hole, stock, LanPaint FLD", node_size=SIDE_BY_SIDE_NODE,
+                 filename_prefix="%s/side_by_side" % prefix)
+    g.link(both, "IMAGE", save, "images")
 
 
 # ----------------------------------------------------------------------------- output

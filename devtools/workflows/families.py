@@ -30,10 +30,11 @@ class Family:
         output provides it. shift: (model-sampling node, shift) between the model and the sampler.
     guidance: FluxGuidance on the prompt (guidance-distilled models). zero_negative: the negative is
         ConditioningZeroOut of the prompt (models sampled at cfg 1). conditioning: "text" (CLIP Text
-        Encode) or "edit" (Qwen-Image-Edit: the picture goes to the text encoder and as a reference
-        latent). about: the note's paragraph for the family's plain inpainting workflow; note: the
-        line after the model list. tiny: the stand-in loaders' family (None: the loaders are the
-        pack's own and run as they are); host: the oldest ComfyUI whose nodes the family's workflows need.
+        Encode), "edit" (Qwen-Image-Edit: the picture goes to the text encoder and as a reference
+        latent) or "unconditional" (one empty prompt for both: the model ignores it). about: the
+        note's paragraph for the family's plain inpainting workflow; note: the line after the model
+        list. tiny: the stand-in loaders' family (None: the loaders are the pack's own and run as they
+        are); host: the oldest ComfyUI whose nodes the family's workflows need.
     """
     tiny: str | None
     host: str
@@ -149,12 +150,14 @@ and keeps the rest.""",
 
 DEMO = Family(
     tiny=None, host=OLDEST_HOST, loaders=(("LanPaintDemoModelLoader", {}),),
-    steps=20, cfg=1.0, scheduler="simple",
+    steps=20, cfg=1.0, scheduler="simple", conditioning="unconditional",
     about="""The pack's own small demo model (an SD 3.5-class MMDiT trained on 64 x 64 procedural scenes) and a
 held-out scene with a hole: the same masked latent is sampled by the stock KSampler and by LanPaint FLD
-KSampler, same seed. Stock masked sampling tends to break the structure at the hole's edge (brick
-courses out of phase, hill lines that do not meet, a second "ghost" sun); LanPaint continues it.
-Change the scene's seed and hole and queue again. The model is unconditional: the prompt has no effect.""",
+KSampler, same seed. **LanPaint FLD Side by Side** shows the scene with its hole (magenta), the stock
+result and LanPaint FLD's, enlarged 4 x. Stock masked sampling tends to break the structure at the
+hole's edge (brick courses out of phase, hill lines that do not meet, a second "ghost" sun); LanPaint
+continues it. Change the **Demo scene and hole** node's seed or hole and press Run again. The model is
+unconditional: the prompt has no effect.""",
     note="Nothing to download: the model ships with the pack.")
 WAN22_TI2V = Family(
     tiny="wan22_ti2v", host=NEWER_HOST,
