@@ -4,7 +4,8 @@
 Playwright (the PyPI package, launching /usr/bin/chromium: no browser download) with a throwaway
 profile, opens the server's page, waits for the frontend's start-up to finish
 (compat.FRONTEND_READY_JS) and yields ``(page, console)``: the page and the list its console and
-page errors are appended to. Missing chromium or playwright fails (never skips) with a pointer to
+page errors are appended to. ``blank_page()`` is the same chromium on about:blank, for the web
+folder's modules that need no frontend. Missing chromium or playwright fails (never skips) with a pointer to
 scripts/setup_env.sh.
 """
 import contextlib
@@ -46,6 +47,24 @@ def playwright():
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail("no chromium at %s (LANPAINT_CHROMIUM); %s" % (CHROMIUM, SETUP_HINT))
     return sync_playwright
+
+
+@contextlib.contextmanager
+def blank_page():
+    """A headless chromium page on about:blank, for the web folder's pure modules (no server)."""
+    sync_playwright = playwright()
+    profile = tempfile.mkdtemp(prefix="lanpaint-chromium-")
+    try:
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=PAGE_TIMEOUT_MS)
+            try:
+                context.set_default_timeout(STEP_TIMEOUT_MS)
+                yield context.pages[0] if context.pages else context.new_page()
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 @contextlib.contextmanager
