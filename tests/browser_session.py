@@ -32,7 +32,8 @@ VIEWPORT = {"width": 1920, "height": 1080}
 # Frontend settings: those that keep a fresh profile's graph clear (compat.FRONTEND_SETTINGS: the
 # first-run template browser, release notes), text at any zoom; the warnings under test stay on.
 # The bundled workflows list their model files, which the test server lacks: that dialog is off.
-SETTINGS = {**compat.FRONTEND_SETTINGS, "LiteGraph.Canvas.MinFontSizeForLOD": 0,
+# Nodes 2.0 off (a test that turns it on turns it off again; the server keeps settings).
+SETTINGS = {**compat.FRONTEND_SETTINGS, "LiteGraph.Canvas.MinFontSizeForLOD": 0, "Comfy.VueNodes.Enabled": False,
             "Comfy.Workflow.ShowMissingNodesWarning": True,
             "Comfy.Workflow.ShowMissingModelsWarning": False}
 # Per-origin flags read from localStorage: the "Nodes 2.0" banner over the canvas.
