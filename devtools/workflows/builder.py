@@ -29,6 +29,7 @@ DETAIL_SIZE = 1024                         # LanPaint FLD Crop's target: SD XL's
 DEMO_SCENE_SEED, DEMO_SIZE = 100000, 64   # the first held-out demo scene, at the demo model's size
 SIDE_BY_SIDE_SCALE = 4                     # the demo's 64 px pictures -> 256 px panels
 SIDE_BY_SIDE_NODE = (830, 400)             # the demo's output node: its 800 x 294 picture at full size
+DEMO_PREVIEW_NODE = (315, 330)             # the demo's input preview: its 256 x 256 picture at full size
 
 LANPAINT_SAMPLING = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint")
 # The note's closing section: each line is written only where the graph has what it speaks of.
@@ -246,13 +247,17 @@ def _detail_source(g: Graph, wf: Workflow, vae: Node) -> Source:
 
 
 def _demo_source(g: Graph, wf: Workflow, vae: Node) -> Source:
+    """The demo scene and its hole; the preview shows the hole transparent, enlarged as the output is."""
     scene = g.add("LanPaintDemoScene", 1, title="Demo scene and hole", color=LANPAINT_COLOR, control="fixed",
                   seed=DEMO_SCENE_SEED, hole="box", size=DEMO_SIZE)
-    holed = g.add("JoinImageWithAlpha", 2, title="The hole made transparent")
+    holed = g.add("JoinImageWithAlpha", 1, title="The hole made transparent")
     g.link(scene, "image", holed, "image")
     g.link(scene, "mask", holed, "alpha")
-    preview = g.add("PreviewImage", 2, title="The scene and its hole")
-    g.link(holed, "IMAGE", preview, "images")
+    bigger = g.add("ImageScaleBy", 1, title="Enlarged (nearest)", upscale_method="nearest-exact",
+                   scale_by=float(SIDE_BY_SIDE_SCALE))
+    g.link(holed, "IMAGE", bigger, "image")
+    preview = g.add("PreviewImage", 2, title="The scene and its hole (transparent)", node_size=DEMO_PREVIEW_NODE)
+    g.link(bigger, "IMAGE", preview, "images")
     return _encode_masked(g, 2, (scene, "image"), (scene, "mask"), vae, (scene, "image"))
 
 
