@@ -318,21 +318,28 @@ class VideoMaskEditor {
     return [x0, y0, Math.min(this.info.width, x + w) - x0, Math.min(this.info.height, y + h) - y0];
   }
 
-  // Recomputes the tint of a keyframe inside `rect`: its pixels in magenta.
-  tintKeyframe(rect) {
+  // Runs draw(x, y, w, h) on ctx clipped to rect (cut to the frame); nothing if that is empty.
+  inside(ctx, rect, draw) {
     const [x, y, w, h] = this.clip(rect);
     if (w <= 0 || h <= 0) return;
-    const t = this.tintCtx;
-    t.save();
-    t.beginPath();
-    t.rect(x, y, w, h);
-    t.clip();
-    t.clearRect(x, y, w, h);
-    t.drawImage(this.keyframes.get(this.frame), x, y, w, h, x, y, w, h);
-    t.globalCompositeOperation = "source-in";
-    t.fillStyle = MAGENTA;
-    t.fillRect(x, y, w, h);
-    t.restore();
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x, y, w, h);
+    ctx.clip();
+    draw(x, y, w, h);
+    ctx.restore();
+  }
+
+  // Recomputes the tint of a keyframe inside `rect`: its pixels in magenta.
+  tintKeyframe(rect) {
+    this.inside(this.tintCtx, rect, (x, y, w, h) => {
+      const t = this.tintCtx;
+      t.clearRect(x, y, w, h);
+      t.drawImage(this.keyframes.get(this.frame), x, y, w, h, x, y, w, h);
+      t.globalCompositeOperation = "source-in";
+      t.fillStyle = MAGENTA;
+      t.fillRect(x, y, w, h);
+    });
   }
 
   // A change inside rect (and `also`, e.g. the last outline): tint and screen redrawn there only.
@@ -341,26 +348,21 @@ class VideoMaskEditor {
     this.redraw(rect, also);
   }
 
-  redraw(rect, also = null) {
-    for (const r of [rect, also]) {
-      if (!r) continue;
-      const [x, y, w, h] = this.clip(r);
-      if (w <= 0 || h <= 0) continue;
-      const ctx = this.ctx;
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(x, y, w, h);
-      ctx.clip();
-      if (this.image) {
-        const sx = this.image.naturalWidth / this.info.width, sy = this.image.naturalHeight / this.info.height;
-        ctx.drawImage(this.image, x * sx, y * sy, w * sx, h * sy, x, y, w, h);
-      } else {
-        ctx.fillStyle = "#333";
-        ctx.fillRect(x, y, w, h);
-      }
-      ctx.globalAlpha = this.keyframes.has(this.frame) ? KEYFRAME_ALPHA : MORPH_ALPHA;
-      ctx.drawImage(this.tint, x, y, w, h, x, y, w, h);
-      ctx.restore();
+  // The screen inside the rectangles: the frame's picture, the tint over it.
+  redraw(...rects) {
+    for (const rect of rects.filter(Boolean)) {
+      this.inside(this.ctx, rect, (x, y, w, h) => {
+        const ctx = this.ctx;
+        if (this.image) {
+          const sx = this.image.naturalWidth / this.info.width, sy = this.image.naturalHeight / this.info.height;
+          ctx.drawImage(this.image, x * sx, y * sy, w * sx, h * sy, x, y, w, h);
+        } else {
+          ctx.fillStyle = "#333";
+          ctx.fillRect(x, y, w, h);
+        }
+        ctx.globalAlpha = this.keyframes.has(this.frame) ? KEYFRAME_ALPHA : MORPH_ALPHA;
+        ctx.drawImage(this.tint, x, y, w, h, x, y, w, h);
+      });
     }
   }
 
