@@ -478,3 +478,24 @@ def test_demo_workflow_runs_in_the_browser_and_shows_the_difference(ui):
     assert shown["previewHoleAlpha"] == 0 and shown["previewCornerAlpha"] == 255, shown
     assert overlaps(shown["boxes"]) == [], "nodes overlap after the run: %s" % overlaps(shown["boxes"])
     assert shot.is_file()
+
+
+def test_templates_sidebar_offers_the_demo_under_extensions(ui):
+    """The README's way in, as an artist takes it: Templates in the left sidebar -> Extensions -> the
+    pack's folder -> lanpaint_demo_model, which opens the demo workflow. Screenshot:
+    tests/artifacts/screenshots/templates_dialog.png."""
+    from devtools.comfy_server import PACK_NAME
+    page = ui.page
+    with ui.server.explain():
+        ui.page.evaluate(CLOSE_DIALOGS_JS)
+        page.locator("button[aria-label=Templates], button:has-text('Templates')").first.click()
+        dialog = page.locator("[role=dialog]")
+        dialog.get_by_text("Extensions", exact=False).first.wait_for()
+        dialog.get_by_text(PACK_NAME, exact=True).first.click()
+        card = dialog.get_by_text("lanpaint_demo_model", exact=True).first
+        card.wait_for()
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / "templates_dialog.png"))
+        card.click()
+        page.wait_for_function("() => window.app.graph.nodes.some((n) => n.type === 'LanPaintSideBySide')")
+        assert ui.page.evaluate(CLOSE_DIALOGS_JS) == 0
