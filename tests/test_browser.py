@@ -440,7 +440,8 @@ DEMO_AFTER_RUN_JS = """async ([previewId, saveId]) => {
   return {
     savedWidth: saved.naturalWidth, savedHeight: saved.naturalHeight,
     previewHoleAlpha: alphaAt(preview, 0.5, 0.5), previewCornerAlpha: alphaAt(preview, 0.02, 0.02),
-    boxes: graph.nodes.map((n) => [String(n.id), n.pos[0], n.pos[1] - title, n.pos[0] + n.size[0], n.pos[1] + n.size[1]]),
+    boxes: graph.nodes.map((n) => [String(n.id), n.pos[0], n.pos[1] - title,
+                                    n.pos[0] + n.size[0], n.pos[1] + n.size[1]]),
   };
 }"""
 
@@ -465,7 +466,8 @@ def test_demo_workflow_runs_in_the_browser_and_shows_the_difference(ui):
         entry = ui.queue()
         assert entry["status"].get("status_str") == "success", entry["status"]
         (image,) = entry["outputs"][str(save["id"])]["images"]
-        sheet = np.asarray(Image.open(ui.server.base / "output" / image["subfolder"] / image["filename"]).convert("RGB"))
+        path = ui.server.base / "output" / image["subfolder"] / image["filename"]
+        sheet = np.asarray(Image.open(path).convert("RGB"))
         ui.page.wait_for_function("([p, s]) => [p, s].every((id) => { const n = window.app.graph.getNodeById(id)"
                                   " || window.app.graph.getNodeById(String(id)); return n && n.imgs && n.imgs[0]"
                                   " && n.imgs[0].complete && n.imgs[0].naturalWidth > 0; })",

@@ -34,18 +34,23 @@ DEMO_PREVIEW_NODE = (315, 330)             # the demo's input preview: its 256 x
 LANPAINT_SAMPLING = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint")
 # The note's closing section: each line is written only where the graph has what it speaks of.
 TUNING = (
-    (lambda g: g.has(*LANPAINT_SAMPLING), """- **thinking_steps** (default 5): Langevin "thinking" iterations before each diffusion step; each
+    (lambda g: g.has(*LANPAINT_SAMPLING),
+     """- **thinking_steps** (default 5): Langevin "thinking" iterations before each diffusion step; each
   costs one extra model call. 5 is the sweet spot, 10 for large holes and outpainting, 0-2 for drafts."""),
-    (lambda g: g.has(*LANPAINT_SAMPLING), """- **prompt_mode**: *Image First* blends the new content with the surroundings; *Prompt First*
+    (lambda g: g.has(*LANPAINT_SAMPLING),
+     """- **prompt_mode**: *Image First* blends the new content with the surroundings; *Prompt First*
   follows the prompt more strongly (use it when the prompt must win)."""),
-    (lambda g: g.has(*LANPAINT_SAMPLING), """- **crop_padding** (-1 = the whole picture): on a big picture with a small mask, LanPaint samples only
+    (lambda g: g.has(*LANPAINT_SAMPLING),
+     """- **crop_padding** (-1 = the whole picture): on a big picture with a small mask, LanPaint samples only
   the box around the mask grown by this many pixels and pastes it back; far faster, the rest stays
   exact. More padding shows the model more of the surroundings."""),
     (lambda g: g.has("KSampler", "LanPaintKSampler", "BasicScheduler"),
      "- **denoise** stays 1.0 for inpainting: the masked area is regenerated from noise, the rest is kept."),
-    (lambda g: g.has("LanPaintMaskBlend"), """- **LanPaint FLD Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
+    (lambda g: g.has("LanPaintMaskBlend"),
+     """- **LanPaint FLD Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
   mask so the VAE round trip does not change the rest of the image."""),
-    (lambda g: g.masks_drawn_on("LoadImage"), """- Draw the mask on the **Load Image** node: select it and click the mask icon in the toolbar above
+    (lambda g: g.masks_drawn_on("LoadImage"),
+     """- Draw the mask on the **Load Image** node: select it and click the mask icon in the toolbar above
   it, or right click it → *Open in MaskEditor* (or load a PNG whose transparent pixels are the area to
   repaint). Other image sides work too: VAE Encode crops them to a multiple of 8."""),
 )
