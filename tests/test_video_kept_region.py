@@ -13,6 +13,7 @@ import torch
 from devtools.host import analytic_models as am
 from devtools.host import video_models as vm
 from devtools.lanpaint_pack import load_pack
+from tests.call_counts import expected_model_calls
 from tests.node_runner import NODE_PATHS, run, run_stock
 
 C, T, H, W = 4, 3, 2, 2          # latent [1, 4, 3, 2, 2]: d = 48, a full covariance
@@ -55,7 +56,7 @@ def test_kept_frames_get_what_the_host_gives_them(analytic, path):
     _, stock = _inputs_seen(model, lambda: run_stock(path, model, latent, conds=conds, steps=STEPS, cfg=1.0))
     out, seen = _inputs_seen(model, lambda: run(path, model, latent, conds=conds, steps=STEPS, thinking=THINKING,
                                                 cfg=1.0))
-    assert len(seen) == STEPS * (THINKING + 1)
+    assert len(seen) == expected_model_calls(STEPS, THINKING)
     for x, frame_t in stock + seen:
         assert torch.equal(x[:, :, 0], y[:, :, 0])       # the clean kept frame ...
         assert (frame_t[:, 0] == 0).all()                 # ... labelled timestep 0

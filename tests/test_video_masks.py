@@ -9,6 +9,7 @@ import torch
 
 from devtools.host import model_calls as mc
 from devtools.host import video_models as vm
+from tests.call_counts import expected_model_calls
 from tests.node_runner import NODE_PATHS, counting_clone, latent_mask, run
 
 FRAMES = 9        # pixel frames; Wan's VAE gives T = 3 latent frames
@@ -52,7 +53,7 @@ def test_per_frame_mask_on_a_video(wan, family, path):
     latent = _latent(family)
     mask = _per_frame_mask(*latent.shape[-2:])
     out, calls = _check(wan[family], latent, mask, path)
-    assert len(calls) == STEPS * (THINKING + 1)
+    assert len(calls) == expected_model_calls(STEPS, THINKING)
     # the last latent frame is regenerated whole, the first keeps its left half
     assert (out[:, :, -1] - latent[:, :, -1]).abs().amin() > 0
     assert torch.equal(out[:, :, 0, :, :4], mc.host_roundtrip(wan[family], latent)[:, :, 0, :, :4])
@@ -65,7 +66,7 @@ def test_one_frame_mask_broadcasts_over_time(wan, path):
     mask = torch.zeros(1, h * 8, w * 8)
     mask[..., : h * 4, :] = 1
     out, calls = _check(wan["wan22_t2v"], latent, mask, path, sampler="dpmpp_2m")
-    assert len(calls) == STEPS * (THINKING + 1)
+    assert len(calls) == expected_model_calls(STEPS, THINKING)
 
 
 @pytest.mark.parametrize("path", NODE_PATHS)
