@@ -53,8 +53,8 @@ run the workflow once (or only that node: select it and press ▶, *Execute to s
 in the toolbar that appears above it) so its editor gets the frames, click *Open mask editor*, paint
 the region on a few keyframes (brush, eraser, box, ellipse) and Save; the frames between keyframes
 morph from one mask to the next, and the editor shows them as the node will make them. The
-keyframes are saved with the workflow. ComfyUI spreads the per-frame mask over Wan's latent frames;
-LanPaint keeps everything outside it."""
+keyframes are saved with the workflow. ComfyUI spreads the per-frame mask over the model's latent
+frames; LanPaint keeps everything outside it."""
 
 WORKFLOWS = {
     "lanpaint_demo_model": Workflow(fam.DEMO, "Demo: stock vs LanPaint", "the pack's own model, no download",

@@ -52,7 +52,8 @@ TUNING = (
     (lambda g: g.masks_drawn_on("LoadImage"),
      """- Draw the mask on the **Load Image** node: select it and click the mask icon in the toolbar above
   it, or right click it → *Open in MaskEditor* (or load a PNG whose transparent pixels are the area to
-  repaint). Other image sides work too: VAE Encode crops them to a multiple of 8."""),
+  repaint). Other image sides work too: VAE Encode crops them to a multiple of the VAE's scale (8 px
+  for most VAEs)."""),
 )
 
 
