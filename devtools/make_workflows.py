@@ -140,6 +140,12 @@ multiple of 32."""),
     "lanpaint_chroma_radiance_inpaint": Workflow(fam.CHROMA_RADIANCE, "Chroma Radiance inpainting",
                                                  "pixel space, no VAE file"),
     "lanpaint_hidream_o1_inpaint": Workflow(fam.HIDREAM_O1, "HiDream-O1 inpainting", "pixel space, one checkpoint"),
+    "lanpaint_ideogram4_inpaint": Workflow(fam.IDEOGRAM4, "Ideogram 4 inpainting",
+                                           "a second model for the unconditional pass", sampler="custom"),
+    "lanpaint_minimax_h3_video_inpaint": Workflow(
+        fam.MINIMAX_H3, "MiniMax H3 video inpainting", "video with its sound, keyframe mask editor",
+        kind="audio_video", positive=VIDEO_POSITIVE + ", the street's own sound", negative="",
+        about=VIDEO_ABOUT + "\n\n" + fam.MINIMAX_H3.about),
 }
 
 

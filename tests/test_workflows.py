@@ -43,7 +43,7 @@ from devtools.tiny_loaders import infer_family, swap_loaders
 from tests.node_runner import latent_mask
 from tests.workflow_runs import (HOLE, OUTPAINT_RIGHT, SIZE, check_inpainted, input_image, saved_image,
                                  tiny_prompt)
-from tests.video_files import read_video, write_video
+from tests.video_files import read_video, tones, write_video
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
 NAMES = sorted(mw.WORKFLOWS)
@@ -82,7 +82,9 @@ def _load(name):
     return json.loads((WORKFLOW_DIR / (name + ".json")).read_text())
 
 
-FRAMES = 5                 # video workflows: 4k + 1 frames (Wan's VAE: latent frames k + 1)
+FRAMES = 5                 # video workflows: 4k + 1 frames (Wan's VAE: latent frames k + 1), 17k + 5 (MiniMax H3's)
+VIDEO_KINDS = ("video", "audio_video")
+SOUND_RATE = 32000         # the soundtrack of an audio+video workflow's video (MiniMax H3's audio VAE's rate)
 
 
 def _video_inputs():
@@ -101,52 +103,83 @@ def _video_inputs():
     return frames, keyframes, mk.interpolate(painted, FRAMES).numpy()
 
 
+AV_PARTS = ("video", "audio")     # the parts of an audio+video latent, in its order
+
+
+def _latent_savers(node_id, samples, kind):
+    """SaveLatent nodes for a latent; an audio+video latent is split first (SaveLatent takes one tensor)."""
+    if kind != "audio_video":
+        return {node_id: {"class_type": "SaveLatent", "inputs": {"samples": samples,
+                                                                 "filename_prefix": "latents/" + node_id}}}
+    split = node_id + "_parts"
+    nodes = {split: {"class_type": "LTXVSeparateAVLatent", "inputs": {"av_latent": samples}}}
+    for slot, part in enumerate(AV_PARTS):
+        nodes.update(_latent_savers("%s_%s" % (node_id, part), [split, slot], "video"))
+    return nodes
+
+
 def _test_prompt(name, object_info):
     """The shipped workflow as the browser would queue it, on tiny models with few steps, saving the
     latent that goes into the sampler and the one that comes out (SaveLatent nodes)."""
     kind = mw.WORKFLOWS[name].kind
     api = tiny_prompt(wa.ui_to_api(_load(name), object_info), mw.WORKFLOWS[name].family.tiny)
-    (masked,) = [i for i, n in api.items() if n["class_type"] == "SetLatentNoiseMask"]
     (decode,) = [n for n in api.values() if n["class_type"] == "VAEDecode"]
-    for node_id, samples in ((LATENT_IN, [masked, 0]), (LATENT_OUT, decode["inputs"]["samples"])):
-        api[node_id] = {"class_type": "SaveLatent",
-                        "inputs": {"samples": samples, "filename_prefix": "latents/" + node_id}}
+    sampled = decode["inputs"]["samples"]
+    into_sampler = api[sampled[0]]["inputs"]["latent_image"]
+    for node_id, samples in ((LATENT_IN, into_sampler), (LATENT_OUT, sampled)):
+        api.update(_latent_savers(node_id, samples, kind))
     return api, kind
 
 
-def _saved_latent(server, entry, node_id):
+def _saved_latents(server, entry, node_id, kind):
+    """The latent a SaveLatent node wrote, as a list of its parts (video and audio of an audio+video one)."""
     from safetensors.torch import load_file
-    (f,) = entry["outputs"][node_id]["latents"]
-    return load_file(str(server.base / "output" / f["subfolder"] / f["filename"]))["latent_tensor"]
+    ids = [node_id] if kind != "audio_video" else ["%s_%s" % (node_id, part) for part in AV_PARTS]
+    files = [entry["outputs"][i]["latents"] for i in ids]
+    return [load_file(str(server.base / "output" / f["subfolder"] / f["filename"]))["latent_tensor"]
+            for (f,) in files]
 
 
-def _check_kept_latent(server, name, entry, mask):
-    """The sampled latent equals the host's round trip of the input latent where the mask keeps it."""
-    lat, out = _saved_latent(server, entry, LATENT_IN), _saved_latent(server, entry, LATENT_OUT)
-    assert out.numel() == lat.numel(), (out.shape, lat.shape)
+def _check_kept_latent(server, name, entry, masks):
+    """The sampled latent equals the host's round trip of the input latent where the masks (one per part
+    of the latent) keep it, and it changed where they do not."""
+    kind = mw.WORKFLOWS[name].kind
+    lats, outs = _saved_latents(server, entry, LATENT_IN, kind), _saved_latents(server, entry, LATENT_OUT, kind)
     model = fam.builder_for(mw.WORKFLOWS[name].family.tiny)(seed=0)
-    # Qwen-Image's 3-D latent format: the host samples a 4-D latent as [B,C,1,H,W] and hands that back
-    expected = mc.host_roundtrip(model, lat.reshape(out.shape)).reshape(lat.shape)
-    out = out.reshape(lat.shape)
-    keep = ~latent_mask(mask, lat.shape).expand(lat.shape)
-    assert keep.any() and not keep.all(), "the test mask keeps all or nothing of the latent"
-    assert torch.equal(out[keep], expected[keep]), "kept latent changed by up to %g" % (
-        (out[keep] - expected[keep]).abs().max())
-    assert (out[~keep] - lat[~keep]).abs().max() > 1e-3, "the masked latent was not regenerated"
+    if kind == "audio_video":      # the model scales the audio part: its round trip is of both parts together
+        expected = mc.host_roundtrip(model, load_comfy().comfy.nested_tensor.NestedTensor(lats)).unbind()
+    else:  # Qwen-Image's 3-D latent format: the host samples a 4-D latent as [B,C,1,H,W] and hands that back
+        expected = [mc.host_roundtrip(model, lats[0].reshape(outs[0].shape))]
+    regenerated = False
+    for lat, out, exp, mask in zip(lats, outs, expected, masks, strict=True):
+        assert out.numel() == lat.numel(), (out.shape, lat.shape)
+        out, exp = out.reshape(lat.shape), exp.reshape(lat.shape)
+        keep = ~latent_mask(mask, lat.shape).expand(lat.shape)
+        assert keep.any(), "the test mask keeps nothing of the latent"
+        assert torch.equal(out[keep], exp[keep]), "kept latent changed by up to %g" % (
+            (out[keep] - exp[keep]).abs().max())
+        if not keep.all():
+            assert (out[~keep] - lat[~keep]).abs().max() > 1e-3, "the masked latent was not regenerated"
+            regenerated = True
+    assert regenerated, "the test mask keeps all of the latent"
 
 
-def _host_mask(api, kind, rgba, holes):
-    """The mask SetLatentNoiseMask receives: LoadImage's (1 - alpha), Pad for Outpainting's, or the
-    Video Mask node's frames."""
+def _host_masks(api, kind, rgba, holes):
+    """The masks SetLatentNoiseMask receives, one per part of the latent: LoadImage's (1 - alpha), Pad for
+    Outpainting's, or the Video Mask node's frames (and the Solid Mask on an audio+video latent's sound)."""
     if kind == "video":
-        return torch.from_numpy(holes).float()[:, None]
+        return [torch.from_numpy(holes).float()[:, None]]
+    if kind == "audio_video":
+        (solid,) = [n["inputs"] for n in api.values() if n["class_type"] == "SolidMask"]
+        sound = torch.full((1, solid["height"], solid["width"]), float(solid["value"]))
+        return [torch.from_numpy(holes).float()[:, None], sound]
     mask = torch.from_numpy(1.0 - rgba[..., 3] / 255.0).float()[None]
     if kind == "outpaint":
         (pad,) = [n["inputs"] for n in api.values() if n["class_type"] == "ImagePadForOutpaint"]
         image = torch.from_numpy(rgba[..., :3] / 255.0).float()[None]
         _, mask = load_comfy().nodes.ImagePadForOutpaint().expand_image(
             image, pad["left"], pad["top"], pad["right"], pad["bottom"], pad["feathering"])
-    return mask[:, None]
+    return [mask[:, None]]
 
 
 # ----------------------------------------------------------------------------- static checks
@@ -312,12 +345,14 @@ def test_workflow_runs_on_tiny_models(server, object_info, name):
         holes = None
         for file_name in loads:
             Image.fromarray(rgba, "RGBA").save(server.base / "input" / file_name)
-        if kind == "video":
+        if kind in VIDEO_KINDS:
             assert videos == [mw.EXAMPLE_VIDEO], videos
             frames, keyframes, holes = _video_inputs()
             (editor,) = [n for n in api.values() if n["class_type"] == "LanPaintVideoMask"]
             editor["inputs"]["keyframes"] = keyframes       # what the mask editor writes
-            write_video(server.base / "input" / mw.EXAMPLE_VIDEO, frames)
+            fps = mw.WORKFLOWS[name].family.fps
+            sound = tones(FRAMES / fps, SOUND_RATE) if kind == "audio_video" else None
+            write_video(server.base / "input" / mw.EXAMPLE_VIDEO, frames, fps, sound)
             source = read_video(server.base / "input" / mw.EXAMPLE_VIDEO)   # what LoadVideo gives
         status, body = server.request("/prompt", {"prompt": api, "client_id": "lanpaint-workflow-test"})
         assert status == 200 and not body.get("node_errors"), body
@@ -325,9 +360,11 @@ def test_workflow_runs_on_tiny_models(server, object_info, name):
         st = entry["status"]
         assert st.get("status_str") == "success" and st.get("completed") is True, st
         if kind != "detail":     # the detail workflow samples crops: its latent is the crop's
-            _check_kept_latent(server, name, entry, _host_mask(api, kind, rgba, holes))
-        if kind == "video":
+            _check_kept_latent(server, name, entry, _host_masks(api, kind, rgba, holes))
+        if kind in VIDEO_KINDS:
             _check_video_output(server, api, entry, source, holes)
+            if kind == "audio_video":
+                _check_soundtrack(server, name, api, entry)
             return
         saves = [i for i, n in api.items() if n["class_type"] == "SaveImage"]
         assert saves
@@ -387,6 +424,21 @@ def _check_video_output(server, api, entry, source, holes):
         assert keep.max() <= 2, "frame %d: pixels outside its mask changed by up to %d" % (i, keep.max())
         inside = np.abs(out[i][holes[i]] - source[i][holes[i]].astype(int))
         assert inside.mean() > 2.0, "frame %d: the masked area was not repainted (%.2f)" % (i, inside.mean())
+
+
+def _check_soundtrack(server, name, api, entry):
+    """The soundtrack in the player is the sampled latent's: stereo, the audio VAE's hop (samples per
+    latent frame) for each of the sampled latent's audio frames."""
+    import av
+    from devtools.host import stand_ins
+    (node_id,) = [i for i, n in api.items() if n["class_type"] == "PreviewAudio"]
+    (f,) = entry["outputs"][node_id]["audio"]
+    with av.open(str(server.base / f["type"] / f["subfolder"] / f["filename"])) as container:
+        channels = container.streams.audio[0].channels
+        samples = sum(frame.samples for frame in container.decode(audio=0))
+    sound = _saved_latents(server, entry, LATENT_OUT, "audio_video")[1]
+    hop = stand_ins.tiny_audio_vae(mw.WORKFLOWS[name].family.tiny).first_stage_model.hop_length
+    assert (channels, samples) == (2, hop * sound.shape[-1]), (channels, samples, hop, sound.shape)
 
 
 # ----------------------------------------------------------------------------- validation catches breakage

@@ -83,15 +83,18 @@ def spine(workflow: dict) -> tuple[list[dict], dict[int, list[dict]]]:
     for _, src, _, dst, _, _ in workflow["links"]:
         into[dst].append(src)
         out_of[src].append(dst)
-    (masked,) = [i for i, n in nodes.items() if n["type"] == MASKED_LATENT]
     sources = {i for i, n in nodes.items() if n["type"] in SOURCES}
     outputs = {i for i, n in nodes.items() if not out_of[i] and n["type"].startswith("Save")}
 
     def score(path):   # longest first, then the one through more of the pack's nodes
         return len(path), sum(nodes[i]["type"] in PACK_NODES for i in path)
-    before = _longest(masked, lambda i: into[i], sources, score)[::-1]
-    after = _longest(masked, lambda i: out_of[i], outputs, score)
-    path = before + after[1:]
+
+    def through(masked):   # the path from a source through this masked latent to a saved output
+        before = _longest(masked, lambda i: into[i], sources, score)
+        after = _longest(masked, lambda i: out_of[i], outputs, score)
+        return before[::-1] + after[1:] if before and after else []
+    # (an audio+video workflow masks its soundtrack too: the picture's path is the one through the pack's mask)
+    path = max((through(i) for i, n in nodes.items() if n["type"] == MASKED_LATENT), key=score)
     key = [nodes[i] for i in path if nodes[i]["type"] not in PLUMBING]
     sides = {n["id"]: [nodes[s] for s in into[n["id"]] if s not in path and nodes[s]["type"] in PACK_NODES]
              for n in key}
