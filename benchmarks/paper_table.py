@@ -1,5 +1,5 @@
 """The paper's image table on the project's own demo model: LanPaint FLD against RePaint, DDRM, DPS, MCG,
-CoPaint and plain replacement, at each method's paper settings and at equal model calls.
+CoPaint and plain replacement, at each method's paper settings, at equal model calls and at equal wall time.
 
     python -m benchmarks.paper_table [--scenes 24] [--steps 20] [--seed 0] [--kinds box half ...]
                                      [--out benchmarks/results] [--plot docs/paper_mae_vs_calls.png]
@@ -8,9 +8,12 @@ Data: held-out scenes of devtools/demo_model.py under the paper's four mask type
 checkerboard, outpaint; lanpaint_demo.scenes.masks), each mask type one batch, the same scenes and seed
 for every method. Every method runs through the real host as a SAMPLER (benchmarks/host_inpaint.py):
 cfg 1, the model's PROMPT, --steps steps (20, the paper's Euler budget) of the host schedule that
-benchmarks/trained.py uses (SCHEDULER). LanPaint FLD is lanpaint_core.inpaint at its defaults (what
-the nodes run with euler) with 5 and 10 thinking steps; the baselines are benchmarks/baselines at their paper settings and at
-LanPaint FLD 5's budget of steps x 6 model calls.
+benchmarks/trained.py uses (SCHEDULER). LanPaint FLD is lanpaint_core.inpaint (what the nodes run with
+euler) at the nodes' defaults (4 thinking steps before every 2nd step: steps x 3 model calls), and with
+5 and 10 thinking steps before every step; the baselines are benchmarks/baselines at their paper
+settings, at the budget of LanPaint FLD at its defaults (equal calls), and at the calls that take them
+as long as LanPaint FLD at its defaults took per picture (equal wall time: their seconds per call
+measured in the equal-calls run; the backpropagating methods pay a backward pass per call).
 
 Columns, in pixels after decoding with the model's VAE ("VAE round trip" = decode(encode(scene)), the
 floor): MAE and PSNR inside the hole, SSIM of the whole picture (benchmarks/image_metrics.py), seam
@@ -43,7 +46,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PAPER_KINDS = ("box", "half", "checkerboard", "outpaint")
 LANPAINT = "LanPaint FLD"
 FLOOR = "VAE round trip"
-EQUAL_THINKING = 5      # equal calls = LanPaint FLD at 5 thinking steps: steps x 6
+# LanPaint FLD at the nodes' UI defaults (nodes/settings.py: DEFAULT_THINKING_STEPS, DEFAULT_THINK_EVERY)
+DEFAULT_LABEL = f"{LANPAINT} (defaults)"
 
 
 @dataclass(frozen=True)
@@ -55,11 +59,29 @@ class Config:
     settings: dict = field(default_factory=dict)
 
 
+def node_defaults() -> dict:
+    """LanPaint FLD KSampler's thinking settings at its UI defaults, read from the pack."""
+    import importlib
+    from devtools.host.comfy_env import load_comfy
+    from devtools.lanpaint_pack import load_pack
+    load_comfy()
+    settings = importlib.import_module(load_pack().__name__ + ".nodes.settings")
+    return dict(thinking_steps=settings.DEFAULT_THINKING_STEPS, think_every=settings.DEFAULT_THINK_EVERY)
+
+
+def lanpaint_calls(steps: int, settings: dict) -> int:
+    thinking, every = settings.get("thinking_steps", 5), settings.get("think_every", 1)
+    return steps + thinking * -(-steps // every)
+
+
 def configs(steps: int) -> list[Config]:
+    """The rows run first: the floor, LanPaint FLD at its defaults and at 5 / 10 thinking steps before
+    every step, each baseline at its paper settings and at LanPaint FLD's default budget."""
     from .baselines import BASELINES
-    rows = [Config(FLOOR, FLOOR, 0)]
-    rows += [Config(f"{LANPAINT} {n}", LANPAINT, steps, dict(thinking_steps=n)) for n in (EQUAL_THINKING, 10)]
-    calls = steps * (EQUAL_THINKING + 1)
+    defaults = node_defaults()
+    rows = [Config(FLOOR, FLOOR, 0), Config(DEFAULT_LABEL, LANPAINT, steps, defaults)]
+    rows += [Config(f"{LANPAINT} {n}", LANPAINT, steps, dict(thinking_steps=n, think_every=1)) for n in (5, 10)]
+    calls = lanpaint_calls(steps, defaults)
     for name, b in BASELINES.items():
         paper = b.paper(steps)
         rows.append(Config(f"{name} (paper)", name, *paper))
@@ -67,6 +89,30 @@ def configs(steps: int) -> list[Config]:
         if equal != paper:
             rows.append(Config(f"{name} ({b.model_calls(*equal)} calls)", name, *equal))
     return rows
+
+
+def equal_time_configs(results: dict, steps: int) -> list[Config]:
+    """Each baseline at the calls its measured seconds per call buy in LanPaint FLD's default time per
+    picture (rows not already run)."""
+    from .baselines import BASELINES
+    budget = _mean(results[DEFAULT_LABEL], "seconds")
+    calls = lanpaint_calls(steps, node_defaults())
+    rows = []
+    for name, b in BASELINES.items():
+        paper, equal = b.paper(steps), b.at_calls(calls, steps)
+        ran = results.get(f"{name} ({b.model_calls(*equal)} calls)") or results.get(f"{name} (paper)")
+        if ran is None:
+            continue
+        per_call = _mean(ran, "seconds") / max(_mean(ran, "calls"), 1)
+        timed = b.at_calls(max(1, int(budget / per_call)), steps)
+        if timed not in (paper, equal):
+            rows.append(Config(f"{name} ({b.model_calls(*timed)} calls, equal time)", name, *timed))
+    return rows
+
+
+def _mean(result: dict, key: str) -> float:
+    values = [r[key] for r in result["kinds"].values()]
+    return sum(values) / len(values)
 
 
 def method_function(config: Config):
@@ -303,13 +349,18 @@ def main(argv=None):
         return 0
     t_start = time.time()
     results = {}
-    for config in configs(args.steps):
-        if args.only and config.label not in args.only:
-            continue
-        t0 = time.time()
-        results[config.label] = res = run_isolated(config, args.scenes, args.kinds, args.seed)
-        print("%-24s %s  (%.0f s)" % (config.label, "  ".join(
-            "%s MAE %.4f" % (k, res["kinds"][k]["mae"]) for k in args.kinds), time.time() - t0), flush=True)
+
+    def run_rows(rows):
+        for config in rows:
+            if args.only and config.label not in args.only:
+                continue
+            t0 = time.time()
+            results[config.label] = res = run_isolated(config, args.scenes, args.kinds, args.seed)
+            print("%-36s %s  (%.0f s)" % (config.label, "  ".join(
+                "%s MAE %.4f" % (k, res["kinds"][k]["mae"]) for k in args.kinds), time.time() - t0), flush=True)
+    run_rows(configs(args.steps))
+    if DEFAULT_LABEL in results:
+        run_rows(equal_time_configs(results, args.steps))
     text = format_tables(results, args.kinds, args.scenes, args.steps)
     print("\n" + text + "\n\n(total %.0f s)" % (time.time() - t_start))
     args.out.mkdir(parents=True, exist_ok=True)

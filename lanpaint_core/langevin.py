@@ -104,6 +104,16 @@ class LangevinRefiner:
         self.schedule = InnerSchedule.build(params, regen)
         self._carried_noise: Optional[torch.Tensor] = None  # lm: the draw shared with the next step
         self._estimate: Optional[tuple[torch.Tensor, torch.Tensor]] = None  # the latest (x0, x0_big) from the model
+        # After a thinking step the sampler carries the joint state it left (kept region included) to the
+        # next thinking step; before the first one the kept region is replaced at every evaluation.
+        self.carries_state = False
+
+    def continue_run(self, previous: "LangevinRefiner") -> "LangevinRefiner":
+        """Take over a run from the refiner of the previous mask (Differential Diffusion changes it per step):
+        its latest model estimate, its carried state and noise. Returns self."""
+        self._estimate, self.carries_state = previous._estimate, previous.carries_state
+        self._carried_noise = previous._carried_noise
+        return self
 
     def _randn(self, like: torch.Tensor) -> torch.Tensor:
         return torch.randn(like.shape, generator=self.generator, device=like.device, dtype=like.dtype)
@@ -115,8 +125,10 @@ class LangevinRefiner:
     def __call__(self, x: torch.Tensor, sigma: torch.Tensor, thinking_steps: int,
                  on_iteration: Optional[Callable[[int, torch.Tensor], None]] = None):
         """One diffusion step's model work: think, then denoise the refined state. Returns (x_refined, x0) in
-        native coordinates; the sampler steps from x_refined with x0 (N + 1 model calls)."""
-        x = self.think(x, sigma, thinking_steps, on_iteration)
+        native coordinates; the sampler steps from x_refined with x0 (N + 1 model calls). A step without
+        thinking after a thinking step denoises the carried state as it is (carries_state)."""
+        if thinking_steps > 0 or not self.carries_state:
+            x = self.think(x, sigma, thinking_steps, on_iteration)
         return x, self.denoised(x, sigma)
 
     def think(self, x: torch.Tensor, sigma: torch.Tensor, thinking_steps: int,
@@ -130,6 +142,7 @@ class LangevinRefiner:
         x = self.replace(x.float(), sigma_b)
         if thinking_steps == 0:
             return x
+        self.carries_state = True
         scale = native_scale(sigma_b, self.flow)
         abar, one_minus_abar = alpha_bar(sigma_b, self.flow)
         sqrt_abar = abar.sqrt()

@@ -10,10 +10,11 @@ class LanPaintDenoiser:
     """Called by the sampler as model(x, sigma, denoise_mask=..., model_options=..., seed=...).
 
     think() runs a diffusion step's thinking steps on the state the sampler will start from; the
-    sampler's next model call then evaluates that refined state as it is (the method's final
-    denoise, the kept region in its BiG state). Every other call is ComfyUI's plain masked denoise
-    (the kept region replaced by the forward-noised latent). One LangevinRefiner serves the run; it is
-    rebuilt only when the mask changes (Differential Diffusion's mask function changes it per step).
+    sampler's model calls from there to the next thinking step evaluate the state as it is (the
+    method's final denoise, then the joint state the thinking left, carried by the sampler). Calls
+    before the first thinking step are ComfyUI's plain masked denoise (the kept region replaced by the
+    forward-noised latent). One LangevinRefiner serves the run; it is rebuilt only when the mask
+    changes (Differential Diffusion's mask function changes it per step) and carries the run on.
     Exposes `.inner_model` (the guider), like the host's own, for samplers that read it.
 
     kept_input(x, sigma, denoise_mask): the host's model input for the kept region, for models that
@@ -33,7 +34,7 @@ class LanPaintDenoiser:
         self._regen = None         # its binarised mask (True = regenerate)
         self._refiner = None
         self._call = None          # (denoise_mask, model_options, capture, seed) of the current evaluation
-        self._thought = False      # the next call evaluates the state think() returned
+        self._thought = False      # the next call is think()'s diffusion step: its mask and options
 
     def think(self, x, sigma, thinking_steps, extra_args, on_iteration=None):
         """x refined by `thinking_steps` thinking steps at noise level sigma ([batch]); x is not modified."""
@@ -43,11 +44,13 @@ class LanPaintDenoiser:
         return refine.think(x, sigma, thinking_steps, on_iteration).to(x.dtype)
 
     def __call__(self, x, sigma, denoise_mask=None, model_options=None, seed=None):
-        if self._thought:  # the same diffusion step as the thinking: its mask and options
+        if self._thought:
             self._thought = False
-            return self._refiner.denoised(x, sigma).to(x.dtype)
-        refine = self._prepare(sigma, denoise_mask, model_options or {}, seed)
-        return refine.denoised_replaced(x, sigma).to(x.dtype)
+            refine = self._refiner
+        else:
+            refine = self._prepare(sigma, denoise_mask, model_options or {}, seed)
+        evaluate = refine.denoised if refine.carries_state else refine.denoised_replaced
+        return evaluate(x, sigma).to(x.dtype)
 
     def final_regen(self, denoise_mask) -> torch.Tensor:
         """The region the run regenerated (True) -- the last step's mask -- given the sampler's mask."""
@@ -67,8 +70,9 @@ class LanPaintDenoiser:
             regen = binarize_mask(denoise_mask)
             if self._regen is None or not torch.equal(regen, self._regen):
                 self._regen = regen
-                self._refiner = LangevinRefiner(self._model_call, self.latent_image, regen, self.noise,
-                                                self.settings.params, flow=self.flow, generator=self.generator)
+                refiner = LangevinRefiner(self._model_call, self.latent_image, regen, self.noise,
+                                          self.settings.params, flow=self.flow, generator=self.generator)
+                self._refiner = refiner if self._refiner is None else refiner.continue_run(self._refiner)
             self._mask = denoise_mask
         return self._refiner
 
