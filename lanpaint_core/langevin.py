@@ -181,27 +181,12 @@ class LangevinRefiner:
         self._estimate = _as_pair(self.denoise(x_native.to(self.io_dtype), sigma))
         return self._estimate
 
-    def _stop_check(self, like: torch.Tensor):
-        """settled(x0_prev, x0) -> bool for the adaptive stop (None when it is off): the x0 estimate's
-        root-mean-square move over the regenerated elements of the batch is within stop_tolerance.
-        One reduction and one device-to-host read per call -- per thinking step, not per element."""
-        tol = self.params.stop_tolerance
-        if tol <= 0:
-            return None
-        regen = self.regen.expand(like.shape)
-        bound = tol * tol * regen.sum().clamp(min=1)
-
-        def settled(x0_prev, x0):
-            return bool(torch.where(regen, x0 - x0_prev, 0.0).square().sum() <= bound)
-        return settled
-
     def _iterate(self, z, centre, warm, spread, thinking_steps, on_iteration):
         """thinking_steps model calls of Langevin dynamics from VP state z. centre(z) -> (C/A, x0) costs a call;
         warm: (C/A, x0) of the latest estimate, for a first move without a call (None: the first move calls)."""
         report = on_iteration or (lambda k, x0: None)
-        settled = self._stop_check(z)
         if self.params.scheme == "lm":  # its exact spread needs the force at the current state: no warm start
-            return self._iterate_lm(z, centre, spread, thinking_steps, report, settled)
+            return self._iterate_lm(z, centre, spread, thinking_steps, report)
         s = self.schedule
         if warm is None:
             c, x0 = centre(z)
@@ -212,13 +197,10 @@ class LangevinRefiner:
         if self.params.scheme == "ou":
             z = c + ou_step((z - c) / spread, s.full, self._randn(z)) * spread
             while calls < thinking_steps:
-                x0_prev = x0
                 c, x0 = centre(z)
                 report(calls, x0)
                 calls += 1
                 z = c + ou_step((z - c) / spread, s.full, self._randn(z)) * spread
-                if settled is not None and settled(x0_prev, x0):
-                    break
             return z
         v = self._randn(z)  # fresh momentum each diffusion step, v = q / sqrt(Gamma) ~ N(0, I)
         u, v = sho_step((z - c) / spread, v, s.full, self._randn(z), self._randn(z))
@@ -226,7 +208,6 @@ class LangevinRefiner:
         while calls < thinking_steps:
             u, v = sho_step((z - c) / spread, v, s.half, self._randn(z), self._randn(z))
             z = c + u * spread
-            x0_prev = x0
             c_new, x0 = centre(z)
             report(calls, x0)
             calls += 1
@@ -234,11 +215,9 @@ class LangevinRefiner:
             c = c_new
             u, v = sho_step((z - c) / spread, v, s.half, self._randn(z), self._randn(z))
             z = c + u * spread
-            if settled is not None and settled(x0_prev, x0):
-                break
         return z
 
-    def _iterate_lm(self, z, centre, spread, thinking_steps, report, settled):
+    def _iterate_lm(self, z, centre, spread, thinking_steps, report):
         """Leimkuhler-Matthews steps: each noise draw is shared by two consecutive steps, the
         previous call's last draw included, so the chain runs on across diffusion steps."""
         t = self.schedule.lm
@@ -246,15 +225,11 @@ class LangevinRefiner:
         if xi is None or xi.shape != z.shape:
             xi = self._randn(z)
 
-        x0 = None
         for k in range(thinking_steps):
-            x0_prev = x0
             c, x0 = centre(z)
             report(k, x0)
             xi_new = self._randn(z)
             z = c + lm_step((z - c) / spread, t, xi, xi_new) * spread
             xi = xi_new
-            if k > 0 and settled is not None and settled(x0_prev, x0):
-                break
         self._carried_noise = xi
         return z

@@ -14,7 +14,6 @@ RANGES = {
     "early_stop": (0, 10_000),
     "think_from": (0.0, 1.0),
     "think_every": (1, 10_000),
-    "stop_tolerance": (0.0, 10.0),
     "thinking_steps": (0, 100),  # thinking steps per diffusion step (each costs one model call)
 }
 
@@ -44,10 +43,6 @@ class LanPaintParams:
     taper:      "none": thinking_steps thinking steps at every diffusion step; "falling": they fall as the
                 noise does, ceil(thinking_steps * (steps - step) / steps): thinking_steps at the first step, at
                 least one at the last (60 % of the thinking calls at 20 steps x 5).
-    stop_tolerance: adaptive stop; 0 = off. A diffusion step's thinking ends early once the x0
-                estimate moved less than this between two thinking steps (root mean square over the
-                regenerated elements of the batch, in latent units). Never more thinking
-                steps than thinking_plan() gives; costs one device-to-host read per thinking step.
     scheme:     "sho" (Fast Langevin Dynamics, exact oscillator step with frozen force and
                 midpoint kick), "ou" (overdamped, exact Ornstein-Uhlenbeck step, frozen force) or
                 "lm" (overdamped Langevin, Leimkuhler-Matthews step: noise shared by consecutive
@@ -64,12 +59,11 @@ class LanPaintParams:
     think_from: float = 0.0
     think_every: int = 1
     taper: str = "none"
-    stop_tolerance: float = 0.0
 
     def thinking_plan(self, thinking_steps: int, steps: int) -> list[int]:
         """The thinking steps before each of `steps` diffusion steps (the one rule): none in the early-stop
         tail, before think_from and off the think_every grid, tapered when asked; never more than
-        thinking_steps. The adaptive stop (stop_tolerance) may end a step's thinking sooner."""
+        thinking_steps."""
         return [self._thinking_at(thinking_steps, step, steps) for step in range(steps)]
 
     def _thinking_at(self, thinking_steps: int, step: int, steps: int) -> int:

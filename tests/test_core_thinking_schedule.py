@@ -1,5 +1,5 @@
-"""How many thinking steps each diffusion step gets: think_from, the falling taper and the adaptive stop
-(LanPaintParams.thinking_plan is the one rule; the adaptive stop ends a step's thinking early)."""
+"""How many thinking steps each diffusion step gets: think_every, think_from, early_stop and the falling
+taper (LanPaintParams.thinking_plan is the one rule)."""
 from collections import Counter
 
 import pytest
@@ -61,43 +61,13 @@ def test_model_calls_follow_the_rule(params):
     assert counts == [n + 1 for n in rule.thinking_plan(4, 10)]
 
 
-@pytest.mark.parametrize("scheme", lp.SCHEMES)
-@pytest.mark.parametrize("flow", [False, True])
-def test_adaptive_stop_never_exceeds_the_budget(scheme, flow):
-    sigmas = flow_times(12) if flow else karras_sigmas(12)
-    kw = dict(scheme=scheme, step_size=1.5 if scheme == "lm" else 1.0)
-    budget, _ = calls_per_step(sigmas, 5, flow, **kw)
-    assert budget == [6] * 12
-    tight, _ = calls_per_step(sigmas, 5, flow, stop_tolerance=1e-9, **kw)
-    # the estimate moves by more than that, except at flow time 1 (pure noise), where the exact
-    # denoiser returns the data mean whatever the state
-    assert tight[1:] == budget[1:] and tight[0] == (3 if flow else 6)
-    loose, _ = calls_per_step(sigmas, 5, flow, stop_tolerance=10.0, **kw)
-    # two estimates to compare, then the final denoise; after the first step the model's latest
-    # estimate (the warm start, sho and ou) is the first of the two
-    first = 3 if scheme == "lm" else 2
-    assert loose == [3] + [first] * 11
-    for tol in (0.05, 0.2, 0.5):
-        counts, out = calls_per_step(sigmas, 5, flow, stop_tolerance=tol, **kw)
-        assert all(2 <= c <= 6 for c in counts), (tol, counts)
-        assert torch.isfinite(out).all()
-
-
-def test_adaptive_stop_with_the_taper_stays_within_the_rule():
-    sigmas = karras_sigmas(10)
-    counts, _ = calls_per_step(sigmas, 6, taper="falling", think_from=0.2, stop_tolerance=0.3)
-    rule = lp.LanPaintParams(taper="falling", think_from=0.2)
-    assert all(c <= n + 1 for c, n in zip(counts, rule.thinking_plan(6, 10))), counts
-    assert counts[:2] == [1, 1]
-
-
-def test_adaptive_stop_is_deterministic_and_keeps_a_batched_kept_region_exact():
+def test_schedules_are_deterministic_and_keep_a_batched_kept_region_exact():
     g = torch.Generator().manual_seed(3)
     latent = torch.randn(2, 4, 8, 8, generator=g)
     mask = torch.zeros(2, 1, 8, 8)
     mask[:, :, 2:6, 1:5] = 1
     denoise = lambda x, s: 0.7 * x / (1 + s.reshape(-1, 1, 1, 1) ** 2)  # noqa: E731
-    run = lambda: lp.inpaint(denoise, latent, mask, karras_sigmas(8), thinking_steps=4, stop_tolerance=0.1,  # noqa: E731
+    run = lambda: lp.inpaint(denoise, latent, mask, karras_sigmas(8), thinking_steps=4, think_every=2,  # noqa: E731
                              taper="falling", generator=torch.Generator().manual_seed(0))
     out = run()
     keep = (mask < 0.5).expand_as(latent)
@@ -106,8 +76,8 @@ def test_adaptive_stop_is_deterministic_and_keeps_a_batched_kept_region_exact():
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    ({"taper": "rising"}, "taper"), ({"stop_tolerance": -0.1}, "stop_tolerance"),
-    ({"stop_tolerance": float("nan")}, "stop_tolerance"), ({"think_from": 1.5}, "think_from"),
+    ({"taper": "rising"}, "taper"), ({"think_every": 0}, "think_every"), ({"think_every": 1.5}, "think_every"),
+    ({"think_every": True}, "think_every"), ({"think_from": float("nan")}, "think_from"), ({"think_from": 1.5}, "think_from"),
 ])
 def test_bad_schedule_knobs_are_rejected(kwargs, match):
     with pytest.raises(ValueError, match=match):
