@@ -16,7 +16,10 @@ DEFAULT_THINKING_STEPS = 4
 DEFAULT_THINK_EVERY = 2
 MAX_THINK_EVERY = 100
 PROMPT_FIRST_BIG_CFG = -0.5  # the LanPaint authors' "prompt first" BiG scale (paper: the BiG score; README, Nodes)
-BIG_CFG_AUTO = -101.0  # big_cfg widget value meaning "auto": the sampler's cfg (or Prompt First's scale)
+BIG_CFG_LIMIT = 100.0  # |BiG CFG scale| at most this
+# The big_cfg widget's value meaning "auto" (the sampler's cfg, or Prompt First's scale): a FLOAT widget
+# cannot be empty, so the value just below the scale's range stands for it.
+BIG_CFG_AUTO = -BIG_CFG_LIMIT - 1
 WHOLE_LATENT = -1  # crop_padding meaning "sample the whole latent"
 MAX_CROP_PADDING = 16384
 
@@ -33,8 +36,9 @@ class LanPaintSettings:
     def __post_init__(self):
         check_thinking_steps(self.thinking_steps)
         check_crop_padding(self.crop_padding)
-        if self.big_cfg is not None and not -100.0 <= self.big_cfg <= 100.0:
-            raise ValueError(f"LanPaint BiG CFG scale must lie in [-100, 100], got {self.big_cfg!r}")
+        if self.big_cfg is not None and not -BIG_CFG_LIMIT <= self.big_cfg <= BIG_CFG_LIMIT:
+            raise ValueError(f"LanPaint BiG CFG scale must lie in [{-BIG_CFG_LIMIT:g}, {BIG_CFG_LIMIT:g}], "
+                             f"got {self.big_cfg!r}")
 
     @classmethod
     def from_inputs(cls, thinking_steps, prompt_mode=PROMPT_MODES[0], big_cfg=None, crop_padding=WHOLE_LATENT,
@@ -126,7 +130,7 @@ def method_inputs():
                                                     "data at any step_size below 2 (1.5 measured); "
                                                     "closest to exact on EPS/V models (README: How exact "
                                                     "is it?)."}),
-        "big_cfg": ("FLOAT", {"default": BIG_CFG_AUTO, "min": BIG_CFG_AUTO, "max": 100.0, "step": 0.1,
+        "big_cfg": ("FLOAT", {"default": BIG_CFG_AUTO, "min": BIG_CFG_AUTO, "max": BIG_CFG_LIMIT, "step": 0.1,
                               "tooltip": "CFG scale of the model estimate that drives the known region "
                                          "(taken from the same batched model call). -101 = auto: the "
                                          "sampler's cfg, or -0.5 in Prompt First mode."}),
