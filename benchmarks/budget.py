@@ -1,12 +1,15 @@
 """What a picture costs: LanPaint FLD's quality against model calls, over outer steps x thinking steps x
 thinking schedules x samplers, on the analytic cases (KL) and on the demo model (MAE, seam, phase, ghosts).
 
-    python -m benchmarks.budget [--part analytic|samplers|demo|all] [--quick] [--samples N]
+    python -m benchmarks.budget [--part analytic|samplers|demo|all|combine] [--quick] [--samples N]
                                 [--scenes N] [--split validation|test|both] [--out benchmarks/results]
                                 [--plot docs/budget.png]
 
+A part run alone writes budget_<part>.txt / .json (the parts are independent and may run side by side);
+--part combine then reads the parts' json files and writes the verdict and the plot as --part all would.
+
 Plans (outer steps S x thinking N; every plan at the method's default knobs otherwise):
-- grid: S in 5, 6, 8, 10, 12, 15, 20 x N in 0-10, uniform (N thinking steps before every step);
+- grid: S in 5, 6, 8, 10, 12, 15, 20 x N in 0-6, 8, 10, uniform (N thinking steps before every step);
 - schedules at 20 outer steps: falling (thinking that falls with the noise, ceil(N (S - i) / S)), every
   k-th step (think_every), the first part of the schedule only (early_stop), a late start (think_from);
 - samplers: euler, euler_ancestral, heun, dpmpp_2m, dpmpp_2m_sde, uni_pc, lcm (where it applies: a
@@ -52,7 +55,7 @@ import torch
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VALIDATION_SEED, TEST_SEED = 101000, 102000
 STEPS_GRID = (5, 6, 8, 10, 12, 15, 20)
-THINKING_GRID = tuple(range(11))
+THINKING_GRID = (0, 1, 2, 3, 4, 5, 6, 8, 10)   # 0-10, past 6 every other value (the curves are flat there)
 SAMPLERS = ("euler", "euler_ancestral", "heun", "dpmpp_2m", "dpmpp_2m_sde", "uni_pc", "lcm")
 BOOTSTRAP = 200
 SEED = 1234
@@ -465,9 +468,24 @@ def plot(tables, path: Path):
     save_figure(fig, path, dpi=90)
 
 
+def combine(out: Path, plot_path: Path, new_default: Plan, emit):
+    """The verdict and the plot from the parts' budget_<part>.json (the tables of separate runs)."""
+    tables = []
+    for part in ("analytic", "samplers", "demo"):
+        path = out / f"budget_{part}.json"
+        if path.exists():
+            tables.append((part, json.loads(path.read_text())[part]))
+            emit(f"{part}: {path.name}")
+    verdict(dict(tables), new_default, emit)
+    (out / "budget_verdict.txt").write_text("\n".join(emit.lines) + "\n")
+    plot(tables, plot_path)
+    print(f"wrote {out / 'budget_verdict.txt'} and {plot_path}")
+    return 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--part", choices=("analytic", "samplers", "demo", "all"), default="all")
+    ap.add_argument("--part", choices=("analytic", "samplers", "demo", "all", "combine"), default="all")
     ap.add_argument("--quick", action="store_true", help="a few plans, 4000 samples, 4 scenes")
     ap.add_argument("--samples", type=int, default=None, help="analytic samples per run (default 20000)")
     ap.add_argument("--scenes", type=int, default=None, help="held-out scenes: validation (default 24)")
@@ -482,6 +500,7 @@ def main(argv=None):
     def emit(s=""):
         print(s, flush=True)
         lines.append(s)
+    emit.lines = lines
 
     t0 = time.time()
     n = args.samples or (4000 if args.quick else 20000)
@@ -489,6 +508,8 @@ def main(argv=None):
     emit(f"LanPaint FLD KSampler's defaults: {new_default.label} "
          f"(the old default: {OLD_DEFAULT.label})")
     tables = []
+    if args.part == "combine":
+        return combine(args.out, args.plot, new_default, emit)
     if args.part in ("analytic", "all"):
         tables.append(("analytic", run_analytic(n, args.quick, emit)))
         emit()
