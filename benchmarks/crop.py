@@ -88,7 +88,7 @@ REGION_BLOCKS = ((4, 12), (32, 64))         # top-left corners of the two regene
 REGION_PADDINGS = (64, 128)
 NEGLIGIBLE_KL = 0.005           # about what the sampled KL resolves at 4000 samples
 SEED = 0
-PARTS = ("speed", "exactness", "regions")
+PARTS = ("speed", "exactness", "regions", "node")
 
 
 # ----------------------------------------------------------------------------- host
@@ -470,11 +470,13 @@ def main(argv=None):
         if not parts:
             return
 
-    env, pack = load_host(args.host_attention)
+    from benchmarks.crop_node import node
+    env, pack = load_host(args.host_attention) if set(parts) - {"node"} else (None, None)
     os.makedirs(args.out, exist_ok=True)
     t_start = time.perf_counter()
     for part in parts:
-        run, name = {"speed": speed, "exactness": exactness, "regions": regions}[part], f"crop_{part}.txt"
+        run, name = {"speed": speed, "exactness": exactness, "regions": regions,
+                     "node": lambda emit, args, env, pack: node(emit, args)}[part], f"crop_{part}.txt"
         lines = []
 
         def emit(s=""):
