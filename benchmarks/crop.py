@@ -368,7 +368,7 @@ def discs_mask(side: int, area: float, centres, band: int = 0):
 def regions(emit, args, env, pack):
     import torch
     from devtools.host import tiny_families as fam
-    from lanpaint_core.crop import regen_box
+    from lanpaint_core.crop import regen_boxes
     host_model = importlib.import_module(pack.__name__ + ".nodes.host_model")
     pad = WORKFLOW_CROP_PADDING
     models = SPEED_MODELS[:1] if args.quick else SPEED_MODELS
@@ -400,8 +400,10 @@ def regions(emit, args, env, pack):
         # the one-box run must have sampled today's box around the two discs
         base = model.model
         apart = env.utils.reshape_mask(discs_mask(BAR_PICTURE, REGION_AREA, REGION_CENTRES), latent.shape)
-        top, bottom, left, right = regen_box(apart, host_model.latent_padding(base, pad),
-                                             host_model.spatial_alignment(base), (side, side))
+        apart_boxes = regen_boxes(apart, host_model.latent_padding(base, pad), host_model.spatial_alignment(base),
+                                  (side, side))
+        top, bottom = min(b[0] for b in apart_boxes), max(b[1] for b in apart_boxes)   # the box around both
+        left, right = min(b[2] for b in apart_boxes), max(b[3] for b in apart_boxes)
         if rows["one box"]["windows"] != f"{bottom - top}x{right - left}" or \
                 not rows["two boxes"]["windows"].startswith("2 x "):
             raise AssertionError(f"{family}: expected the box around both and two boxes, got {rows}")
