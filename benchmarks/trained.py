@@ -23,7 +23,7 @@ decode(encode(scene)), the floor no sampler can beat):
 - phase error: for each row of the periodic structure inside the hole (spanning at least 3/4 of a
   period), the phase of the row's luminance at the structure's known period, compared with the
   scene's (weighted by the scene's amplitude); degrees, 90 = chance, 0 = continued exactly;
-- ghosts: pictures with more than one sun (every scene has exactly one; scenes.count_suns).
+- ghosts: pictures with more than one sun (every scene has exactly one; devtools.demo_model.count_suns).
 Model calls are diffusion-model calls per image (a forward hook counts batch elements); seconds per
 image are the batch's wall time divided by the batch size (CPU figures vary with the machine's load).
 Writes trained.txt (the table), trained.json and trained.png (rows = holes, columns = methods).
@@ -97,7 +97,7 @@ def phase_error(result, truth, mask, layouts, size):
 
 def ghost_count(result, layouts):
     """Pictures with more than one sun (every scene has exactly one)."""
-    from lanpaint_demo.scenes import count_suns
+    from devtools.demo_model import count_suns
     return sum(count_suns(img, lay) > 1 for img, lay in zip(result, layouts))
 
 

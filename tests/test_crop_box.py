@@ -4,8 +4,8 @@ import random
 import pytest
 import torch
 
-from lanpaint_core.crop import (MAX_REGIONS, TooManyRegions, covers, crop, crop_boxes, paste_boxes, regen_boxes, regions,
-                                same_size_groups, scale_box, sliding_max)
+from lanpaint_core.crop import (MAX_REGIONS, TooManyRegions, covers, crop, crop_boxes, paste_boxes, regen_boxes,
+                                regions, same_size_groups, scale_box, sliding_max)
 
 
 def _snapped(box, pad, align, size):
