@@ -148,10 +148,6 @@ def regions(used: torch.Tensor, pad: int, check_interrupt: Callable[[], None] = 
     return [Region(tuple(t[:4]), t[4]) for t in table]
 
 
-def _overlap(a: Box, b: Box) -> bool:
-    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
-
-
 def _merged(boxes: list[Box]) -> list[Box]:
     """Boxes that overlap replaced by their bounding box, until none overlap (the result does not
     depend on the order: boxes that overlap always end up in one). Each box is compared with all

@@ -74,12 +74,6 @@ def build_diffusion_model(state_dict: dict | None = None):
     return model
 
 
-def build_vae_module():
-    """An untrained demo AutoencoderKL (the host's class)."""
-    from comfy.ldm.models.autoencoder import AutoencoderKL
-    return AutoencoderKL(ddconfig=vae_config(), embed_dim=LATENT_CHANNELS)
-
-
 def read_weights(path: Path) -> dict:
     """The tensors of a demo weight file, after checking it was written for this VERSION."""
     import comfy.utils
