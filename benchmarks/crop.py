@@ -59,6 +59,7 @@ import sys
 import time
 
 from devtools.lanpaint_pack import REPO_ROOT
+from devtools.measure import PeakMemory, recording
 from devtools.workflows.catalog import WORKFLOW_CROP_PADDING  # the padding the bundled workflows use
 
 RESULTS = REPO_ROOT / "benchmarks" / "results"
@@ -109,62 +110,12 @@ def load_host(host_attention: bool):
     return env, load_pack()
 
 
-class CallCounter:
-    """model_function_wrapper: model calls, latent pixels they processed, seconds inside them."""
-
-    def __init__(self):
-        self.reset()
-
-    def __deepcopy__(self, memo):
-        return self  # ModelPatcher.clone deep-copies model_options; keep counting here
-
-    def reset(self):
-        self.calls, self.pixels, self.seconds, self.sizes = 0, 0, 0.0, set()
-
-    def __call__(self, apply_model, args):
-        x = args["input"]
-        t = time.perf_counter()
-        out = apply_model(x, args["timestep"], **args["c"])
-        self.seconds += time.perf_counter() - t
-        self.calls += 1
-        self.pixels += int(x.shape[0]) * int(x.shape[-2]) * int(x.shape[-1])
-        self.sizes.add(tuple(int(s) for s in x.shape[-2:]))
-        return out
-
-
-def counting(model):
-    clone = model.clone()
-    counter = CallCounter()
-    clone.set_model_unet_function_wrapper(counter)
-    return clone, counter
-
-
 def lanpaint_ksampler(pack, model, conds, latent, *, seed, steps, cfg, thinking, scheduler, crop_padding):
     pos, neg = conds
     node = pack.NODE_CLASS_MAPPINGS["LanPaintKSampler"]()
     (out,) = node.sample(model, seed, steps, cfg, "euler", scheduler, pos, neg, latent, 1.0, thinking,
                          "Image First", crop_padding)
     return out["samples"]
-
-
-# ----------------------------------------------------------------------------- memory
-def _status_kib(field):
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status")
-
-
-def reset_peak_rss() -> int:
-    """Reset the peak resident size to the current one; returns the current one (KiB)."""
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
-    return _status_kib("VmRSS")
-
-
-def peak_rss_since(before_kib: int) -> float:
-    return (_status_kib("VmHWM") - before_kib) / 1024
 
 
 # ----------------------------------------------------------------------------- speed
@@ -195,7 +146,7 @@ def speed(emit, args, env, pack):
     table = {}
     for family in models:
         base = fam.builder_for(family)(seed=0)
-        model, counter = counting(base)
+        model, counter = recording(base)
         conds = fam.conds_for(family)
         channels = fam.latent_shape_for(family)[1]
         for picture in pictures:
@@ -204,15 +155,15 @@ def speed(emit, args, env, pack):
 
             def one(mask, pad):
                 counter.reset()
-                before = reset_peak_rss()
-                t = time.perf_counter()
-                lanpaint_ksampler(pack, model, conds, {"samples": latent, "noise_mask": mask}, seed=SEED,
-                                  steps=args.steps, cfg=1.0, thinking=args.thinking, scheduler="normal",
-                                  crop_padding=pad)
-                wall = time.perf_counter() - t
+                with PeakMemory() as peak:
+                    t = time.perf_counter()
+                    lanpaint_ksampler(pack, model, conds, {"samples": latent, "noise_mask": mask}, seed=SEED,
+                                      steps=args.steps, cfg=1.0, thinking=args.thinking, scheduler="normal",
+                                      crop_padding=pad)
+                    wall = time.perf_counter() - t
                 (h, w), = counter.sizes
                 return dict(wall=wall, calls=counter.calls, mpx=counter.pixels / 1e6, model_s=counter.seconds,
-                            peak=peak_rss_since(before), window=f"{h}x{w}")
+                            peak=peak.mib, window=f"{h}x{w}")
 
             whole = one(disc_mask(picture, areas[0]), -1)
             table[(family, picture, None, -1)] = whole
@@ -273,7 +224,7 @@ def field_table(emit, pack, regen, lengths, runs, n, steps):
     table = {}
     for length in lengths:
         field = GaussianField(length, FIELD_NUGGET)
-        model, counter = counting(analytic_field_model(field))
+        model, counter = recording(analytic_field_model(field))
         known = field.sample(1, h, w, torch.Generator().manual_seed(SEED + 7))[0]
         mean, cov = field.conditional(known, regen)
         exact = mean + torch.randn(n, int(regen.sum()), generator=torch.Generator().manual_seed(SEED + 8),
@@ -383,7 +334,7 @@ def regions(emit, args, env, pack):
     side = BAR_PICTURE // 8
     ratios = {}
     for family in models:
-        model, counter = counting(fam.builder_for(family)(seed=0))
+        model, counter = recording(fam.builder_for(family)(seed=0))
         conds = fam.conds_for(family)
         latent = torch.randn((1, fam.latent_shape_for(family)[1], side, side),
                              generator=torch.Generator().manual_seed(1))

@@ -111,7 +111,8 @@ def summarise(result, truth, mask, layouts, size):
 
 # ----------------------------------------------------------------------------- runs
 class CallCounter:
-    """Forward hook on the diffusion model: counts batch elements the model was called on."""
+    """Forward hook on the diffusion model counting the batch elements it was called on. Kept only
+    for benchmarks/paper_table.py until it records through devtools.measure like this module."""
 
     def __init__(self):
         self.elements = 0
@@ -168,6 +169,7 @@ def run(n_scenes=64, steps=20, seed=0, methods=METHODS, variants=(), log=print):
     torch.set_num_threads(1)
     from devtools import demo_model
     from devtools.host.comfy_env import load_comfy
+    from devtools.measure import recording
     from lanpaint_demo import scenes
     from devtools.lanpaint_pack import load_pack
     env = load_comfy()
@@ -181,34 +183,30 @@ def run(n_scenes=64, steps=20, seed=0, methods=METHODS, variants=(), log=print):
     with torch.no_grad():
         latents = vae.encode(truth)
         floor = vae.decode(latents)
-    counter = CallCounter()
-    hook = model.model.diffusion_model.register_forward_pre_hook(counter, with_kwargs=True)
+    model, counter = recording(model)
     runners = build_methods(env, pack, model, pos, pos, steps, seed, variants)
     methods = with_stock(methods) + tuple(name for name, _, _ in variants)
     table, pictures = {}, {}
-    try:
-        for kind in scenes.MASK_KINDS:
-            mask = torch.cat([scenes.masks(kind, s, size) for s in seeds])
-            table[(FLOOR, kind)] = {**summarise(floor, truth, mask, layouts, size), "calls": 0, "seconds": 0.0}
-            pictures[(kind, "scene")] = truth
-            pictures[(kind, "hole")] = truth * (1 - mask[..., None])
-            pictures[(kind, FLOOR)] = floor
-            for name in methods:
-                latent = {"samples": latents.clone(), "noise_mask": mask[:, None].clone()}
-                counter.elements = 0
-                t0 = time.perf_counter()
-                with torch.no_grad():
-                    samples = runners[name](latent)["samples"]
-                    images = vae.decode(samples)
-                seconds = time.perf_counter() - t0
-                row = {**summarise(images, truth, mask, layouts, size),
-                       "calls": counter.elements / n_scenes, "seconds": seconds / n_scenes}
-                table[(name, kind)] = row
-                pictures[(kind, name)] = images
-                log("%-12s %-22s MAE %.4f  seam %.4f  phase %5.1f deg  ghosts %2d  calls %5.1f  %.3f s/image"
-                    % (kind, name, row["mae"], row["seam"], row["phase"], row["ghosts"], row["calls"], row["seconds"]))
-    finally:
-        hook.remove()
+    for kind in scenes.MASK_KINDS:
+        mask = torch.cat([scenes.masks(kind, s, size) for s in seeds])
+        table[(FLOOR, kind)] = {**summarise(floor, truth, mask, layouts, size), "calls": 0, "seconds": 0.0}
+        pictures[(kind, "scene")] = truth
+        pictures[(kind, "hole")] = truth * (1 - mask[..., None])
+        pictures[(kind, FLOOR)] = floor
+        for name in methods:
+            latent = {"samples": latents.clone(), "noise_mask": mask[:, None].clone()}
+            counter.reset()
+            t0 = time.perf_counter()
+            with torch.no_grad():
+                samples = runners[name](latent)["samples"]
+                images = vae.decode(samples)
+            seconds = time.perf_counter() - t0
+            row = {**summarise(images, truth, mask, layouts, size),
+                   "calls": counter.batch / n_scenes, "seconds": seconds / n_scenes}
+            table[(name, kind)] = row
+            pictures[(kind, name)] = images
+            log("%-12s %-22s MAE %.4f  seam %.4f  phase %5.1f deg  ghosts %2d  calls %5.1f  %.3f s/image"
+                % (kind, name, row["mae"], row["seam"], row["phase"], row["ghosts"], row["calls"], row["seconds"]))
     return table, pictures
 
 
