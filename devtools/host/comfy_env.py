@@ -80,6 +80,118 @@ def load_comfy() -> types.SimpleNamespace:
     torch.set_num_threads(1)
 
     path = comfy_path()
+    _put_host_first(path)
+    want_cpu = _want_cpu()
+    if not want_cpu and not torch.cuda.is_available():
+        raise RuntimeError("LANPAINT_TEST_DEVICE=gpu but torch sees no CUDA device; unset it to "
+                           "run the tests on the CPU.")
+    _import_host(want_cpu)
+    import nodes
+    if not Path(nodes.__file__).resolve().is_relative_to(path):
+        raise ComfyNotFoundError("`import nodes` gave %s, not ComfyUI's nodes.py under %s"
+                                 % (nodes.__file__, path))
+    _ENV = _namespace(path)
+    return _ENV
+
+
+def _put_host_first(path: Path):
+    """ComfyUI's root first on sys.path, as main.py runs it; refuses a `nodes` or `comfy` module
+    imported from elsewhere already."""
+    p = str(path)
+    # Keep it first: a node pack checkout on sys.path has its own ``nodes`` package that must not
+    # shadow ComfyUI's.
+    while p in sys.path:
+        sys.path.remove(p)
+    sys.path.insert(0, p)
+    for name in ("nodes", "comfy"):
+        mod = sys.modules.get(name)
+        if mod is None:
+            continue
+        # `comfy` is a namespace package (no __init__.py): its location is its __path__
+        f = getattr(mod, "__file__", None) or next(iter(getattr(mod, "__path__", [])), None)
+        if f is None or not Path(f).resolve().is_relative_to(path):
+            raise ComfyNotFoundError(
+                "module %r was already imported from %s, not from ComfyUI at %s; import the "
+                "host through load_comfy() before anything else imports %r." % (name, f, path, name))
+
+
+def _import_host(want_cpu: bool):
+    """Import the host's modules the way its main.py would, on the CPU when asked, without parsing
+    the command line."""
+    # ComfyUI parses the command line at import of comfy.cli_args only when
+    # comfy.options.args_parsing is True (main.py enables it). Keep it off, and hide pytest's
+    # argv anyway in case something enabled it.
+    saved_argv = sys.argv
+    try:
+        sys.argv = [saved_argv[0] if saved_argv else "comfy"]
+        import comfy.options
+        if "comfy.cli_args" not in sys.modules:
+            comfy.options.args_parsing = False
+        import comfy.cli_args
+        if want_cpu:
+            comfy.cli_args.args.cpu = True
+        already = "comfy.model_management" in sys.modules
+        import comfy.model_management as mm
+        if want_cpu and already and mm.cpu_state != mm.CPUState.CPU:
+            # model_management was imported before us with another device: switch it.
+            mm.cpu_state = mm.CPUState.CPU
+        import comfy.utils
+        comfy.utils.set_progress_bar_enabled(False)
+        for name in _HOST_MODULES:
+            importlib.import_module(name)
+    finally:
+        sys.argv = saved_argv
+
+
+# imported in this order after comfy.model_management and comfy.utils (nodes first: it imports the rest)
+_HOST_MODULES = ("nodes", "comfy.samplers", "comfy.sample", "comfy.model_patcher", "comfy.model_base",
+                 "comfy.model_sampling", "comfy.supported_models", "comfy.supported_models_base",
+                 "comfy.latent_formats", "comfy.k_diffusion.sampling", "comfy.patcher_extension",
+                 "comfy.sampler_helpers", "comfy.ops", "comfy.conds", "latent_preview", "node_helpers")
+
+
+def _optional(name):
+    try:
+        return importlib.import_module(name)
+    except Exception:  # optional extras; tests that need them assert on None
+        return None
+
+
+def _namespace(path: Path) -> types.SimpleNamespace:
+    """The host's modules (imported by _import_host) under load_comfy's names."""
+    m = sys.modules
+    return types.SimpleNamespace(
+        path=path,
+        nodes=m["nodes"],
+        comfy=m["comfy"],
+        cli_args=m["comfy.cli_args"],
+        model_management=m["comfy.model_management"],
+        samplers=m["comfy.samplers"],
+        sample=m["comfy.sample"],
+        model_patcher=m["comfy.model_patcher"],
+        model_base=m["comfy.model_base"],
+        model_sampling=m["comfy.model_sampling"],
+        supported_models=m["comfy.supported_models"],
+        supported_models_base=m["comfy.supported_models_base"],
+        latent_formats=m["comfy.latent_formats"],
+        k_diffusion_sampling=m["comfy.k_diffusion.sampling"],
+        patcher_extension=m["comfy.patcher_extension"],
+        sampler_helpers=m["comfy.sampler_helpers"],
+        utils=m["comfy.utils"],
+        ops=m["comfy.ops"],
+        conds=m["comfy.conds"],
+        latent_preview=m["latent_preview"],
+        node_helpers=m["node_helpers"],
+        nodes_custom_sampler=_optional("comfy_extras.nodes_custom_sampler"),
+        nodes_model_advanced=_optional("comfy_extras.nodes_model_advanced"),
+        nodes_differential_diffusion=_optional("comfy_extras.nodes_differential_diffusion"),
+        device=m["comfy.model_management"].get_torch_device(),
+    )
+
+    import torch
+    torch.set_num_threads(1)
+
+    path = comfy_path()
     p = str(path)
     # ComfyUI runs with its root first on sys.path (main.py's directory). Keep it first: a node
     # pack checkout on sys.path has its own ``nodes`` package that must not shadow ComfyUI's.
