@@ -120,17 +120,22 @@ def _run(index, mode):
     try:
         proc = subprocess.run(cmd, cwd=str(REPO_ROOT), capture_output=True, text=True, timeout=TIMEOUT,
                               env={**os.environ, **MALLOC_ENV, "OMP_NUM_THREADS": "1"})
-        out, err, failed = proc.stdout, proc.stderr, proc.returncode != 0
+        out, err, rc = proc.stdout, proc.stderr, proc.returncode
     except subprocess.TimeoutExpired as e:
-        out, err, failed = (e.stdout.decode() if isinstance(e.stdout, bytes) else e.stdout or ""), "", False
+        out, err, rc = (e.stdout.decode() if isinstance(e.stdout, bytes) else e.stdout or ""), "", None
     lines = {line.split(" ", 1)[0]: json.loads(line.split(" ", 1)[1]) for line in out.splitlines()
              if line.startswith(("WIDGETS ", "RESULT "))}
-    if failed or "WIDGETS" not in lines:
-        raise RuntimeError(f"crop_node worker {index} {mode} failed:\n{err[-3000:]}")
-    return lines.get("RESULT", {"widgets": lines["WIDGETS"]})
+    if rc and "WIDGETS" not in lines:
+        raise RuntimeError(f"crop_node worker {index} {mode} failed before the Crop:\n{err[-3000:]}")
+    widgets = lines.get("WIDGETS", {})   # {} when it had not started the Crop by TIMEOUT (a loaded machine)
+    if rc and "RESULT" not in lines:     # killed (out of memory) or crashed inside the Crop
+        return {"widgets": widgets, "died": f"exit {rc}"}
+    return lines.get("RESULT", {"widgets": widgets})
 
 
 def _cancel_text(c) -> str:
+    if "died" in c:
+        return f"the process died ({c['died']})"
     if "outcome" not in c:
         return f"still running at {TIMEOUT} s"
     if c["outcome"] == "cancelled":
@@ -141,9 +146,10 @@ def _cancel_text(c) -> str:
 
 
 def node(emit, args):
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=str(REPO_ROOT), capture_output=True,
-                            text=True).stdout.strip()
-    emit(f"== LanPaint FLD Crop node on big pictures (code at {commit}), one process per row, torch threads 1 ==")
+    commit = subprocess.run(["git", "log", "-1", "--format=%h", "--", "nodes", "lanpaint_core"], cwd=str(REPO_ROOT),
+                            capture_output=True, text=True).stdout.strip()
+    emit(f"== LanPaint FLD Crop node on big pictures (nodes/ and lanpaint_core/ as of {commit}), one process per "
+         f"row, torch threads 1 ==")
     emit("crop s / stitch s: the Crop, then Stitch on its own crops; peak: resident MiB above the start; "
          f"cancel: Cancel pressed {PRESS_AT} s into the Crop. Masks: disc = {DISC_AREA:.0%} offset disc, dot = one "
          "pixel, square = 40x40 in the middle.")
@@ -153,10 +159,12 @@ def node(emit, args):
     for index, (label, side, kind, _) in enumerate(CASES):
         timed, cancelled = _run(index, "time"), _run(index, "cancel")
         rows.append((label, side, timed, cancelled))
-        w = timed["widgets"]
+        w = {k: timed["widgets"].get(k, "?") for k in ("padding", "target_size", "mask_grow", "feather")}
         head = (f"{label:<20} {side:>7} {kind:>6} {w['padding']:>5} {w['target_size']:>6} {w['mask_grow']:>4} "
                 f"{w['feather']:>4}")
-        if "crop_s" not in timed:
+        if "died" in timed:
+            body = f"{'died':>9} {timed['died']:>7} {'':>8} {'':>8}"
+        elif "crop_s" not in timed:
             body = f"{'':>9} {'> ' + str(TIMEOUT):>7} {'':>8} {'':>8}"
         elif "refused" in timed:
             body = f"{'refused':>9} {timed['crop_s']:>7.2f} {'':>8} {timed['peak_mib']:>8.0f}"
