@@ -123,7 +123,8 @@ def _components(n: int, i: torch.Tensor, j: torch.Tensor, check_interrupt) -> to
             parent = jumped
 
 
-def regions(used: torch.Tensor, pad: int, check_interrupt: Callable[[], None] = _never_interrupted) -> list[Region]:
+def regions(used: torch.Tensor, pad: int,
+            check_interrupt: Callable[[], None] = _never_interrupted) -> list[Region]:
     """The 8-connected regions of `used` [h, w] (bool) grown by `pad` pixels (a (2 pad + 1)^2
     square, clipped at the edges): each one's bounding box and pixel count, in the grown mask.
 
@@ -159,9 +160,8 @@ def _merged(boxes: list[Box]) -> list[Box]:
     i = 0
     while i < len(boxes):
         if alive[i]:
-            alive[i] = False
             hit = alive & (b[:, 0] < b[i, 1]) & (b[i, 0] < b[:, 1]) & (b[:, 2] < b[i, 3]) & (b[i, 2] < b[:, 3])
-            alive[i] = True
+            hit[i] = False
             if bool(hit.any()):
                 group = torch.cat([b[i:i + 1], b[hit]])
                 b[i] = torch.stack([group[:, 0].min(), group[:, 1].max(), group[:, 2].min(), group[:, 3].max()])
