@@ -1,5 +1,6 @@
 """LanPaint FLD Crop / Stitch in pixel space: the regions of a mask cut out, resized to the model's
-native size, and pasted back with a feathered edge (pure torch; images [B, H, W, C], masks [B, H, W]).
+native size, and pasted back with a feathered edge (torch; images [B, H, W, C], masks [B, H, W]; the
+host's Cancel is checked between boxes and inside the mask math, pixel_masks).
 
 The boxes are crop_padding's (lanpaint_core.crop.regen_boxes): one per connected region of the mask
 after padding, boxes that overlap merged. Each crop is resized so its long side is the target size,
@@ -42,10 +43,10 @@ def blend_weight(grown: torch.Tensor, groups: tuple[CropBatch, ...], feather: in
     height, width = grown.shape[-2:]
     for group in groups:
         for top, bottom, left, right in group.boxes:
-            t, b = max(top - feather, 0), min(bottom + feather, height)
-            l, r = max(left - feather, 0), min(right + feather, width)
-            local = inner_feather(grown[..., t:b, l:r], feather)
-            weight[..., top:bottom, left:right] = local[..., top - t:bottom - t, left - l:right - l]
+            above, below = max(top - feather, 0), min(bottom + feather, height)
+            before, after = max(left - feather, 0), min(right + feather, width)
+            local = inner_feather(grown[..., above:below, before:after], feather)
+            weight[..., top:bottom, left:right] = local[..., top - above:bottom - above, left - before:right - before]
     return weight
 
 
