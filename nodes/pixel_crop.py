@@ -81,10 +81,10 @@ def check_crop_pixels(groups: tuple[CropBatch, ...], batch: int, target: int):
     pixels = sum(len(g.boxes) * g.size[0] * g.size[1] for g in groups) * batch
     if pixels > MAX_CROP_PIXELS:
         sizes = ", ".join(f"{len(g.boxes) * batch} x {g.size[0]}x{g.size[1]}" for g in groups)
-        raise ValueError(f"LanPaint FLD Crop: {crops} crops ({sizes}) at target_size {target} are "
-                         f"{pixels / 1e6:.1f} million pixels, more than the {MAX_CROP_PIXELS / 1e6:.1f} million one "
-                         f"run makes; lower target_size, raise padding so nearby regions share a crop, or crop "
-                         f"fewer images at once.")
+        raise ValueError(f"LanPaint FLD Crop: {crops} crop{'s' if crops > 1 else ''} ({sizes}) at target_size "
+                         f"{target} are {pixels / 1e6:.1f} million pixels, more than the {MAX_CROP_PIXELS / 1e6:.1f} "
+                         f"million one run makes; lower target_size, raise padding so nearby regions share a crop, "
+                         f"or crop fewer images at once.")
 
 
 def _channels_first(image):
