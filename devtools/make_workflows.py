@@ -129,6 +129,14 @@ shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames
         about=VIDEO_ABOUT + """ Wan 2.2 TI2V 5B (a 5 B model with its own 16x VAE; it fits
 consumer GPUs), shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames, sides a
 multiple of 32."""),
+    "lanpaint_flux2_klein_inpaint": Workflow(fam.FLUX2_KLEIN, "FLUX.2 klein inpainting", "4B distilled: 4 steps, cfg 1",
+                                             heading="LanPaint · FLUX.2 [klein] inpainting"),
+    "lanpaint_krea2_inpaint": Workflow(fam.KREA2, "Krea 2 Turbo inpainting", "8 steps, cfg 1"),
+    "lanpaint_kandinsky5_image_inpaint": Workflow(fam.KANDINSKY5_IMAGE, "Kandinsky 5 Image inpainting",
+                                                  "Qwen2.5-VL + CLIP-L, shift 3"),
+    "lanpaint_chroma_radiance_inpaint": Workflow(fam.CHROMA_RADIANCE, "Chroma Radiance inpainting",
+                                                 "pixel space, no VAE file"),
+    "lanpaint_hidream_o1_inpaint": Workflow(fam.HIDREAM_O1, "HiDream-O1 inpainting", "pixel space, one checkpoint"),
 }
 
 

@@ -16,7 +16,9 @@ CLIP inputs and the node is dropped): there is no LoRA file for a tiny model. Lo
 tiny stand-in (CLIP vision, unCLIP, style/control/upscale models, ...) raise ValueError.
 
 Family rule (family=None): the file names and ``type`` widgets of the loader nodes, lower-cased,
-are searched in this order: "hidream" -> hidream; "flux2" / "flux.2" -> flux2; "z_image" -> zimage;
+are searched in this order: "hidream_o1" -> hidream_o1; "hidream" -> hidream; "klein" -> flux2_klein;
+"krea2" -> krea2; "kandinsky" -> kandinsky5_image; "radiance" -> chroma_radiance; "flux2" / "flux.2" -> flux2;
+"z_image" -> zimage;
 "qwen_image" -> qwen_image; "chroma" -> chroma; "hunyuan_image" / "hunyuanimage" -> hunyuan_image;
 "ti2v" -> wan22_ti2v; "wan2..." -> wan22_t2v; "flux" -> flux; "sd3" / "sd 3" / "sd_3" / "sd-3" /
 "sd.3" / "stable diffusion 3" (any separators) -> sd3; "v1-5" / "sd15" / "sd 1.5" -> sd15. Failing
@@ -75,8 +77,11 @@ UNSUPPORTED = ("unCLIPCheckpointLoader", "ImageOnlyCheckpointLoader", "CLIPVisio
 _SD3 = re.compile(r"sd[-_ .]?3|stable[-_ .]?diffusion[-_ .]?3")
 _SD15 = re.compile(r"v1[-_ .]5|sd[-_ .]?1[-_ .]?5")
 # newer families, tested after hidream and before flux (Flux.2 file names contain "flux", Chroma
-# workflows load the Flux VAE; Wan 2.2 TI2V before the other Wan models)
-_NEWER = (("flux2", re.compile(r"flux[-_ .]?2")), ("zimage", re.compile(r"z[-_ .]?image")),
+# workflows load the Flux VAE; Wan 2.2 TI2V before the other Wan models; FLUX.2 klein before FLUX.2,
+# Krea 2 (the Qwen-Image VAE) before Qwen-Image, Chroma Radiance before Chroma)
+_NEWER = (("flux2_klein", re.compile(r"klein")), ("krea2", re.compile(r"krea[-_ .]?2")),
+          ("kandinsky5_image", re.compile(r"kandinsky")), ("chroma_radiance", re.compile(r"radiance")),
+          ("flux2", re.compile(r"flux[-_ .]?2")), ("zimage", re.compile(r"z[-_ .]?image")),
           ("qwen_image", re.compile(r"qwen[-_ .]?image")), ("chroma", re.compile(r"chroma")),
           ("hunyuan_image", re.compile(r"hunyuan[-_ .]?image")), ("wan22_ti2v", re.compile(r"ti2v")),
           ("wan22_t2v", re.compile(r"wan[-_ .]?2")))
@@ -98,6 +103,8 @@ def loader_names(api_prompt: dict) -> list[str]:
 def infer_family(api_prompt: dict) -> str:
     """The tiny family for a prompt, by the rule in the module docstring."""
     text = " ".join(loader_names(api_prompt)).lower()
+    if re.search(r"hidream[-_ .]?o1", text):
+        return "hidream_o1"
     if "hidream" in text:
         return "hidream"
     for family, pattern in _NEWER:

@@ -5,6 +5,7 @@ import torch
 
 from ..lanpaint_core import binarize_mask
 from ..lanpaint_core.validation import require_finite
+from .host_model import not_inpaintable
 
 # A mask is resized to the latent by interpolation; stretching it by more than this relative
 # difference between the height and width factors would silently misplace the inpainted region.
@@ -21,6 +22,15 @@ def check_finite_inputs(**inputs):
     for name, value in inputs.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ValueError(f"LanPaint: the input '{name}' must be a finite number, got {value!r}.")
+
+
+def check_inpaintable(model):
+    """LanPaint applies to `model` (a comfy.model_base.BaseModel): else an error naming its family and why."""
+    found = not_inpaintable(model)
+    if found is not None:
+        family, why = found
+        raise ValueError(f"LanPaint: {family} is {why}. LanPaint inpaints with picture and video generation "
+                         f"models; sample this model with the stock sampler nodes, without LanPaint.")
 
 
 def check_latent_values(latent: torch.Tensor):

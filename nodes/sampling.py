@@ -24,7 +24,7 @@ from .crop_conditioning import cropped
 from .crop_region import crop_plan, cropped_extra_args, full_size_callback, release
 from .denoiser import LanPaintDenoiser
 from .host_model import host_kept_input
-from .inputs import check_finite_inputs, check_latent_values, check_mask_values, check_sigmas
+from .inputs import check_finite_inputs, check_inpaintable, check_latent_values, check_mask_values, check_sigmas
 from .progress import CallProgress
 
 log = logging.getLogger("LanPaint")
@@ -56,6 +56,7 @@ def lanpaint_sample(ksampler, settings, guider, sigmas, extra_args, callback, no
                     denoise_mask, disable_pbar):
     """KSAMPLER.sample of `ksampler` (guider as model_wrap), sampling with LanPaint `settings`."""
     sigmas = sigmas.clone()  # some samplers write into it (sample_unipc); the host's tensor is shared
+    check_inpaintable(guider.inner_model)
     check_finite_inputs(cfg=float(guider.cfg))
     check_sigmas(sigmas)
     check_latent_values(latent_image)

@@ -32,9 +32,19 @@ def _custom_sample(model, seed, steps, cfg, sampler, pos, neg, latent, scheduler
     return out.result[0]["samples"]
 
 
+def _custom_sample_advanced(model, seed, steps, cfg, sampler, pos, neg, latent, scheduler="normal"):
+    """SamplerCustomAdvanced with RandomNoise and CFGGuider, as a graph wires it."""
+    ncs = load_comfy().nodes_custom_sampler
+    sigmas = load_comfy().samplers.calculate_sigmas(model.get_model_object("model_sampling"), scheduler, steps).cpu()
+    noise = ncs.RandomNoise.execute(seed).result[0]
+    guider = ncs.CFGGuider.execute(model, pos, neg, cfg).result[0]
+    return ncs.SamplerCustomAdvanced.execute(noise, guider, sampler, sigmas, latent).result[0]["samples"]
+
+
 def run(path, model, latent, *, sampler="euler", seed=1, steps=3, cfg=3.0, thinking=2, conds,
         prompt_mode="Image First", scheduler="normal", crop_padding=-1, **method):
-    """Sample `latent` (a LATENT dict) through one of the four LanPaint entry points."""
+    """Sample `latent` (a LATENT dict) through one of the LanPaint entry points: NODE_PATHS or
+    "custom_advanced" (LanPaint FLD Sampler in SamplerCustomAdvanced)."""
     pos, neg = conds
     env = load_comfy()
     if path == "ksampler":
@@ -46,9 +56,10 @@ def run(path, model, latent, *, sampler="euler", seed=1, steps=3, cfg=3.0, think
         return node("LanPaintKSamplerAdvanced").sample(
             model, "enable", seed, steps, cfg, sampler, scheduler, pos, neg, latent, 0, 10000, "disable",
             thinking, prompt_mode, **knobs)[0]["samples"]
-    if path == "sampler":
+    if path in ("sampler", "custom_advanced"):
         lp_sampler = node("LanPaintSampler").get_sampler(sampler, thinking, prompt_mode, **knobs)[0]
-        return _custom_sample(model, seed, steps, cfg, lp_sampler, pos, neg, latent, scheduler)
+        sample = _custom_sample if path == "sampler" else _custom_sample_advanced
+        return sample(model, seed, steps, cfg, lp_sampler, pos, neg, latent, scheduler)
     if path == "apply":
         patched = node("ApplyLanPaint").patch(model, thinking, prompt_mode, **knobs)[0]
         return env.nodes.common_ksampler(patched, seed, steps, cfg, sampler, scheduler, pos, neg, latent)[0]["samples"]
@@ -62,9 +73,9 @@ def run_stock(path, model, latent, *, sampler="euler", seed=1, steps=3, cfg=3.0,
     if path == "advanced":
         return env.nodes.KSamplerAdvanced().sample(model, "enable", seed, steps, cfg, sampler, scheduler, pos, neg,
                                                    latent, 0, 10000, "disable")[0]["samples"]
-    if path == "sampler":
-        return _custom_sample(model, seed, steps, cfg, env.samplers.sampler_object(sampler), pos, neg, latent,
-                              scheduler)
+    if path in ("sampler", "custom_advanced"):
+        sample = _custom_sample if path == "sampler" else _custom_sample_advanced
+        return sample(model, seed, steps, cfg, env.samplers.sampler_object(sampler), pos, neg, latent, scheduler)
     return env.nodes.common_ksampler(model, seed, steps, cfg, sampler, scheduler, pos, neg, latent)[0]["samples"]
 
 

@@ -9,6 +9,7 @@ from devtools.host import model_calls as mc
 from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
 from devtools.host.compat import has_model_class, requires_host
+from tests.call_counts import expected_model_calls
 from tests.crop_runs import H, W, box_mask, cond_recorder, hint_recorder, latent_for, shape_recorder
 from tests.node_runner import NODE_PATHS, cancelling_clone, run
 
@@ -91,7 +92,7 @@ def test_previews_get_the_whole_picture(sdxl, comfy):
     out = comfy.sample.sample_custom(model, noise, 3.0, lp, sigmas, pos, neg, lat, noise_mask=mask,
                                      callback=lambda step, x0, x, total: seen.append((step, x0.clone(), total)),
                                      disable_pbar=True, seed=1)
-    assert len(seen) == 3 * 3 and seen[-1][2] == 9
+    assert len(seen) == expected_model_calls(3, 2) and seen[-1][2] == expected_model_calls(3, 2)
     outside = torch.ones(H, W, dtype=torch.bool)
     outside[4:11, 11:20] = False
     latent_in = model.model.process_latent_in(lat)

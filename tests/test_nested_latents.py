@@ -12,6 +12,7 @@ import torch
 from devtools.host import video_models as vm
 from devtools.host.comfy_env import load_comfy
 from devtools.host.compat import has_model_class, requires_host
+from tests.call_counts import expected_model_calls
 from tests.node_runner import NODE_PATHS, counting_clone, run, run_stock
 
 
@@ -66,7 +67,7 @@ def test_each_part_is_inpainted_under_its_own_mask(ltxav, path):
     assert (out_video[~keep_video] - video[~keep_video]).abs().min() > 0
     assert (out_audio[~keep_audio] - audio[~keep_audio]).abs().min() > 0
     # every model call: the clean kept tokens, as the host gives them (LTXAV labels them timestep 0)
-    assert len(seen) == STEPS * (THINKING + 1)
+    assert len(seen) == expected_model_calls(STEPS, THINKING)
     for (given_video, given_audio), (mask_video, mask_audio) in seen:
         assert torch.equal(given_video[keep_video], video[keep_video])
         assert torch.equal(given_audio[keep_audio], audio[keep_audio])

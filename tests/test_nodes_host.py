@@ -9,6 +9,7 @@ from devtools.host import model_calls as mc
 from devtools.host import stand_ins
 from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
+from tests.call_counts import expected_model_calls
 from tests.node_runner import (NODE_PATHS, cancelling_clone, counting_clone, latent_mask, masked_latent, node, run,
                                run_stock)
 
@@ -146,9 +147,9 @@ def test_progress_counts_model_calls_and_previews_each_thinking_step(models, con
     finally:
         comfy.utils.set_progress_bar_global_hook(None)
         comfy.utils.set_progress_bar_enabled(False)
-    # 4 steps with 3 thinking steps + 1 final denoise each
-    assert len(calls) == 4 * 4
-    assert seen[-1] == (16, 16) and [v for v, _ in seen] == sorted(v for v, _ in seen)
+    calls_expected = expected_model_calls(4, 3)
+    assert len(calls) == calls_expected
+    assert seen[-1] == (calls_expected, calls_expected) and [v for v, _ in seen] == sorted(v for v, _ in seen)
 
 
 @pytest.mark.parametrize("family", ("sdxl", "flux"))

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
@@ -35,6 +36,9 @@ PRODUCT_FILES = {"nodes": r"[\w/]+\.py", "lanpaint_core": r"[\w/]+\.py", "workfl
 DEMO_WEIGHTS = "lanpaint_demo/weights/"
 DEMO_WEIGHTS_MAX_BYTES = 25 * 2 ** 20
 WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".ckpt", ".bin", ".npz", ".npy", ".onnx", ".gguf", ".pkl")
+# CI publishes with the registry's own action on a version tag (.github/workflows/publish.yml).
+PUBLISH_WORKFLOW = REPO_ROOT / ".github" / "workflows" / "publish.yml"
+REGISTRY_ACTION = "Comfy-Org/publish-node-action@"
 COMFY_CLI_HINT = ("run the suite with `bash scripts/test.sh` (it sets LANPAINT_COMFY_CLI), or "
                   "`export LANPAINT_COMFY_CLI=\"$(bash scripts/comfy_cli.sh)\"`")
 
@@ -64,6 +68,36 @@ def test_pyproject_has_registry_metadata():
     assert project.get("dependencies", []) == []  # nothing beyond what ComfyUI has
     for key in ("PublisherId", "DisplayName", "Icon", "requires-comfyui"):
         assert key in comfy
+
+
+def _publish_steps():
+    flow = yaml.safe_load(PUBLISH_WORKFLOW.read_text())
+    assert flow[True] == {"push": {"tags": ["v*.*.*"]}}  # YAML reads the key `on` as true
+    steps = flow["jobs"]["publish-node"]["steps"]
+    publish = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith(REGISTRY_ACTION))
+    assert steps[publish]["with"] == {"personal_access_token": "${{ secrets.REGISTRY_ACCESS_TOKEN }}"}
+    check = next(i for i, s in enumerate(steps) if "GITHUB_REF_NAME" in s.get("run", ""))
+    assert check < publish, "the tag is checked before publishing"
+    return steps[check]["run"]
+
+
+def _run_check(script, tag):
+    return subprocess.run(["bash", "-c", script], cwd=REPO_ROOT, env=dict(os.environ, GITHUB_REF_NAME=tag),
+                          capture_output=True, text=True)
+
+
+def test_ci_publishes_with_the_registry_action_on_the_version_tag_only():
+    """A tag that is not v<pyproject version> stops the publish job; so does the placeholder publisher
+    id (the owner sets it, README / docs/development.md)."""
+    check = _publish_steps()
+    version = META["project"]["version"]
+    wrong = _run_check(check, "v%s.1" % version)
+    assert wrong.returncode != 0 and "bump the version" in wrong.stdout, wrong.stdout + wrong.stderr
+    right = _run_check(check, "v" + version)
+    if META["tool"]["comfy"]["PublisherId"] == "your-publisher-id":
+        assert right.returncode != 0 and "PublisherId" in right.stdout, right.stdout + right.stderr
+    else:
+        assert right.returncode == 0, right.stdout + right.stderr
 
 
 def test_no_symlinks_bytecode_or_eval_in_the_pack():

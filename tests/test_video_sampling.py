@@ -21,6 +21,7 @@ from devtools.host import analytic_models as am
 from devtools.host import model_calls as mc
 from devtools.host import video_models as vm
 from devtools.lanpaint_pack import load_pack
+from tests.call_counts import expected_model_calls
 from tests.node_runner import NODE_PATHS, counting_clone, latent_mask, run, run_stock
 
 FRAMES = 9        # pixel frames; Wan's VAE gives T = 3 latent frames
@@ -65,7 +66,7 @@ def test_per_frame_mask_on_a_video(wan, family, path):
     latent = _latent(family)
     mask = _per_frame_mask(*latent.shape[-2:])
     out, calls = _check(wan[family], latent, mask, path)
-    assert len(calls) == STEPS * (THINKING + 1)
+    assert len(calls) == expected_model_calls(STEPS, THINKING)
     # the last latent frame is regenerated whole, the first keeps its left half
     assert (out[:, :, -1] - latent[:, :, -1]).abs().amin() > 0
     assert torch.equal(out[:, :, 0, :, :4], mc.host_roundtrip(wan[family], latent)[:, :, 0, :, :4])
@@ -78,7 +79,7 @@ def test_one_frame_mask_broadcasts_over_time(wan, path):
     mask = torch.zeros(1, h * 8, w * 8)
     mask[..., : h * 4, :] = 1
     out, calls = _check(wan["wan22_t2v"], latent, mask, path, sampler="dpmpp_2m")
-    assert len(calls) == STEPS * (THINKING + 1)
+    assert len(calls) == expected_model_calls(STEPS, THINKING)
 
 
 @pytest.mark.parametrize("path", NODE_PATHS)
@@ -145,7 +146,7 @@ def test_kept_frames_get_what_the_host_gives_them(analytic, path):
     _, stock = _inputs_seen(model, lambda: run_stock(path, model, latent, conds=conds, steps=STEPS, cfg=1.0))
     out, seen = _inputs_seen(model, lambda: run(path, model, latent, conds=conds, steps=STEPS, thinking=THINKING,
                                                 cfg=1.0))
-    assert len(seen) == STEPS * (THINKING + 1)
+    assert len(seen) == expected_model_calls(STEPS, THINKING)
     for x, frame_t in stock + seen:
         assert torch.equal(x[:, :, 0], y[:, :, 0])       # the clean kept frame ...
         assert (frame_t[:, 0] == 0).all()                 # ... labelled timestep 0

@@ -13,8 +13,10 @@ import torch
 
 from .comfy_env import load_comfy
 from .tiny_models import CONTEXT_DIM, POOLED_DIM, TOKENS, init_weights
+from .tiny_pixel_models import hidream_o1_token_ids
 
-__all__ = ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "TinyTokenizer",
+__all__ = ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "PIXEL_SPACE",
+           "TinyTokenizer",
            "TinyTextEncoder", "tiny_clip", "tiny_vae_config", "tiny_vae", "tiny_video_vae", "tiny_wan22_video_vae",
            "VIDEO_VAES"]
 
@@ -22,20 +24,26 @@ TINY_FAMILIES = ("sdxl", "sd3", "flux", "hidream")
 # every family the stand-in loaders (devtools/tiny_pack) serve: the above plus those of the other
 # bundled workflows (qwen_image also serves Qwen-Image-Edit: same model)
 LOADER_FAMILIES = TINY_FAMILIES + ("sd15", "zimage", "qwen_image", "flux2", "chroma", "hunyuan_image",
-                                   "wan22_t2v", "wan22_ti2v")
+                                   "wan22_t2v", "wan22_ti2v", "flux2_klein", "krea2", "kandinsky5_image",
+                                   "chroma_radiance", "hidream_o1")
 # token-dict keys the real tokenizer of each family returns (the family's text-encode nodes
 # read and write these)
 TEXT_KEYS = {"sd15": ("l",), "sdxl": ("g", "l"), "sd3": ("g", "l", "t5xxl"), "flux": ("l", "t5xxl"),
              "hidream": ("g", "l", "t5xxl", "llama"), "zimage": ("qwen3_4b",), "qwen_image": ("qwen25_7b",),
              "flux2": ("mistral3_24b",), "chroma": ("t5xxl",), "hunyuan_image": ("qwen25_7b",),
-             "wan22_t2v": ("umt5xxl",), "wan22_ti2v": ("umt5xxl",)}
+             "wan22_t2v": ("umt5xxl",), "wan22_ti2v": ("umt5xxl",), "flux2_klein": ("qwen3_4b",),
+             "krea2": ("qwen3vl_4b",), "kandinsky5_image": ("qwen25_7b", "l"), "chroma_radiance": ("t5xxl",),
+             "hidream_o1": ("hidream_o1",)}
 TEXT_VOCAB = 1024       # stand-in vocabulary size (token 0 = padding)
 LLAMA_TOKENS = 5        # HiDream conditioning_llama3 tokens, as in tiny_families.hidream_conds
 LLAMA_LAYERS = 2        # = len(llama_layers) of tiny_hidream
 LLAMA_DIM = 48          # = caption_channels[1] of tiny_hidream
 VAE_Z_CHANNELS = {"sd15": 4, "sdxl": 4, "sd3": 16, "flux": 16, "hidream": 16, "zimage": 16, "qwen_image": 16,
-                  "flux2": 128, "chroma": 16, "hunyuan_image": 64}
-VAE_DOWNSCALE = {"flux2": 16, "hunyuan_image": 32}   # image px per latent px (8 for the others)
+                  "flux2": 128, "chroma": 16, "hunyuan_image": 64, "flux2_klein": 128, "krea2": 16,
+                  "kandinsky5_image": 16}
+# image px per latent px (8 for the others)
+VAE_DOWNSCALE = {"flux2": 16, "hunyuan_image": 32, "flux2_klein": 16, "wan22_ti2v": 16}
+PIXEL_SPACE = ("chroma_radiance", "hidream_o1")   # no VAE: the host's pixel-space conversion (VAELoader "pixel_space")
 
 
 def _family_seed(family: str, seed: int) -> int:
@@ -96,8 +104,9 @@ class TinyTextEncoder(torch.nn.Module):
     For each token key k of the family: e_k = E_k[id] * weight + P (E_k ~ N(0,1) [TEXT_VOCAB,64],
     P ~ N(0,0.1^2) [TOKENS,64]); cond = sum_k e_k / sqrt(#keys)  -> [1, TOKENS, 64];
     pooled = W_p(mean over tokens of cond) * sqrt(TOKENS) -> [1, 32]; HiDream adds
-    conditioning_llama3 = per-layer W_l(e_llama[:, :5]) -> [1, 2, 5, 48]. These are the shapes and
-    keys conds_for(family) builds (minus the SDXL size / Flux guidance entries, which the host
+    conditioning_llama3 = per-layer W_l(e_llama[:, :5]) -> [1, 2, 5, 48]; HiDream-O1 (which embeds
+    tokens itself) gets the token ids in its chat template as text_input_ids, as its own encoder
+    gives. These are the shapes and keys conds_for(family) builds (minus the SDXL size / Flux guidance entries, which the host
     defaults or FluxGuidance sets, as with the real encoders). Weights are fp32 whatever dtype the
     host asks for, so the result does not depend on the device's text-encoder dtype.
     """
@@ -155,6 +164,9 @@ class TinyTextEncoder(torch.nn.Module):
         pooled = (cond.mean(1) @ self.pooled_proj.T) * math.sqrt(TOKENS)
         out_dev = mm.intermediate_device()
         extra = {}
+        if self.family == "hidream_o1":     # HiDream-O1 embeds the token ids itself (hidream_o1_conds)
+            ids = hidream_o1_token_ids([int(t[0]) for t in token_weight_pairs["hidream_o1"][0] if int(t[0]) > 0])
+            return ids.unsqueeze(-1).float().to(out_dev), None, {"text_input_ids": ids}
         if "llama" in self.keys:
             src = per_key["llama"] if per_key["llama"] is not None else cond
             src = src[:, :LLAMA_TOKENS]
@@ -239,6 +251,9 @@ def tiny_vae(family: str = "sdxl", seed: int = 0):
     if family in VIDEO_VAES:
         return VIDEO_VAES[family](seed)
     load_comfy()
+    if family in PIXEL_SPACE:
+        import comfy.sd
+        return comfy.sd.VAE(sd={"pixel_space_vae": torch.tensor(1.0)})
     import comfy.sd
     from comfy.ldm.models.autoencoder import AutoencoderKL
     dd = tiny_vae_config(family)

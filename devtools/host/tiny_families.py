@@ -12,12 +12,14 @@ from typing import Optional
 import torch
 
 from . import video_models
+from .tiny_dits import tiny_flux2_klein, tiny_kandinsky5_image, tiny_krea2
 from .tiny_models import (CONTEXT_DIM, POOLED_DIM, TOKENS, tiny_chroma, tiny_flux, tiny_flux2, tiny_hidream,
                           tiny_hunyuan_image, tiny_qwen_image, tiny_sd3, tiny_sd15, tiny_sdxl, tiny_sdxl_vpred,
                           tiny_zimage)
+from .tiny_pixel_models import hidream_o1_conds, tiny_chroma_radiance, tiny_hidream_o1
 
 __all__ = [
-    "sdxl_conds", "sd3_conds", "flux_conds", "hidream_conds", "plain_conds", "flux2_conds",
+    "sdxl_conds", "sd3_conds", "flux_conds", "hidream_conds", "text_conds", "token_mask", "plain_conds", "flux2_conds",
     "reference_latent", "qwen_image_edit_conds", "TINY_BUILDERS", "NEWER_FAMILIES", "builder_for",
     "conds_for", "latent_shape_for", "half_mask",
 ]
@@ -28,20 +30,31 @@ def _gen(seed):
     return torch.Generator(device="cpu").manual_seed(int(seed))
 
 
-def _tokens_pooled(seed):
+def _tokens_pooled(seed, token_width=CONTEXT_DIM):
     g = _gen(seed)
-    return (torch.randn(1, TOKENS, CONTEXT_DIM, generator=g),
+    return (torch.randn(1, TOKENS, token_width, generator=g),
             torch.randn(1, POOLED_DIM, generator=g))
 
 
-def plain_conds(seed: int = 1, **extra):
-    """[[tokens [1,7,64], {"pooled_output": [1,32], **extra}]] for positive and negative (a pooled
-    output as any real text encoder gives; see compat for why it is always there)."""
+def text_conds(seed: int = 1, token_width: int = CONTEXT_DIM, pooled: bool = True, **extra):
+    """(positive, negative): [[tokens [1,7,token_width], {"pooled_output": [1,32], **extra}]] each (no
+    pooled_output with pooled=False: a text encoder that gives none, which some models require)."""
     out = []
     for s in (seed, seed + 1000):
-        t, p = _tokens_pooled(s)
-        out.append([[t, {"pooled_output": p, **extra}]])
+        t, p = _tokens_pooled(s, token_width)
+        out.append([[t, {"pooled_output": p, **extra} if pooled else dict(extra)]])
     return out[0], out[1]
+
+
+def token_mask():
+    """The attention mask a tokenizer gives with the tokens ([1,7] of ones, integer)."""
+    return torch.ones(1, TOKENS, dtype=torch.long)
+
+
+def plain_conds(seed: int = 1, **extra):
+    """text_conds with a pooled output (as any real text encoder gives; see compat for why it is
+    always there)."""
+    return text_conds(seed, **extra)
 
 
 def sdxl_conds(seed: int = 1):
@@ -87,18 +100,25 @@ def qwen_image_edit_conds(seed: int = 1):
 _CONDS = {"sd15": plain_conds, "sdxl": sdxl_conds, "sdxl_vpred": sdxl_conds, "sd3": sd3_conds,
           "flux": flux_conds, "hidream": hidream_conds,
           "flux2": flux2_conds, "chroma": plain_conds, "hunyuan_image": plain_conds,
-          "qwen_image": plain_conds, "qwen_image_edit": qwen_image_edit_conds, "zimage": plain_conds}
+          "qwen_image": plain_conds, "qwen_image_edit": qwen_image_edit_conds, "zimage": plain_conds,
+          "flux2_klein": plain_conds, "krea2": plain_conds, "kandinsky5_image": plain_conds,
+          "chroma_radiance": plain_conds, "hidream_o1": hidream_o1_conds}
 _SHAPES = {"sd15": (4, 16, 16), "sdxl": (4, 16, 16), "sdxl_vpred": (4, 16, 16), "sd3": (16, 16, 16),
            "flux": (16, 16, 16), "hidream": (16, 16, 16),
            "flux2": (128, 8, 8), "chroma": (16, 16, 16), "hunyuan_image": (64, 8, 8),
-           "qwen_image": (16, 16, 16), "qwen_image_edit": (16, 16, 16), "zimage": (16, 16, 16)}
+           "qwen_image": (16, 16, 16), "qwen_image_edit": (16, 16, 16), "zimage": (16, 16, 16),
+           "flux2_klein": (128, 8, 8), "krea2": (16, 16, 16), "kandinsky5_image": (16, 16, 16),
+           "chroma_radiance": (3, 32, 32), "hidream_o1": (3, 64, 64)}
 TINY_BUILDERS = {"sd15": tiny_sd15, "sdxl": tiny_sdxl, "sdxl_vpred": tiny_sdxl_vpred, "sd3": tiny_sd3,
                  "flux": tiny_flux, "hidream": tiny_hidream}
 # Newer families (tests/test_families.py): family -> (builder, supported_models class it needs)
 NEWER_FAMILIES = {"flux2": (tiny_flux2, "Flux2"), "chroma": (tiny_chroma, "Chroma"),
                   "hunyuan_image": (tiny_hunyuan_image, "HunyuanImage21"),
                   "qwen_image": (tiny_qwen_image, "QwenImage"), "qwen_image_edit": (tiny_qwen_image, "QwenImage"),
-                  "zimage": (tiny_zimage, "ZImage")}
+                  "zimage": (tiny_zimage, "ZImage"), "flux2_klein": (tiny_flux2_klein, "Flux2"),
+                  "krea2": (tiny_krea2, "Krea2"), "kandinsky5_image": (tiny_kandinsky5_image, "Kandinsky5Image"),
+                  "chroma_radiance": (tiny_chroma_radiance, "ChromaRadiance"),
+                  "hidream_o1": (tiny_hidream_o1, "HiDreamO1")}
 
 
 def builder_for(name: str):

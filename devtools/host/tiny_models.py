@@ -29,7 +29,7 @@ __all__ = [
     "TOKENS", "CONTEXT_DIM", "POOLED_DIM", "init_weights", "make_patcher", "detected_config",
     "tiny_sd15", "tiny_sdxl", "tiny_sdxl_vpred", "tiny_sdxl_inpaint", "tiny_sdxl_controlnet", "tiny_sd3",
     "tiny_flux", "tiny_hidream", "tiny_flux2", "tiny_chroma", "tiny_hunyuan_image", "tiny_qwen_image",
-    "tiny_zimage",
+    "tiny_zimage", "build_class",
 ]
 
 TOKENS = 7          # context tokens in the test conditioning
@@ -83,6 +83,14 @@ def _build(config_cls, unet_config: dict, seed: int, state_dict: Optional[dict] 
     if post_config is not None:
         post_config(cfg)
     return _build_config(cfg, seed, state_dict, gain)
+
+
+def build_class(class_name: str, unet_config: dict, seed: int = 0, state_dict: Optional[dict] = None, **tiny):
+    """The host's model class ``class_name`` (comfy.supported_models) built from ``unet_config``;
+    ``tiny`` then overrides what the class fixes for the full-size model (its unet_extra_config)."""
+    cfg = getattr(load_comfy().supported_models, class_name)(unet_config)
+    cfg.unet_config.update(tiny)
+    return _build_config(cfg, seed, state_dict)
 
 
 # ----------------------------------------------------------------------------- SDXL
@@ -187,7 +195,8 @@ def detected_config(signature: dict, **tiny):
 
 def _build_config(cfg, seed: int, state_dict: Optional[dict] = None, gain: float = 1.0):
     cfg.set_inference_dtype(torch.float32, None)
-    model = cfg.get_model(state_dict or {}, "")
+    with torch.no_grad():  # as the host loads checkpoints (0.3.75's Zero123 copies its weights in place)
+        model = cfg.get_model(state_dict or {}, "")
     init_weights(model.diffusion_model, seed=seed, gain=gain)
     model.eval()
     return make_patcher(model)

@@ -90,4 +90,16 @@ MODELS = {
                                             "text_encoders/byt5_small_glyphxl_fp16.safetensors", "text_encoders"),
     "hunyuan_image_2.1_vae_fp16.safetensors": (HF + "Comfy-Org/HunyuanImage_2.1_ComfyUI/resolve/main/split_files/"
                                                "vae/hunyuan_image_2.1_vae_fp16.safetensors", "vae"),
+    "flux-2-klein-4b.safetensors": (HF + "black-forest-labs/FLUX.2-klein-4B/resolve/main/flux-2-klein-4b.safetensors",
+                                    "diffusion_models"),
+    "krea2_turbo_fp8_scaled.safetensors": (HF + "Comfy-Org/Krea-2/resolve/main/diffusion_models/"
+                                           "krea2_turbo_fp8_scaled.safetensors", "diffusion_models"),
+    "qwen3vl_4b_fp8_scaled.safetensors": (HF + "Comfy-Org/Krea-2/resolve/main/text_encoders/"
+                                          "qwen3vl_4b_fp8_scaled.safetensors", "text_encoders"),
+    "kandinsky5lite_t2i.safetensors": (HF + "kandinskylab/Kandinsky-5.0-T2I-Lite/resolve/main/model/"
+                                       "kandinsky5lite_t2i.safetensors", "diffusion_models"),
+    "Chroma1-Radiance-v0.4.safetensors": (HF + "lodestones/Chroma1-Radiance/resolve/main/"
+                                          "Chroma1-Radiance-v0.4.safetensors", "diffusion_models"),
+    "hidream_o1_image_bf16.safetensors": (HF + "Comfy-Org/HiDream-O1-Image/resolve/main/checkpoints/"
+                                          "hidream_o1_image_bf16.safetensors", "checkpoints"),
 }

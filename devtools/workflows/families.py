@@ -26,6 +26,7 @@ def unet_clip_vae(unet: str, clip: str, clip_type: str, vae: str) -> tuple[Loade
 class Family:
     """How a workflow of this family loads and samples its model.
 
+    name: the family as users know it (the README's family table).
     loaders: node type and widget values, in graph order; the last loader with a MODEL / CLIP / VAE
         output provides it. shift: (model-sampling node, shift) between the model and the sampler.
     guidance: FluxGuidance on the prompt (guidance-distilled models). zero_negative: the negative is
@@ -35,6 +36,7 @@ class Family:
         line after the model list. tiny: the stand-in loaders' family (None: the loaders are the
         pack's own and run as they are); host: the oldest ComfyUI whose nodes the family's workflows need.
     """
+    name: str
     tiny: str | None
     host: str
     loaders: tuple
@@ -55,7 +57,7 @@ class Family:
 
 
 SD15 = Family(
-    tiny="sd15", host=OLDEST_HOST,
+    name="Stable Diffusion 1.5", tiny="sd15", host=OLDEST_HOST,
     loaders=(("CheckpointLoaderSimple", {"ckpt_name": "v1-5-pruned-emaonly-fp16.safetensors"}),),
     steps=25, cfg=7.0, scheduler="karras",
     about="""Stable Diffusion 1.5 (or any of its fine-tunes) repaints the transparent / masked part of the image so it
@@ -64,14 +66,15 @@ checkpoint needed: LanPaint inpaints with the plain model.""",
     note="SD 1.5 works best on pictures of about 512 px a side.")
 
 SDXL = Family(
-    tiny="sdxl", host=OLDEST_HOST, loaders=(("CheckpointLoaderSimple", {"ckpt_name": "sd_xl_base_1.0.safetensors"}),),
+    name="Stable Diffusion XL", tiny="sdxl", host=OLDEST_HOST,
+    loaders=(("CheckpointLoaderSimple", {"ckpt_name": "sd_xl_base_1.0.safetensors"}),),
     steps=30, cfg=5.0, scheduler="karras",
     about="""Repaints the transparent / masked part of the image so it matches both the prompt and the rest of
 the picture; everything outside the mask is kept.""",
     note="Any SD 1.5 / SD XL checkpoint works the same way.")
 
 SD35 = Family(
-    tiny="sd3", host=OLDEST_HOST,
+    name="Stable Diffusion 3.5", tiny="sd3", host=OLDEST_HOST,
     loaders=(("CheckpointLoaderSimple", {"ckpt_name": "sd3.5_large.safetensors"}),
              ("TripleCLIPLoader", {"clip_name1": "clip_g.safetensors", "clip_name2": "clip_l.safetensors",
                                    "clip_name3": "t5xxl_fp16.safetensors"})),
@@ -82,7 +85,7 @@ three text encoders (CLIP-G, CLIP-L, T5-XXL).""",
 SD 3.5 samples well with euler / sgm_uniform, 28 steps, cfg 4-5.""")
 
 FLUX_DEV = Family(
-    tiny="flux", host=OLDEST_HOST,
+    name="FLUX.1 [dev]", tiny="flux", host=OLDEST_HOST,
     loaders=(("UNETLoader", {"unet_name": "flux1-dev.safetensors", "weight_dtype": "default"}),
              ("DualCLIPLoader", {"clip_name1": "clip_l.safetensors", "clip_name2": "t5xxl_fp16.safetensors",
                                  "type": "flux", "device": "default"}),
@@ -96,7 +99,7 @@ Distilled models are not a faithful score, so expect a little less benefit than 
 a lower Flux Guidance (2-3) often blends better.""")
 
 HIDREAM = Family(
-    tiny="hidream", host=OLDEST_HOST,
+    name="HiDream-I1", tiny="hidream", host=OLDEST_HOST,
     loaders=(("UNETLoader", {"unet_name": "hidream_i1_dev_bf16.safetensors", "weight_dtype": "default"}),
              ("QuadrupleCLIPLoader", {"clip_name1": "clip_l_hidream.safetensors",
                                       "clip_name2": "clip_g_hidream.safetensors",
@@ -110,7 +113,7 @@ sampler -- both work).""",
     note="(`hidream_i1_dev_fp8.safetensors` saves memory. HiDream Full: shift 3, cfg 5, 50 steps.)")
 
 ZIMAGE = Family(
-    tiny="zimage", host=NEWER_HOST,
+    name="Z-Image Turbo", tiny="zimage", host=NEWER_HOST,
     loaders=unet_clip_vae("z_image_turbo_bf16.safetensors", "qwen_3_4b.safetensors", "lumina2", "ae.safetensors"),
     steps=9, cfg=1.0, scheduler="simple", shift=("ModelSamplingAuraFlow", 3.0), zero_negative=True,
     about="""Z-Image Turbo with its Qwen3 4B text encoder and the Flux VAE, shift 3 (Model Sampling AuraFlow) and
@@ -118,7 +121,7 @@ cfg 1 as in the official settings: Turbo is distilled for ~9 steps, so the negat
     note="Needs a ComfyUI with Z-Image support (tested on 0.33.0).")
 
 QWEN_IMAGE_EDIT = Family(
-    tiny="qwen_image", host=NEWER_HOST,
+    name="Qwen-Image-Edit", tiny="qwen_image", host=NEWER_HOST,
     loaders=unet_clip_vae("qwen_image_edit_2509_fp8_e4m3fn.safetensors", "qwen_2.5_vl_7b_fp8_scaled.safetensors",
                           "qwen_image", "qwen_image_vae.safetensors"),
     steps=20, cfg=2.5, scheduler="simple", shift=("ModelSamplingAuraFlow", 3.0), conditioning="edit",
@@ -129,7 +132,7 @@ the rest. Shift 3 (Model Sampling AuraFlow), cfg 2.5.""",
     note="Needs a ComfyUI with Qwen-Image-Edit support (tested on 0.33.0).")
 
 FLUX2_DEV = Family(
-    tiny="flux2", host=NEWER_HOST,
+    name="FLUX.2 [dev]", tiny="flux2", host=NEWER_HOST,
     loaders=unet_clip_vae("flux2_dev_fp8mixed.safetensors", "mistral_3_small_flux2_fp8.safetensors", "flux2",
                           "flux2-vae.safetensors"),
     steps=20, cfg=1.0, scheduler="simple", guidance=4.0, zero_negative=True,
@@ -138,7 +141,7 @@ strength is **Flux Guidance** (4), the sampler's **cfg stays 1** and the negativ
     note="Needs a ComfyUI with FLUX.2 support (tested on 0.33.0).")
 
 WAN22_T2V = Family(
-    tiny="wan22_t2v", host=NEWER_HOST,
+    name="Wan 2.2 T2V 14B", tiny="wan22_t2v", host=NEWER_HOST,
     loaders=unet_clip_vae("wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
                           "wan", "wan_2.1_vae.safetensors"),
     steps=20, cfg=5.0, scheduler="simple", shift=("ModelSamplingSD3", 8.0),
@@ -148,7 +151,7 @@ and keeps the rest.""",
     note="Needs a ComfyUI with Wan 2.2 support (tested on 0.33.0).")
 
 DEMO = Family(
-    tiny=None, host=OLDEST_HOST, loaders=(("LanPaintDemoModelLoader", {}),),
+    name="LanPaint FLD demo model", tiny=None, host=OLDEST_HOST, loaders=(("LanPaintDemoModelLoader", {}),),
     steps=20, cfg=1.0, scheduler="simple",
     about="""The pack's own small demo model (an SD 3.5-class MMDiT trained on 64 x 64 procedural scenes) and a
 held-out scene with a hole: the same masked latent is sampled by the stock KSampler and by LanPaint FLD
@@ -157,7 +160,7 @@ courses out of phase, hill lines that do not meet, a second "ghost" sun); LanPai
 Change the scene's seed and hole and queue again. The model is unconditional: the prompt has no effect.""",
     note="Nothing to download: the model ships with the pack.")
 WAN22_TI2V = Family(
-    tiny="wan22_ti2v", host=NEWER_HOST,
+    name="Wan 2.2 TI2V 5B", tiny="wan22_ti2v", host=NEWER_HOST,
     loaders=unet_clip_vae("wan2.2_ti2v_5B_fp16.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan",
                           "wan2.2_vae.safetensors"),
     steps=20, cfg=5.0, scheduler="simple", shift=("ModelSamplingSD3", 8.0),
@@ -165,7 +168,7 @@ WAN22_TI2V = Family(
     note="Needs a ComfyUI with Wan 2.2 support (tested on 0.33.0).")
 
 QWEN_IMAGE = Family(
-    tiny="qwen_image", host=NEWER_HOST,
+    name="Qwen-Image", tiny="qwen_image", host=NEWER_HOST,
     loaders=unet_clip_vae("qwen_image_fp8_e4m3fn.safetensors", "qwen_2.5_vl_7b_fp8_scaled.safetensors", "qwen_image",
                           "qwen_image_vae.safetensors"),
     steps=20, cfg=2.5, scheduler="simple", shift=("ModelSamplingAuraFlow", 3.1),
@@ -174,7 +177,7 @@ workflow) with its Qwen2.5-VL text encoder and VAE, shift 3.1 (Model Sampling Au
     note="Needs a ComfyUI with Qwen-Image support (tested on 0.33.0).")
 
 CHROMA = Family(
-    tiny="chroma", host=NEWER_HOST,
+    name="Chroma1-HD", tiny="chroma", host=NEWER_HOST,
     loaders=unet_clip_vae("Chroma1-HD.safetensors", "t5xxl_fp16.safetensors", "chroma", "ae.safetensors"),
     steps=26, cfg=4.0, scheduler="simple",
     about="""Chroma1-HD (8.9 B, the FLUX.1-schnell architecture without its guidance distillation) with the T5-XXL
@@ -182,7 +185,7 @@ text encoder and the Flux VAE. It is not distilled: a real cfg (4) and a real ne
     note="Needs a ComfyUI with Chroma support (tested on 0.33.0).")
 
 HUNYUAN_IMAGE = Family(
-    tiny="hunyuan_image", host=NEWER_HOST,
+    name="HunyuanImage 2.1", tiny="hunyuan_image", host=NEWER_HOST,
     loaders=(("UNETLoader", {"unet_name": "hunyuanimage2.1_bf16.safetensors", "weight_dtype": "default"}),
              ("DualCLIPLoader", {"clip_name1": "qwen_2.5_vl_7b_fp8_scaled.safetensors",
                                  "clip_name2": "byt5_small_glyphxl_fp16.safetensors", "type": "hunyuan_image",
@@ -193,3 +196,52 @@ HUNYUAN_IMAGE = Family(
 its 32x VAE, made for 2K pictures (sides a multiple of 32). Shift 5 is the model's own default; cfg 3.5.""",
     note="(`hunyuanimage2.1_fp8_e4m3fn.safetensors` saves memory.) Needs a ComfyUI with HunyuanImage 2.1 support "
          "(tested on 0.33.0).")
+
+FLUX2_KLEIN = Family(
+    name="FLUX.2 [klein]", tiny="flux2_klein", host=NEWER_HOST,
+    loaders=unet_clip_vae("flux-2-klein-4b.safetensors", "qwen_3_4b.safetensors", "flux2", "flux2-vae.safetensors"),
+    steps=4, cfg=1.0, scheduler="simple", zero_negative=True,
+    about="""FLUX.2 [klein] 4B with its Qwen3 4B text encoder and the FLUX.2 VAE. The released klein is step-distilled:
+4 steps at **cfg 1**, so the negative prompt is zeroed (no Flux Guidance: klein has no guidance input).""",
+    note="(FLUX.2 [klein] 9B: `flux-2-klein-9b.safetensors` with `qwen_3_8b.safetensors`.) Needs a ComfyUI with "
+         "FLUX.2 klein support (tested on 0.33.0).")
+
+KREA2 = Family(
+    name="Krea 2", tiny="krea2", host=NEWER_HOST,
+    loaders=unet_clip_vae("krea2_turbo_fp8_scaled.safetensors", "qwen3vl_4b_fp8_scaled.safetensors", "krea2",
+                          "qwen_image_vae.safetensors"),
+    steps=8, cfg=1.0, scheduler="simple", zero_negative=True,
+    about="""Krea 2 Turbo with its Qwen3-VL 4B text encoder and the Qwen-Image VAE: distilled for 8 steps at **cfg 1**,
+so the negative prompt is zeroed.""",
+    note="(Krea 2 Raw, the undistilled model: more steps and a real cfg.) Needs a ComfyUI with Krea 2 support "
+         "(tested on 0.33.0).")
+
+KANDINSKY5_IMAGE = Family(
+    name="Kandinsky 5 Image", tiny="kandinsky5_image", host=NEWER_HOST,
+    loaders=(("UNETLoader", {"unet_name": "kandinsky5lite_t2i.safetensors", "weight_dtype": "default"}),
+             ("DualCLIPLoader", {"clip_name1": "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+                                 "clip_name2": "clip_l.safetensors", "type": "kandinsky5_image", "device": "default"}),
+             ("VAELoader", {"vae_name": "ae.safetensors"})),
+    steps=50, cfg=3.5, scheduler="simple", shift=("ModelSamplingSD3", 3.0),
+    about="""Kandinsky 5.0 Image Lite with its two text encoders (Qwen2.5-VL 7B and CLIP-L) and the Flux VAE, shift 3
+(Model Sampling SD3), cfg 3.5 and 50 steps as in its model card. It reads Russian prompts and writes Cyrillic
+too.""",
+    note="Needs a ComfyUI with Kandinsky 5 support (tested on 0.33.0).")
+
+CHROMA_RADIANCE = Family(
+    name="Chroma Radiance", tiny="chroma_radiance", host=NEWER_HOST,
+    loaders=unet_clip_vae("Chroma1-Radiance-v0.4.safetensors", "t5xxl_fp16.safetensors", "chroma", "pixel_space"),
+    steps=26, cfg=4.0, scheduler="simple",
+    about="""Chroma1-Radiance: Chroma sampled in pixel space, with no VAE (Load VAE's **pixel_space** turns pictures
+into the model's input and back). T5-XXL text encoder, a real cfg (4) and negative prompt. LanPaint keeps
+the pixels outside the mask exactly; picture sides a multiple of 16.""",
+    note="Needs a ComfyUI with Chroma Radiance support (tested on 0.33.0).")
+
+HIDREAM_O1 = Family(
+    name="HiDream-O1", tiny="hidream_o1", host=NEWER_HOST,
+    loaders=(("CheckpointLoaderSimple", {"ckpt_name": "hidream_o1_image_bf16.safetensors"}),),
+    steps=40, cfg=5.0, scheduler="normal",
+    about="""HiDream-O1-Image: one checkpoint holds the model (a Qwen3-VL backbone that reads the prompt's tokens
+itself and paints in pixel space), its tokenizer and the pixel-space "VAE". cfg 5, 40 steps (normal) as in
+the official workflow. Picture sides a multiple of 32.""",
+    note="Needs a ComfyUI with HiDream-O1 support (tested on 0.33.0).")
