@@ -10,6 +10,8 @@ Seconds: Crop, then Stitch; peak: resident MiB above the start (devtools.measure
 mmap threshold fixed as in the speed part). Cancel: a second process presses the host's interrupt
 (comfy.model_management.interrupt_current_processing) 0.3 s into the Crop and reports how long the
 node ran on after it. A case still running after TIMEOUT seconds is stopped and shown as such.
+crop_node_before.txt is this benchmark run on the code before issue 27's fixes (its header names
+that code's commit: square pooling windows, labelling at full resolution, no Cancel inside).
 """
 import json
 import math
