@@ -144,7 +144,7 @@ def _cancel_text(c) -> str:
         return f"stopped {c['after_press_s']:.2f} s after"
     if c["after_press_s"] is None:
         return f"{c['outcome']} before the press"
-    return f"ignored: {c['outcome']} {c['after_press_s']:.1f} s after"
+    return f"{c['outcome']} {c['after_press_s']:.2f} s after"
 
 
 def node(emit, args):
