@@ -1,9 +1,10 @@
 """Big pictures: what crop_padding buys in time and what it costs in exactness, on the real host.
 
-    python -m benchmarks.crop [--part speed|exactness|regions|all] [--quick] [--out DIR]
+    python -m benchmarks.crop [--part speed|exactness|regions|node|all] [--quick] [--out DIR]
 
-About 50 minutes on 2 shared cores (speed ~7, exactness ~20, regions ~20); writes
-benchmarks/results/crop_speed.txt, crop_exactness.txt and crop_regions.txt. --quick (a few minutes,
+About 55 minutes on 2 shared cores (speed ~7, exactness ~20, regions ~20, node ~4); writes
+benchmarks/results/crop_speed.txt, crop_exactness.txt, crop_regions.txt and crop_node.txt (the
+LanPaint FLD Crop node itself: benchmarks/crop_node.py). --quick (a few minutes,
 writes nothing): SD XL on the 2048^2 picture with the 10 % mask at the workflows' padding
 (devtools.workflows.catalog.WORKFLOW_CROP_PADDING) against the whole latent; one field (l = 4), 2000
 samples, 10 steps, paddings 0 / 32 / the workflows'; the regions part's SD XL speed and one field. The
