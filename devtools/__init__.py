@@ -11,6 +11,7 @@ One importable package, used from the repository root (pytest, ``python -m devto
     devtools.make_workflows  - generator of the bundled example workflows (the table; its parts in
                                devtools.workflows: family records, builder, layout, thumbnails)
     devtools.node_inputs     - the snapshot of the nodes' published inputs (append-only test)
+    devtools.mask_vectors    - the video mask morph's test vectors, shared by the Python and JS tests
     devtools.demo            - the main job
     devtools.demo_model      - the pack's demo model as the tools use it (scene, SIZE, load, PROMPT; the
                                model, its scenes and weights ship in lanpaint_demo/)

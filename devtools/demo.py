@@ -6,16 +6,24 @@ Starts ComfyUI with this pack, converts workflows/lanpaint_demo_model.json (the 
 shipped with it: nothing is downloaded or trained) to API format with the server's /object_info and
 queues it once per held-out scene and hole: its Demo Scene node makes the picture and the hole, and
 the one prompt samples the same masked latent with the stock KSampler and with LanPaint FLD
-KSampler, same seed. The scenes are the first N held-out seeds and every hole kind, fixed before
-looking at any result. Writes, per scene and hole, <seed>_<hole>_{original,stock,lanpaint}.png (the
-original drawn here by the same scene code), and
-side_by_side.png: rows of (scene with the hole, stock, LanPaint FLD) per scene, one column per hole.
-``--readme`` also copies side_by_side.png to docs/demo_trained_model.png (the README's picture).
+KSampler, same seed (two Save Image nodes added to the prompt keep each result; the workflow itself
+saves the two side by side). The scenes are the first N held-out seeds and every hole kind, fixed
+before looking at any result. Writes, per scene and hole, <seed>_<hole>_{original,stock,lanpaint}.png
+(the original drawn here by the same scene code), and side_by_side.png: rows of (scene with the
+hole, stock, LanPaint FLD) per scene, one column per hole; prints how long each prompt took on this
+machine (queued to finished, both samplers). ``--readme`` also copies side_by_side.png to
+docs/demo_trained_model.png (the README's picture).
+
+``shipped_output`` runs the workflow once as shipped and gives its own output picture (the
+template's thumbnail, devtools/make_workflows.py).
 """
 import argparse
 import json
 import shutil
+import statistics
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -37,11 +45,16 @@ def scene_seeds(n: int) -> list:
 
 
 def prompt_for(prompt: dict, seed: int, hole: str) -> dict:
-    """The demo prompt with its Demo Scene node set to ``seed`` and ``hole``."""
+    """The demo prompt with its Demo Scene node set to ``seed`` and ``hole``, and a Save Image node on
+    each sampler's decoded result (filename prefixes ending in "stock" and "lanpaint")."""
     out = json.loads(json.dumps(prompt))
-    for node in out.values():
+    for node in list(out.values()):
         if node["class_type"] == "LanPaintDemoScene":
             node["inputs"].update(seed=seed, hole=hole)
+        if node["class_type"] == "LanPaintSideBySide":
+            for name in ("stock", "lanpaint"):
+                out["demo_" + name] = {"class_type": "SaveImage",
+                                       "inputs": {"images": node["inputs"][name], "filename_prefix": "demo/" + name}}
     return out
 
 
@@ -60,6 +73,14 @@ def run_prompt(server, prompt: dict, base: Path) -> dict:
             if img.get("type") == "output" and prefix:
                 saved[prefix.rsplit("/", 1)[-1]] = base / "output" / img["subfolder"] / img["filename"]
     return saved
+
+
+def shipped_output(workflow: dict) -> Image.Image:
+    """The demo workflow (UI format) run once as it is, on a real server: its own output picture."""
+    with tempfile.TemporaryDirectory(prefix="lanpaint-demo-") as tmp, running_server(Path(tmp)) as server:
+        _, object_info = server.request("/object_info")
+        saved = run_prompt(server, ui_to_api(workflow, object_info), Path(tmp))
+        return Image.open(saved["side_by_side"]).convert("RGB")
 
 
 def to_pil(image) -> Image.Image:
@@ -100,12 +121,15 @@ def run(out: Path, n_scenes: int, holes=scenes.MASK_KINDS) -> Path:
     workflow = json.loads((REPO_ROOT / "workflows" / f"{WORKFLOW}.json").read_text())
     seeds = scene_seeds(n_scenes)
     results = {}
+    seconds = []
     with running_server(base) as server:
         _, object_info = server.request("/object_info")
         prompt = ui_to_api(workflow, object_info)
         for seed in seeds:
             for hole in holes:
+                t0 = time.monotonic()
                 saved = run_prompt(server, prompt_for(prompt, seed, hole), base)
+                seconds.append(time.monotonic() - t0)
                 stem = out / f"{seed}_{hole}"
                 for name in ("stock", "lanpaint"):
                     shutil.copy2(saved[name], f"{stem}_{name}.png")
@@ -115,7 +139,10 @@ def run(out: Path, n_scenes: int, holes=scenes.MASK_KINDS) -> Path:
                 results[(seed, hole)] = (with_hole(original, scenes.masks(hole, seed, size)),
                                          Image.open(saved["stock"]).convert("RGB"),
                                          Image.open(saved["lanpaint"]).convert("RGB"))
-                print(f"  scene {seed}, {hole} hole: done", flush=True)
+                print(f"  scene {seed}, {hole} hole: {seconds[-1]:.1f} s", flush=True)
+    print(f"{len(seconds)} prompts on this machine: median {statistics.median(seconds):.1f} s, "
+          f"{min(seconds):.1f}-{max(seconds):.1f} s each (queued to finished, both samplers; the first "
+          "includes loading the model)")
     picture = out / "side_by_side.png"
     side_by_side(results, seeds, tuple(holes), picture)
     return picture
@@ -140,8 +167,9 @@ def main(argv=None):
           "\nFor real work, install the pack into your ComfyUI (ComfyUI-Manager: search LanPaint FLD), or:\n"
           "  git clone <this repository> /path/to/ComfyUI/custom_nodes/lanpaint-fld\n"
           f"  (or copy {', '.join(n for n in PACK_SOURCES if n != 'pyproject.toml')} from {REPO_ROOT} there)\n"
-          "then start ComfyUI, open http://127.0.0.1:8188 and load a LanPaint FLD template from\n"
-          "Workflow > Browse Templates (the demo: lanpaint_demo_model), or drag a file from workflows/ onto the canvas.")
+          "then start ComfyUI, open http://127.0.0.1:8188, click Templates in the left sidebar (or the ComfyUI\n"
+          "logo menu > Browse Templates), pick Extensions > lanpaint-fld (the pack's folder name) and\n"
+          "lanpaint_demo_model, or drag a file from workflows/ onto the canvas.")
     return 0
 
 

@@ -19,6 +19,8 @@ Node schemas come from the real host in-process (ComfyUI core + comfy_extras + t
 workflow_api.host_object_info) or from a saved /object_info JSON / a running server's URL. Every
 workflow must pass workflow_api.validate_workflow and layout_problems before it is written.
 ``--check`` writes nothing and fails if a file on disk differs from what would be generated.
+Thumbnails (thumbnails.py) show the workflow's own output where the pack runs it as shipped (the
+demo: one real server run, devtools/demo.shipped_output), otherwise a diagram of the graph.
 """
 from __future__ import annotations
 
@@ -47,11 +49,12 @@ VIDEO_NEGATIVE = NEGATIVE + ", flicker"
 VIDEO_NOTE = "Needs a ComfyUI with Wan 2.2 and the video nodes (tested on 0.33.0)."
 VIDEO_ABOUT = """
 Repaints a region of a video that may move from frame to frame, painted in **LanPaint FLD Video Mask**:
-run the workflow once (or only that node: right click → Queue Selected Output Nodes) so its editor gets
-the frames, click *Open mask editor*, paint the region on a few keyframes (brush, eraser, box, ellipse)
-and Save; the frames between keyframes morph from one mask to the next. The keyframes are saved with
-the workflow. ComfyUI spreads the per-frame mask over Wan's latent frames; LanPaint keeps everything
-outside it."""
+run the workflow once (or only that node: select it and press ▶, *Execute to selected output nodes*,
+in the toolbar that appears above it) so its editor gets the frames, click *Open mask editor*, paint
+the region on a few keyframes (brush, eraser, box, ellipse) and Save; the frames between keyframes
+morph from one mask to the next, and the editor shows them as the node will make them. The
+keyframes are saved with the workflow. ComfyUI spreads the per-frame mask over the model's latent
+frames; LanPaint keeps everything outside it."""
 
 WORKFLOWS = {
     "lanpaint_demo_model": Workflow(fam.DEMO, "Demo: stock vs LanPaint", "the pack's own model, no download",
@@ -106,11 +109,11 @@ node between the model and the sampler."""),
     "lanpaint_flux2_inpaint": Workflow(fam.FLUX2_DEV, "FLUX.2 dev inpainting", "Flux Guidance 4, cfg 1",
                                        heading="LanPaint · FLUX.2 [dev] inpainting"),
     "lanpaint_wan22_video_inpaint": Workflow(
-        fam.WAN22_T2V, "Wan 2.2 video inpainting", "keyframe mask editor, LanPaint Sampler", kind="video",
+        fam.WAN22_T2V, "Wan 2.2 video inpainting", "keyframe mask editor, LanPaint FLD Sampler", kind="video",
         sampler="custom", heading="LanPaint · Wan 2.2 video inpainting (keyframe mask editor)",
         positive=VIDEO_POSITIVE, negative=VIDEO_NEGATIVE, note=VIDEO_NOTE,
         about=VIDEO_ABOUT + """ Wan 2.2 T2V 14B low-noise model,
-shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames (e.g. 33 or 81)."""),
+shift 8, through **LanPaint FLD Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames (e.g. 33 or 81)."""),
     # ---- families added as data (each: a Family record in devtools/workflows/families.py and a line here)
     "lanpaint_sd15_inpaint": Workflow(fam.SD15, "SD 1.5 inpainting", "any SD 1.5 checkpoint, no inpainting model"),
     "lanpaint_qwen_image_inpaint": Workflow(fam.QWEN_IMAGE, "Qwen-Image inpainting", "shift 3.1, cfg 2.5"),
@@ -124,10 +127,10 @@ shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames
                                              "one frame, LanPaint FLD KSampler",
                                              heading="LanPaint · Wan 2.2 text-to-image inpainting"),
     "lanpaint_wan22_ti2v_video_inpaint": Workflow(
-        fam.WAN22_TI2V, "Wan 2.2 TI2V 5B video inpainting", "keyframe mask editor, LanPaint Sampler", kind="video",
+        fam.WAN22_TI2V, "Wan 2.2 TI2V 5B video inpainting", "keyframe mask editor, LanPaint FLD Sampler", kind="video",
         sampler="custom", positive=VIDEO_POSITIVE, negative=VIDEO_NEGATIVE, note=VIDEO_NOTE,
         about=VIDEO_ABOUT + """ Wan 2.2 TI2V 5B (a 5 B model with its own 16x VAE; it fits
-consumer GPUs), shift 8, through **LanPaint Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames, sides a
+consumer GPUs), shift 8, through **LanPaint FLD Sampler** + SamplerCustomAdvanced. Use 4k + 1 frames, sides a
 multiple of 32."""),
     "lanpaint_flux2_klein_inpaint": Workflow(fam.FLUX2_KLEIN, "FLUX.2 klein inpainting", "4B distilled: 4 steps, cfg 1",
                                              heading="LanPaint · FLUX.2 [klein] inpainting"),
@@ -137,6 +140,12 @@ multiple of 32."""),
     "lanpaint_chroma_radiance_inpaint": Workflow(fam.CHROMA_RADIANCE, "Chroma Radiance inpainting",
                                                  "pixel space, no VAE file"),
     "lanpaint_hidream_o1_inpaint": Workflow(fam.HIDREAM_O1, "HiDream-O1 inpainting", "pixel space, one checkpoint"),
+    "lanpaint_ideogram4_inpaint": Workflow(fam.IDEOGRAM4, "Ideogram 4 inpainting",
+                                           "a second model for the unconditional pass", sampler="custom"),
+    "lanpaint_minimax_h3_video_inpaint": Workflow(
+        fam.MINIMAX_H3, "MiniMax H3 video inpainting", "video with its sound, keyframe mask editor",
+        kind="audio_video", positive=VIDEO_POSITIVE + ", the street's own sound", negative="",
+        about=VIDEO_ABOUT + "\n\n" + fam.MINIMAX_H3.about),
 }
 
 
@@ -168,6 +177,15 @@ def build_all(object_info: dict, host_version: str) -> dict[str, dict]:
     if problems:
         raise ValueError("generated workflows have problems:\n  " + "\n  ".join(problems))
     return out
+
+
+def own_output(name: str, workflow: dict):
+    """The picture a workflow makes, where the pack can run it as shipped (the demo, on its own model;
+    a real server run), for its thumbnail; None for the others (their thumbnail is a diagram)."""
+    if WORKFLOWS[name].kind != "demo":
+        return None
+    from devtools.demo import shipped_output
+    return shipped_output(workflow)
 
 
 # ----------------------------------------------------------------------------- main
@@ -216,7 +234,7 @@ def main(argv=None):
             continue
         path.write_text(text)
         w = WORKFLOWS[name]
-        draw_thumbnail(out / (name + ".jpg"), w.title, w.subtitle, w.kind)
+        draw_thumbnail(out / (name + ".jpg"), w.title, w.subtitle, wf, info, picture=own_output(name, wf))
         print("wrote", path, "and", path.with_suffix(".jpg").name)
     if stale:
         print("out of date (run python -m devtools.make_workflows):\n  " + "\n  ".join(stale))

@@ -11,14 +11,17 @@ same node id, by the tiny loader of devtools/tiny_pack with the same output slot
       (and their ComfyUI-GGUF variants ...CLIPLoaderGGUF)          -> LanPaintTinyCLIPLoader       (CLIP)
     VAELoader                                                      -> LanPaintTinyVAELoader       (VAE)
 
+A VAELoader whose file name says "audio" gets the family's audio VAE (``audio`` input: an audio+video
+model's second VAE, stand_ins.AUDIO_VAES).
+
 LoraLoader / LoraLoaderModelOnly are bypassed (links to their outputs are rewired to their MODEL /
 CLIP inputs and the node is dropped): there is no LoRA file for a tiny model. Loaders without a
 tiny stand-in (CLIP vision, unCLIP, style/control/upscale models, ...) raise ValueError.
 
 Family rule (family=None): the file names and ``type`` widgets of the loader nodes, lower-cased,
-are searched in this order: "hidream_o1" -> hidream_o1; "hidream" -> hidream; "klein" -> flux2_klein;
-"krea2" -> krea2; "kandinsky" -> kandinsky5_image; "radiance" -> chroma_radiance; "flux2" / "flux.2" -> flux2;
-"z_image" -> zimage;
+are searched in this order: "hidream_o1" -> hidream_o1; "hidream" -> hidream; "ideogram" -> ideogram4;
+"minimax" -> minimax_h3; "klein" -> flux2_klein; "krea2" -> krea2; "kandinsky" -> kandinsky5_image;
+"radiance" -> chroma_radiance; "flux2" / "flux.2" -> flux2; "z_image" -> zimage;
 "qwen_image" -> qwen_image; "chroma" -> chroma; "hunyuan_image" / "hunyuanimage" -> hunyuan_image;
 "ti2v" -> wan22_ti2v; "wan2..." -> wan22_t2v; "flux" -> flux; "sd3" / "sd 3" / "sd_3" / "sd-3" /
 "sd.3" / "stable diffusion 3" (any separators) -> sd3; "v1-5" / "sd15" / "sd 1.5" -> sd15. Failing
@@ -77,9 +80,10 @@ UNSUPPORTED = ("unCLIPCheckpointLoader", "ImageOnlyCheckpointLoader", "CLIPVisio
 _SD3 = re.compile(r"sd[-_ .]?3|stable[-_ .]?diffusion[-_ .]?3")
 _SD15 = re.compile(r"v1[-_ .]5|sd[-_ .]?1[-_ .]?5")
 # newer families, tested after hidream and before flux (Flux.2 file names contain "flux", Chroma
-# workflows load the Flux VAE; Wan 2.2 TI2V before the other Wan models; FLUX.2 klein before FLUX.2,
-# Krea 2 (the Qwen-Image VAE) before Qwen-Image, Chroma Radiance before Chroma)
-_NEWER = (("flux2_klein", re.compile(r"klein")), ("krea2", re.compile(r"krea[-_ .]?2")),
+# workflows load the Flux VAE; Wan 2.2 TI2V before the other Wan models; Ideogram 4 (the FLUX.2 VAE) and
+# FLUX.2 klein before FLUX.2, Krea 2 (the Qwen-Image VAE) before Qwen-Image, Chroma Radiance before Chroma)
+_NEWER = (("ideogram4", re.compile(r"ideogram")), ("minimax_h3", re.compile(r"minimax")),
+          ("flux2_klein", re.compile(r"klein")), ("krea2", re.compile(r"krea[-_ .]?2")),
           ("kandinsky5_image", re.compile(r"kandinsky")), ("chroma_radiance", re.compile(r"radiance")),
           ("flux2", re.compile(r"flux[-_ .]?2")), ("zimage", re.compile(r"z[-_ .]?image")),
           ("qwen_image", re.compile(r"qwen[-_ .]?image")), ("chroma", re.compile(r"chroma")),
@@ -174,8 +178,11 @@ def swap_loaders(api_prompt: dict, family: str | None = None, seed: int = 0) -> 
             continue
         meta = dict(node.get("_meta") or {})
         meta["title"] = "%s (tiny)" % meta.get("title", node["class_type"])
+        inputs = {"family": family, "seed": int(seed)}
+        if tiny == TINY_VAE and "audio" in str(node.get("inputs", {}).get("vae_name", "")).lower():
+            inputs["audio"] = True
         node.clear()
-        node.update({"class_type": tiny, "inputs": {"family": family, "seed": int(seed)}, "_meta": meta})
+        node.update({"class_type": tiny, "inputs": inputs, "_meta": meta})
     for node_id, node in prompt.items():
         for name, value in node.get("inputs", {}).items():
             if _is_link(value) and value[0] in prompt:

@@ -5,6 +5,7 @@ from .custom_sampling_nodes import ApplyLanPaint, LanPaintSampler
 from .demo_nodes import LanPaintDemoModelLoader, LanPaintDemoScene
 from .ksampler_nodes import LanPaintKSampler, LanPaintKSamplerAdvanced
 from .mask_blend import LanPaintMaskBlend
+from .side_by_side import LanPaintSideBySide
 from .video_mask import LanPaintVideoMask
 
 NODE_CLASS_MAPPINGS = {
@@ -18,6 +19,7 @@ NODE_CLASS_MAPPINGS = {
     "LanPaintVideoMask": LanPaintVideoMask,
     "LanPaintCrop": LanPaintCrop,
     "LanPaintStitch": LanPaintStitch,
+    "LanPaintSideBySide": LanPaintSideBySide,
 }
 NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintKSampler": "LanPaint FLD KSampler",
@@ -30,4 +32,5 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintVideoMask": "LanPaint FLD Video Mask (keyframe editor)",
     "LanPaintCrop": "LanPaint FLD Crop",
     "LanPaintStitch": "LanPaint FLD Stitch",
+    "LanPaintSideBySide": "LanPaint FLD Side by Side",
 }

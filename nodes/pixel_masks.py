@@ -63,7 +63,7 @@ def mix(original: torch.Tensor, inpainted: torch.Tensor, w: torch.Tensor) -> tor
     return torch.where(w > 0, original * (1 - w) + inpainted * w, original)
 
 
-def _centre_crop(t: torch.Tensor, height: int, width: int) -> torch.Tensor:
+def centre_crop(t: torch.Tensor, height: int, width: int) -> torch.Tensor:
     """Crop [B, H, W, ...] the way VAE Encode does: offsets (H - height) // 2, (W - width) // 2."""
     top, left = (t.shape[1] - height) // 2, (t.shape[2] - width) // 2
     return t[:, top:top + height, left:left + width]
@@ -85,6 +85,6 @@ def blend(original: torch.Tensor, inpainted: torch.Tensor, mask: torch.Tensor, f
                              f"image {tuple(inpainted.shape)} differ in size; decode the inpainted latent of "
                              f"the same image, or scale one to the other first.")
         # the inpainted image went through VAE Encode's crop: compare like with like
-        original = _centre_crop(original, *inpainted.shape[1:3])
-        mask = _centre_crop(mask, *inpainted.shape[1:3])
+        original = centre_crop(original, *inpainted.shape[1:3])
+        mask = centre_crop(mask, *inpainted.shape[1:3])
     return mix(original, inpainted, feathered_weight(mask, feather).unsqueeze(-1).to(original.dtype))

@@ -4,7 +4,8 @@
 Playwright (the PyPI package, launching /usr/bin/chromium: no browser download) with a throwaway
 profile, opens the server's page, waits for the frontend's start-up to finish
 (compat.FRONTEND_READY_JS) and yields ``(page, console)``: the page and the list its console and
-page errors are appended to. Missing chromium or playwright fails (never skips) with a pointer to
+page errors are appended to. ``blank_page()`` is the same chromium on about:blank, for the web
+folder's modules that need no frontend. Missing chromium or playwright fails (never skips) with a pointer to
 scripts/setup_env.sh.
 """
 import contextlib
@@ -31,7 +32,8 @@ VIEWPORT = {"width": 1920, "height": 1080}
 # Frontend settings: those that keep a fresh profile's graph clear (compat.FRONTEND_SETTINGS: the
 # first-run template browser, release notes), text at any zoom; the warnings under test stay on.
 # The bundled workflows list their model files, which the test server lacks: that dialog is off.
-SETTINGS = {**compat.FRONTEND_SETTINGS, "LiteGraph.Canvas.MinFontSizeForLOD": 0,
+# Nodes 2.0 off (a test that turns it on turns it off again; the server keeps settings).
+SETTINGS = {**compat.FRONTEND_SETTINGS, "LiteGraph.Canvas.MinFontSizeForLOD": 0, "Comfy.VueNodes.Enabled": False,
             "Comfy.Workflow.ShowMissingNodesWarning": True,
             "Comfy.Workflow.ShowMissingModelsWarning": False}
 # Per-origin flags read from localStorage: the "Nodes 2.0" banner over the canvas.
@@ -46,6 +48,24 @@ def playwright():
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail("no chromium at %s (LANPAINT_CHROMIUM); %s" % (CHROMIUM, SETUP_HINT))
     return sync_playwright
+
+
+@contextlib.contextmanager
+def blank_page():
+    """A headless chromium page on about:blank, for the web folder's pure modules (no server)."""
+    sync_playwright = playwright()
+    profile = tempfile.mkdtemp(prefix="lanpaint-chromium-")
+    try:
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=PAGE_TIMEOUT_MS)
+            try:
+                context.set_default_timeout(STEP_TIMEOUT_MS)
+                yield context.pages[0] if context.pages else context.new_page()
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 @contextlib.contextmanager

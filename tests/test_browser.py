@@ -20,6 +20,10 @@ Stitch) from the frontend, ``app.queuePrompt``; the POST it sends is rewritten o
 route) to tiny models and few steps, and the server must run it to a picture equal to the input
 outside the mask.
 
+The demo workflow runs in the page as shipped (the pack's demo model): its side-by-side picture
+comes back at least 256 px wide and is shown on its node, the input preview shows the hole, and no
+node covers another after the run (tests/artifacts/screenshots/lanpaint_demo_model_run.png).
+
 A negative test loads a workflow with an unknown node type and asserts all three missing-node
 signals fire, so the checks above can fail. The browser session: tests/browser_session.py.
 """
@@ -418,25 +422,82 @@ def test_unknown_node_type_is_reported_missing(ui):
     assert shot.is_file()
 
 
-def test_demo_workflow_queues_from_the_browser(ui):
-    """The demo workflow, loaded and queued in the frontend as an artist would: the stock and the
-    LanPaint FLD pictures both come back, and they differ."""
+# After a run: the demo's pictures as the frontend shows them and every node's box (title bar included).
+DEMO_AFTER_RUN_JS = """async ([previewId, saveId]) => {
+  const graph = window.app.graph, title = window.LiteGraph.NODE_TITLE_HEIGHT;
+  const node = (id) => graph.getNodeById(id) || graph.getNodeById(String(id));
+  const alphaAt = (img, fx, fy) => {
+    const c = document.createElement("canvas");
+    c.width = img.naturalWidth; c.height = img.naturalHeight;
+    const ctx = c.getContext("2d");
+    ctx.drawImage(img, 0, 0);
+    return ctx.getImageData(Math.floor(fx * c.width), Math.floor(fy * c.height), 1, 1).data[3];
+  };
+  const preview = node(previewId).imgs[0], saved = node(saveId).imgs[0];
+  window.app.canvas.setDirty(true, true);
+  window.app.canvas.draw(true, true);
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    savedWidth: saved.naturalWidth, savedHeight: saved.naturalHeight,
+    previewHoleAlpha: alphaAt(preview, 0.5, 0.5), previewCornerAlpha: alphaAt(preview, 0.02, 0.02),
+    boxes: graph.nodes.map((n) => [String(n.id), n.pos[0], n.pos[1] - title,
+                                    n.pos[0] + n.size[0], n.pos[1] + n.size[1]]),
+  };
+}"""
+
+
+def overlaps(boxes):
+    """Pairs of node boxes [id, x0, y0, x1, y1] that overlap."""
+    return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+
+
+def test_demo_workflow_runs_in_the_browser_and_shows_the_difference(ui):
+    """The demo workflow as shipped, loaded and run in the frontend as an artist would: its one output is the
+    side-by-side picture (the scene with its hole, stock, LanPaint FLD), at least 256 px wide, shown on
+    its node; the input preview shows the hole (transparent); after the run no node covers another;
+    stock and LanPaint FLD differ. Screenshot: tests/artifacts/screenshots/lanpaint_demo_model_run.png."""
     import numpy as np
-    from PIL import Image
-    workflow = json.loads((WORKFLOWS_DIR / "lanpaint_demo_model.json").read_text())
-    for node in workflow["nodes"]:
-        if node["type"] in ("KSampler", "LanPaintKSampler"):
-            node["widgets_values"][2] = 6       # steps: a quick run
+    workflow = json.loads((WORKFLOWS_DIR / "lanpaint_demo_model.json").read_text())   # as shipped: 20 steps
+    (save,) = [n for n in workflow["nodes"] if n["type"] == "SaveImage"]
+    (preview,) = [n for n in workflow["nodes"] if n["type"] == "PreviewImage"]
     with ui.server.explain():
         check_loaded(ui, workflow, "lanpaint_demo_model", ui.load(copy.deepcopy(workflow), "demo.json"))
         entry = ui.queue()
-    assert entry["status"].get("status_str") == "success", entry["status"]
-    saved = {}
-    for node in workflow["nodes"]:
-        if node["type"] == "SaveImage":
-            (image,) = entry["outputs"][str(node["id"])]["images"]
-            path = ui.server.base / "output" / image["subfolder"] / image["filename"]
-            saved[node["widgets_values"][0].rsplit("/", 1)[-1]] = np.asarray(Image.open(path).convert("RGB"))
-    assert set(saved) == {"stock", "lanpaint"}
-    assert saved["stock"].shape == saved["lanpaint"].shape == (64, 64, 3)
-    assert (saved["stock"] != saved["lanpaint"]).any()
+        assert entry["status"].get("status_str") == "success", entry["status"]
+        (image,) = entry["outputs"][str(save["id"])]["images"]
+        path = ui.server.base / "output" / image["subfolder"] / image["filename"]
+        sheet = np.asarray(Image.open(path).convert("RGB"))
+        ui.page.wait_for_function("([p, s]) => [p, s].every((id) => { const n = window.app.graph.getNodeById(id)"
+                                  " || window.app.graph.getNodeById(String(id)); return n && n.imgs && n.imgs[0]"
+                                  " && n.imgs[0].complete && n.imgs[0].naturalWidth > 0; })",
+                                  arg=[preview["id"], save["id"]])
+        shown = ui.page.evaluate(DEMO_AFTER_RUN_JS, [preview["id"], save["id"]])
+        shot = ui.screenshot("lanpaint_demo_model_run")
+    assert sheet.shape[1] >= 256 and (shown["savedWidth"], shown["savedHeight"]) == sheet.shape[1::-1], shown
+    third = sheet.shape[1] // 3
+    assert (sheet[:, third:2 * third] != sheet[:, 2 * third:3 * third]).any(), "stock and LanPaint FLD are alike"
+    assert shown["previewHoleAlpha"] == 0 and shown["previewCornerAlpha"] == 255, shown
+    assert overlaps(shown["boxes"]) == [], "nodes overlap after the run: %s" % overlaps(shown["boxes"])
+    assert shot.is_file()
+
+
+def test_templates_sidebar_offers_the_demo_under_extensions(ui):
+    """The README's way in, as an artist takes it: Templates in the left sidebar -> Extensions -> the
+    pack's folder -> lanpaint_demo_model, which opens the demo workflow. Screenshot:
+    tests/artifacts/screenshots/templates_dialog.png."""
+    from devtools.comfy_server import PACK_NAME
+    page = ui.page
+    with ui.server.explain():
+        ui.page.evaluate(CLOSE_DIALOGS_JS)
+        page.locator("button[aria-label=Templates], button:has-text('Templates')").first.click()
+        dialog = page.locator("[role=dialog]")
+        dialog.get_by_text("Extensions", exact=False).first.wait_for()
+        dialog.get_by_text(PACK_NAME, exact=True).first.click()
+        card = dialog.get_by_text("lanpaint_demo_model", exact=True).first
+        card.wait_for()
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / "templates_dialog.png"))
+        card.click()
+        page.wait_for_function("() => window.app.graph.nodes.some((n) => n.type === 'LanPaintSideBySide')")
+        assert ui.page.evaluate(CLOSE_DIALOGS_JS) == 0

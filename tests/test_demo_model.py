@@ -174,7 +174,7 @@ def test_demo_workflow_samples_stock_and_lanpaint_on_the_server(comfy_server):
             if "steps" in node["inputs"]:
                 node["inputs"]["steps"] = 6
         saved = demo.run_prompt(comfy_server, prompt, comfy_server.base)
-    assert set(saved) == {"stock", "lanpaint"}
+    assert set(saved) == {"stock", "lanpaint", "side_by_side"}     # devtools.demo.prompt_for adds the first two
     stock, lanpaint = (np.asarray(Image.open(saved[k]).convert("RGB")).astype(float) / 255 for k in ("stock", "lanpaint"))
     truth = demo_model.scene(HELD_OUT + 2)[0].numpy()
     hole = scenes.masks("half", HELD_OUT + 2, demo_model.SIZE)[0].numpy() > 0.5

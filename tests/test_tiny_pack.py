@@ -278,6 +278,31 @@ def test_tiny_vae_is_a_deterministic_8x_vae():
         assert dec.shape == (1, 128, 192, 3) and torch.isfinite(dec).all() and 0 <= dec.min() <= dec.max() <= 1
 
 
+@compat.requires_host(compat.has_module("comfy.ldm.minimax.audio_vae"), "MiniMax H3's video and audio VAEs")
+def test_minimax_h3_stand_in_vaes_are_the_hosts_classes_and_deterministic():
+    """The tiny MiniMax H3 VAEs are built by the host from their state dicts (its own detection) into
+    its classes: 5 frames <-> 2 latent frames at 1/16 the sides, stereo 32 kHz audio <-> [1,32,2,T] at
+    800 samples a latent frame; the same seed gives the same latents, another seed others."""
+    from comfy.ldm.minimax.audio_vae import MiniMaxH3AudioVAE
+    from comfy.ldm.minimax.vae import MiniMaxH3VideoVAE
+    frames = torch.rand(5, 64, 96, 3, generator=torch.Generator().manual_seed(0))
+    video = stand_ins.tiny_vae("minimax_h3")
+    assert isinstance(video.first_stage_model, MiniMaxH3VideoVAE)
+    latent = video.encode(frames)
+    assert latent.shape == (1, 24, 2, 4, 6) and torch.isfinite(latent).all()
+    assert torch.equal(latent, stand_ins.tiny_vae("minimax_h3").encode(frames))
+    assert not torch.equal(latent, stand_ins.tiny_vae("minimax_h3", seed=1).encode(frames))
+    decoded = video.decode(latent)
+    assert decoded.shape[-4:] == (5, 64, 96, 3) and 0 <= decoded.min() <= decoded.max() <= 1
+    audio = stand_ins.tiny_audio_vae("minimax_h3")
+    assert isinstance(audio.first_stage_model, MiniMaxH3AudioVAE) and audio.audio_sample_rate == 32000
+    sound = audio.encode(torch.rand(1, 4000, 2, generator=torch.Generator().manual_seed(1)) * 2 - 1)
+    assert sound.shape[:3] == (1, 32, 2) and torch.isfinite(sound).all()
+    assert audio.decode(sound).shape[-2] == 800 * sound.shape[-1]
+    with pytest.raises(ValueError, match="no audio VAE"):
+        stand_ins.tiny_audio_vae("sdxl")
+
+
 # ----------------------------------------------------------------------------- swap_loaders rules
 def test_family_inference_rule():
     def p(cls, **inputs):
@@ -312,6 +337,15 @@ def test_family_inference_rule():
     # non-loader nodes' strings do not count
     assert tl.infer_family({**p("VAELoader", vae_name="x.safetensors"),
                             "2": {"class_type": "CLIPTextEncode", "inputs": {"text": "flux capacitor"}}}) == "sdxl"
+    # Ideogram 4 loads the FLUX.2 VAE: ideogram wins over flux2; MiniMax H3's audio VAE is its audio stand-in
+    ideogram = {**p("UNETLoader", unet_name="ideogram4_fp8_scaled.safetensors", weight_dtype="default"),
+                "2": {"class_type": "VAELoader", "inputs": {"vae_name": "flux2-vae.safetensors"}}}
+    assert tl.infer_family(ideogram) == "ideogram4"
+    minimax = {**p("VAELoader", vae_name="minimax_h3_video_vae_fp16.safetensors"),
+               "2": {"class_type": "VAELoader", "inputs": {"vae_name": "minimax_h3_audio_vae_fp32.safetensors"}}}
+    swapped = tl.swap_loaders(minimax)
+    assert swapped["1"]["inputs"] == {"family": "minimax_h3", "seed": 0}
+    assert swapped["2"]["inputs"] == {"family": "minimax_h3", "seed": 0, "audio": True}
     # explicit family wins
     swapped = tl.swap_loaders(p("UNETLoader", unet_name="flux1-dev.safetensors", weight_dtype="default"), "sd3")
     assert swapped["1"] == {"class_type": "LanPaintTinyUNETLoader", "inputs": {"family": "sd3", "seed": 0},

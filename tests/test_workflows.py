@@ -23,6 +23,7 @@ workflows, and agree with the server's own checks.
 import copy
 import importlib
 import json
+import re
 
 import numpy as np
 import pytest
@@ -31,6 +32,7 @@ from PIL import Image
 
 from devtools import make_workflows as mw
 from devtools import workflow_api as wa
+from devtools.workflows import thumbnails
 from devtools.comfy_server import PACK_NAME, REPO_ROOT
 from devtools.lanpaint_pack import load_pack
 from devtools.host import compat
@@ -41,7 +43,7 @@ from devtools.tiny_loaders import infer_family, swap_loaders
 from tests.node_runner import latent_mask
 from tests.workflow_runs import (HOLE, OUTPAINT_RIGHT, SIZE, check_inpainted, input_image, saved_image,
                                  tiny_prompt)
-from tests.video_files import read_video, write_video
+from tests.video_files import read_video, tones, write_video
 
 WORKFLOW_DIR = REPO_ROOT / "workflows"
 NAMES = sorted(mw.WORKFLOWS)
@@ -80,7 +82,9 @@ def _load(name):
     return json.loads((WORKFLOW_DIR / (name + ".json")).read_text())
 
 
-FRAMES = 5                 # video workflows: 4k + 1 frames (Wan's VAE: latent frames k + 1)
+FRAMES = 5                 # video workflows: 4k + 1 frames (Wan's VAE: latent frames k + 1), 17k + 5 (MiniMax H3's)
+VIDEO_KINDS = ("video", "audio_video")
+SOUND_RATE = 32000         # the soundtrack of an audio+video workflow's video (MiniMax H3's audio VAE's rate)
 
 
 def _video_inputs():
@@ -99,52 +103,83 @@ def _video_inputs():
     return frames, keyframes, mk.interpolate(painted, FRAMES).numpy()
 
 
+AV_PARTS = ("video", "audio")     # the parts of an audio+video latent, in its order
+
+
+def _latent_savers(node_id, samples, kind):
+    """SaveLatent nodes for a latent; an audio+video latent is split first (SaveLatent takes one tensor)."""
+    if kind != "audio_video":
+        return {node_id: {"class_type": "SaveLatent", "inputs": {"samples": samples,
+                                                                 "filename_prefix": "latents/" + node_id}}}
+    split = node_id + "_parts"
+    nodes = {split: {"class_type": "LTXVSeparateAVLatent", "inputs": {"av_latent": samples}}}
+    for slot, part in enumerate(AV_PARTS):
+        nodes.update(_latent_savers("%s_%s" % (node_id, part), [split, slot], "video"))
+    return nodes
+
+
 def _test_prompt(name, object_info):
     """The shipped workflow as the browser would queue it, on tiny models with few steps, saving the
     latent that goes into the sampler and the one that comes out (SaveLatent nodes)."""
     kind = mw.WORKFLOWS[name].kind
     api = tiny_prompt(wa.ui_to_api(_load(name), object_info), mw.WORKFLOWS[name].family.tiny)
-    (masked,) = [i for i, n in api.items() if n["class_type"] == "SetLatentNoiseMask"]
     (decode,) = [n for n in api.values() if n["class_type"] == "VAEDecode"]
-    for node_id, samples in ((LATENT_IN, [masked, 0]), (LATENT_OUT, decode["inputs"]["samples"])):
-        api[node_id] = {"class_type": "SaveLatent",
-                        "inputs": {"samples": samples, "filename_prefix": "latents/" + node_id}}
+    sampled = decode["inputs"]["samples"]
+    into_sampler = api[sampled[0]]["inputs"]["latent_image"]
+    for node_id, samples in ((LATENT_IN, into_sampler), (LATENT_OUT, sampled)):
+        api.update(_latent_savers(node_id, samples, kind))
     return api, kind
 
 
-def _saved_latent(server, entry, node_id):
+def _saved_latents(server, entry, node_id, kind):
+    """The latent a SaveLatent node wrote, as a list of its parts (video and audio of an audio+video one)."""
     from safetensors.torch import load_file
-    (f,) = entry["outputs"][node_id]["latents"]
-    return load_file(str(server.base / "output" / f["subfolder"] / f["filename"]))["latent_tensor"]
+    ids = [node_id] if kind != "audio_video" else ["%s_%s" % (node_id, part) for part in AV_PARTS]
+    files = [entry["outputs"][i]["latents"] for i in ids]
+    return [load_file(str(server.base / "output" / f["subfolder"] / f["filename"]))["latent_tensor"]
+            for (f,) in files]
 
 
-def _check_kept_latent(server, name, entry, mask):
-    """The sampled latent equals the host's round trip of the input latent where the mask keeps it."""
-    lat, out = _saved_latent(server, entry, LATENT_IN), _saved_latent(server, entry, LATENT_OUT)
-    assert out.numel() == lat.numel(), (out.shape, lat.shape)
+def _check_kept_latent(server, name, entry, masks):
+    """The sampled latent equals the host's round trip of the input latent where the masks (one per part
+    of the latent) keep it, and it changed where they do not."""
+    kind = mw.WORKFLOWS[name].kind
+    lats, outs = _saved_latents(server, entry, LATENT_IN, kind), _saved_latents(server, entry, LATENT_OUT, kind)
     model = fam.builder_for(mw.WORKFLOWS[name].family.tiny)(seed=0)
-    # Qwen-Image's 3-D latent format: the host samples a 4-D latent as [B,C,1,H,W] and hands that back
-    expected = mc.host_roundtrip(model, lat.reshape(out.shape)).reshape(lat.shape)
-    out = out.reshape(lat.shape)
-    keep = ~latent_mask(mask, lat.shape).expand(lat.shape)
-    assert keep.any() and not keep.all(), "the test mask keeps all or nothing of the latent"
-    assert torch.equal(out[keep], expected[keep]), "kept latent changed by up to %g" % (
-        (out[keep] - expected[keep]).abs().max())
-    assert (out[~keep] - lat[~keep]).abs().max() > 1e-3, "the masked latent was not regenerated"
+    if kind == "audio_video":      # the model scales the audio part: its round trip is of both parts together
+        expected = mc.host_roundtrip(model, load_comfy().comfy.nested_tensor.NestedTensor(lats)).unbind()
+    else:  # Qwen-Image's 3-D latent format: the host samples a 4-D latent as [B,C,1,H,W] and hands that back
+        expected = [mc.host_roundtrip(model, lats[0].reshape(outs[0].shape))]
+    regenerated = False
+    for lat, out, exp, mask in zip(lats, outs, expected, masks, strict=True):
+        assert out.numel() == lat.numel(), (out.shape, lat.shape)
+        out, exp = out.reshape(lat.shape), exp.reshape(lat.shape)
+        keep = ~latent_mask(mask, lat.shape).expand(lat.shape)
+        assert keep.any(), "the test mask keeps nothing of the latent"
+        assert torch.equal(out[keep], exp[keep]), "kept latent changed by up to %g" % (
+            (out[keep] - exp[keep]).abs().max())
+        if not keep.all():
+            assert (out[~keep] - lat[~keep]).abs().max() > 1e-3, "the masked latent was not regenerated"
+            regenerated = True
+    assert regenerated, "the test mask keeps all of the latent"
 
 
-def _host_mask(api, kind, rgba, holes):
-    """The mask SetLatentNoiseMask receives: LoadImage's (1 - alpha), Pad for Outpainting's, or the
-    Video Mask node's frames."""
+def _host_masks(api, kind, rgba, holes):
+    """The masks SetLatentNoiseMask receives, one per part of the latent: LoadImage's (1 - alpha), Pad for
+    Outpainting's, or the Video Mask node's frames (and the Solid Mask on an audio+video latent's sound)."""
     if kind == "video":
-        return torch.from_numpy(holes).float()[:, None]
+        return [torch.from_numpy(holes).float()[:, None]]
+    if kind == "audio_video":
+        (solid,) = [n["inputs"] for n in api.values() if n["class_type"] == "SolidMask"]
+        sound = torch.full((1, solid["height"], solid["width"]), float(solid["value"]))
+        return [torch.from_numpy(holes).float()[:, None], sound]
     mask = torch.from_numpy(1.0 - rgba[..., 3] / 255.0).float()[None]
     if kind == "outpaint":
         (pad,) = [n["inputs"] for n in api.values() if n["class_type"] == "ImagePadForOutpaint"]
         image = torch.from_numpy(rgba[..., :3] / 255.0).float()[None]
         _, mask = load_comfy().nodes.ImagePadForOutpaint().expand_image(
             image, pad["left"], pad["top"], pad["right"], pad["bottom"], pad["feathering"])
-    return mask[:, None]
+    return [mask[:, None]]
 
 
 # ----------------------------------------------------------------------------- static checks
@@ -157,6 +192,73 @@ def test_every_workflow_has_json_and_thumbnail():
         wf = _load(name)
         assert wf["version"] == 0.4 and wf["nodes"] and wf["links"], name
         assert any(n["type"] in ("MarkdownNote", "Note") for n in wf["nodes"]), "%s has no note" % name
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _node_names(object_info) -> dict:
+    """{normalised name: node type} for every node type's id and display name (also without a
+    trailing parenthesis: "LanPaint FLD Video Mask (keyframe editor)" -> "LanPaint FLD Video Mask")."""
+    names = {}
+    for kind, spec in object_info.items():
+        for name in (kind, spec.get("display_name") or kind):
+            names[_norm(name)] = kind
+            names[_norm(re.sub(r"\s*\(.*\)$", "", name))] = kind
+    return names
+
+
+def note_problems(workflow: dict, object_info: dict) -> list[str]:
+    """What a workflow's note says about nodes it does not hold: a node named in bold, or as "the X
+    node", that the graph lacks (by type, display name or title), and a bold "LanPaint ..." name that
+    is no node at all."""
+    known = _node_names(object_info)
+    nodes = [n for n in workflow["nodes"] if n["type"] not in ("MarkdownNote", "Note")]
+    here = {_norm(n["type"]) for n in nodes} | {_norm(n.get("title", "")) for n in nodes}
+    here |= {_norm(object_info[n["type"]].get("display_name") or "") for n in nodes}
+    here |= {_norm(name) for name, kind in known.items() if kind in {n["type"] for n in nodes}}
+    widgets = {name for n in nodes for _, name, _ in wa.ordered_inputs(object_info[n["type"]])}
+    problems = []
+    (text,) = [n["widgets_values"][0] for n in workflow["nodes"] if n["type"] in ("MarkdownNote", "Note")]
+    bold = [b.split(" · ")[0] for b in re.findall(r"\*\*([^*]+)\*\*", text)]
+    spoken = re.findall(r"\bthe \**([A-Z][\w .()-]*?)\** node\b", text)
+    for name in dict.fromkeys(bold + spoken):
+        if _norm(name) in here or name in widgets:
+            continue
+        if _norm(name) in known or name in spoken:
+            problems.append("names the node %r, which the workflow does not have" % name)
+        elif name.startswith("LanPaint"):
+            problems.append("names %r, which is no node of the pack" % name)
+    return problems
+
+
+@pytest.mark.parametrize("name", per_workflow())
+def test_notes_name_only_nodes_their_workflow_has(object_info, name):
+    problems = note_problems(_load(name), object_info)
+    assert not problems, "%s's note: %s" % (name, "; ".join(problems))
+
+
+def test_note_check_catches_a_node_the_workflow_lacks(object_info):
+    """The check above can fail: a note that sends the reader to a Load Image node the demo lacks,
+    or names a LanPaint node that does not exist."""
+    demo = copy.deepcopy(_load("lanpaint_demo_model"))
+    note = [n for n in demo["nodes"] if n["type"] == "MarkdownNote"][0]
+    note["widgets_values"][0] += "\nDraw the mask on the **Load Image** node. Then **LanPaint Sampler**."
+    problems = note_problems(demo, object_info)
+    assert len(problems) == 2 and "'Load Image'" in problems[0] and "'LanPaint Sampler'" in problems[1], problems
+    note["widgets_values"][0] += " And **LanPaint FLD Blender**."
+    assert "'LanPaint FLD Blender', which is no node of the pack" in note_problems(demo, object_info)[-1]
+
+
+def test_thumbnail_titles_and_subtitles_fit():
+    """Each title and subtitle fits the thumbnail's width at a readable size (thumbnails.fitting_font
+    raises where none fits)."""
+    for name, wf in mw.WORKFLOWS.items():
+        assert thumbnails.title_font(wf.title).size >= min(thumbnails.TITLE_SIZES), name
+        assert thumbnails.subtitle_font(wf.subtitle).size >= min(thumbnails.SUBTITLE_SIZES), name
+    with pytest.raises(ValueError, match="does not fit"):
+        thumbnails.title_font("SD XL inpainting with a title far too long for any thumbnail")
 
 
 def test_bundled_workflows_validate_against_the_server(object_info):
@@ -200,6 +302,36 @@ def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
 
 
 # ----------------------------------------------------------------------------- real runs
+def test_demo_thumbnail_is_the_demos_own_output(server, object_info, tmp_path):
+    """The demo's thumbnail shows what the shipped demo workflow makes (run here as shipped, on the
+    demo model): drawn again from this run's side-by-side picture it comes out the same, and drawn
+    from the same picture with the stock and LanPaint FLD panels swapped it does not (so the check
+    can tell the results apart)."""
+    from devtools.demo import run_prompt
+    name = "lanpaint_demo_model"
+    wf = mw.WORKFLOWS[name]
+    with server.explain():
+        saved = run_prompt(server, wa.ui_to_api(_load(name), object_info), server.base)
+    sheet = Image.open(saved["side_by_side"]).convert("RGB")
+    assert sheet.width >= 3 * 256, sheet.size
+    third = sheet.width // 3
+    swapped = sheet.copy()
+    swapped.paste(sheet.crop((third, 0, 2 * third, sheet.height)), (2 * third, 0))
+    swapped.paste(sheet.crop((2 * third, 0, 3 * third, sheet.height)), (third, 0))
+    box = thumbnails.picture_box(*sheet.size)
+    with Image.open(WORKFLOW_DIR / (name + ".jpg")) as im:
+        shipped = np.asarray(im.convert("RGB").crop(box), dtype=float)
+
+    def off(picture):
+        """The share of the picture's pixels that differ by more than 24 levels from the shipped one."""
+        thumbnails.draw_thumbnail(tmp_path / "again.jpg", wf.title, wf.subtitle, _load(name), object_info, picture)
+        with Image.open(tmp_path / "again.jpg") as im:
+            return (np.abs(shipped - np.asarray(im.convert("RGB").crop(box), dtype=float)).max(-1) > 24).mean()
+    same, other = off(sheet), off(swapped)
+    print("demo thumbnail: %.4f of its picture's pixels off drawn again, %.4f with the panels swapped" % (same, other))
+    assert same < 0.005 < 0.02 < other, (same, other)
+
+
 @pytest.mark.parametrize("name", per_workflow([n for n in NAMES if mw.WORKFLOWS[n].family.tiny]))
 def test_workflow_runs_on_tiny_models(server, object_info, name):
     """(The demo workflow runs the pack's own demo model: tests/test_demo_model.py.)"""
@@ -213,12 +345,14 @@ def test_workflow_runs_on_tiny_models(server, object_info, name):
         holes = None
         for file_name in loads:
             Image.fromarray(rgba, "RGBA").save(server.base / "input" / file_name)
-        if kind == "video":
+        if kind in VIDEO_KINDS:
             assert videos == [mw.EXAMPLE_VIDEO], videos
             frames, keyframes, holes = _video_inputs()
             (editor,) = [n for n in api.values() if n["class_type"] == "LanPaintVideoMask"]
             editor["inputs"]["keyframes"] = keyframes       # what the mask editor writes
-            write_video(server.base / "input" / mw.EXAMPLE_VIDEO, frames)
+            fps = mw.WORKFLOWS[name].family.fps
+            sound = tones(FRAMES / fps, SOUND_RATE) if kind == "audio_video" else None
+            write_video(server.base / "input" / mw.EXAMPLE_VIDEO, frames, fps, sound)
             source = read_video(server.base / "input" / mw.EXAMPLE_VIDEO)   # what LoadVideo gives
         status, body = server.request("/prompt", {"prompt": api, "client_id": "lanpaint-workflow-test"})
         assert status == 200 and not body.get("node_errors"), body
@@ -226,9 +360,11 @@ def test_workflow_runs_on_tiny_models(server, object_info, name):
         st = entry["status"]
         assert st.get("status_str") == "success" and st.get("completed") is True, st
         if kind != "detail":     # the detail workflow samples crops: its latent is the crop's
-            _check_kept_latent(server, name, entry, _host_mask(api, kind, rgba, holes))
-        if kind == "video":
+            _check_kept_latent(server, name, entry, _host_masks(api, kind, rgba, holes))
+        if kind in VIDEO_KINDS:
             _check_video_output(server, api, entry, source, holes)
+            if kind == "audio_video":
+                _check_soundtrack(server, name, api, entry)
             return
         saves = [i for i, n in api.items() if n["class_type"] == "SaveImage"]
         assert saves
@@ -288,6 +424,21 @@ def _check_video_output(server, api, entry, source, holes):
         assert keep.max() <= 2, "frame %d: pixels outside its mask changed by up to %d" % (i, keep.max())
         inside = np.abs(out[i][holes[i]] - source[i][holes[i]].astype(int))
         assert inside.mean() > 2.0, "frame %d: the masked area was not repainted (%.2f)" % (i, inside.mean())
+
+
+def _check_soundtrack(server, name, api, entry):
+    """The soundtrack in the player is the sampled latent's: stereo, the audio VAE's hop (samples per
+    latent frame) for each of the sampled latent's audio frames."""
+    import av
+    from devtools.host import stand_ins
+    (node_id,) = [i for i, n in api.items() if n["class_type"] == "PreviewAudio"]
+    (f,) = entry["outputs"][node_id]["audio"]
+    with av.open(str(server.base / f["type"] / f["subfolder"] / f["filename"])) as container:
+        channels = container.streams.audio[0].channels
+        samples = sum(frame.samples for frame in container.decode(audio=0))
+    sound = _saved_latents(server, entry, LATENT_OUT, "audio_video")[1]
+    hop = stand_ins.tiny_audio_vae(mw.WORKFLOWS[name].family.tiny).first_stage_model.hop_length
+    assert (channels, samples) == (2, hop * sound.shape[-1]), (channels, samples, hop, sound.shape)
 
 
 # ----------------------------------------------------------------------------- validation catches breakage

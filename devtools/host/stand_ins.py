@@ -16,16 +16,16 @@ from .tiny_models import CONTEXT_DIM, POOLED_DIM, TOKENS, init_weights
 from .tiny_pixel_models import hidream_o1_token_ids
 
 __all__ = ["TINY_FAMILIES", "LOADER_FAMILIES", "TEXT_KEYS", "VAE_Z_CHANNELS", "VAE_DOWNSCALE", "PIXEL_SPACE",
-           "TinyTokenizer",
-           "TinyTextEncoder", "tiny_clip", "tiny_vae_config", "tiny_vae", "tiny_video_vae", "tiny_wan22_video_vae",
-           "VIDEO_VAES"]
+           "TinyTokenizer", "TinyTextEncoder", "tiny_clip", "tiny_vae_config", "tiny_vae", "tiny_video_vae",
+           "tiny_wan22_video_vae", "tiny_minimax_h3_video_vae", "tiny_minimax_h3_audio_vae", "tiny_audio_vae",
+           "VIDEO_VAES", "AUDIO_VAES"]
 
 TINY_FAMILIES = ("sdxl", "sd3", "flux", "hidream")
 # every family the stand-in loaders (devtools/tiny_pack) serve: the above plus those of the other
 # bundled workflows (qwen_image also serves Qwen-Image-Edit: same model)
 LOADER_FAMILIES = TINY_FAMILIES + ("sd15", "zimage", "qwen_image", "flux2", "chroma", "hunyuan_image",
                                    "wan22_t2v", "wan22_ti2v", "flux2_klein", "krea2", "kandinsky5_image",
-                                   "chroma_radiance", "hidream_o1")
+                                   "chroma_radiance", "hidream_o1", "ideogram4", "minimax_h3")
 # token-dict keys the real tokenizer of each family returns (the family's text-encode nodes
 # read and write these)
 TEXT_KEYS = {"sd15": ("l",), "sdxl": ("g", "l"), "sd3": ("g", "l", "t5xxl"), "flux": ("l", "t5xxl"),
@@ -33,16 +33,16 @@ TEXT_KEYS = {"sd15": ("l",), "sdxl": ("g", "l"), "sd3": ("g", "l", "t5xxl"), "fl
              "flux2": ("mistral3_24b",), "chroma": ("t5xxl",), "hunyuan_image": ("qwen25_7b",),
              "wan22_t2v": ("umt5xxl",), "wan22_ti2v": ("umt5xxl",), "flux2_klein": ("qwen3_4b",),
              "krea2": ("qwen3vl_4b",), "kandinsky5_image": ("qwen25_7b", "l"), "chroma_radiance": ("t5xxl",),
-             "hidream_o1": ("hidream_o1",)}
+             "hidream_o1": ("hidream_o1",), "ideogram4": ("qwen3vl_8b",), "minimax_h3": ("qwen3vl_32b",)}
 TEXT_VOCAB = 1024       # stand-in vocabulary size (token 0 = padding)
 LLAMA_TOKENS = 5        # HiDream conditioning_llama3 tokens, as in tiny_families.hidream_conds
 LLAMA_LAYERS = 2        # = len(llama_layers) of tiny_hidream
 LLAMA_DIM = 48          # = caption_channels[1] of tiny_hidream
 VAE_Z_CHANNELS = {"sd15": 4, "sdxl": 4, "sd3": 16, "flux": 16, "hidream": 16, "zimage": 16, "qwen_image": 16,
                   "flux2": 128, "chroma": 16, "hunyuan_image": 64, "flux2_klein": 128, "krea2": 16,
-                  "kandinsky5_image": 16}
+                  "kandinsky5_image": 16, "ideogram4": 128}
 # image px per latent px (8 for the others)
-VAE_DOWNSCALE = {"flux2": 16, "hunyuan_image": 32, "flux2_klein": 16, "wan22_ti2v": 16}
+VAE_DOWNSCALE = {"flux2": 16, "hunyuan_image": 32, "flux2_klein": 16, "wan22_ti2v": 16, "ideogram4": 16}
 PIXEL_SPACE = ("chroma_radiance", "hidream_o1")   # no VAE: the host's pixel-space conversion (VAELoader "pixel_space")
 
 
@@ -236,7 +236,53 @@ def tiny_wan22_video_vae(seed: int = 0, dim: int = 8):
         return comfy.sd.VAE(sd=module.state_dict())
 
 
-VIDEO_VAES = {"wan22_t2v": tiny_video_vae, "wan22_ti2v": tiny_wan22_video_vae}   # loader family -> video VAE
+def tiny_minimax_h3_video_vae(seed: int = 0):
+    """A real ``comfy.sd.VAE`` around a tiny seeded MiniMax H3 video VAE: the host's class, detected by
+    the file's keys, built while its width is swapped for 32 channels (one res block, on the last level
+    where the host's detection looks) and its ViT decoder for one 16-wide layer. Images [F,H,W,3] with
+    F = 17k + 5 frames encode to [1,24,5k+2,H/16,W/16]."""
+    import functools
+    import unittest.mock
+    load_comfy()
+    import comfy.sd
+    from comfy.ldm.minimax import vae as minimax_vae
+    decoder = functools.partial(minimax_vae.ViT3DDecoder, num_layers=1, heads=2, dim_head=8)
+    tiny = functools.partial(minimax_vae.MiniMaxH3VideoVAE, ch=32, ch_mult=(1,) * 6, num_res_blocks=[0] * 5 + [1])
+    with unittest.mock.patch.object(minimax_vae, "ViT3DDecoder", decoder):
+        module = init_weights(tiny(), seed=_family_seed("minimax_h3_vae", seed))
+        with unittest.mock.patch.object(minimax_vae, "MiniMaxH3VideoVAE", lambda **host_config: tiny()):
+            return comfy.sd.VAE(sd=module.state_dict())
+
+
+def tiny_minimax_h3_audio_vae(seed: int = 0):
+    """A real ``comfy.sd.VAE`` around a tiny seeded MiniMax H3 audio VAE (the host's class at 4 / 16 / 128
+    channels for its encoder, latent projection and vocoder, swapped in while the host builds it from the
+    file's keys): stereo audio at 32 kHz [B,L,2] encodes to [B,32,2,L/800], 40 latent frames a second."""
+    import functools
+    import unittest.mock
+    load_comfy()
+    import comfy.sd
+    from comfy.ldm.minimax import audio_vae
+    tiny = functools.partial(audio_vae.MiniMaxH3AudioVAE, encoder_dim=4, latent_dim=16, decoder_dim=128)
+    module = init_weights(tiny(), seed=_family_seed("minimax_h3_audio_vae", seed))
+    with torch.no_grad():      # buffers a checkpoint fills: no normalisation, the attention's zero key bias
+        module.latents_mean.zero_()
+        module.latents_std.fill_(1.0)
+        module.pre_block.attn.zero_k_bias.zero_()
+    with unittest.mock.patch.object(audio_vae, "MiniMaxH3AudioVAE", lambda **host_config: tiny()):
+        return comfy.sd.VAE(sd=module.state_dict())
+
+
+VIDEO_VAES = {"wan22_t2v": tiny_video_vae, "wan22_ti2v": tiny_wan22_video_vae,
+              "minimax_h3": tiny_minimax_h3_video_vae}   # loader family -> video VAE
+AUDIO_VAES = {"minimax_h3": tiny_minimax_h3_audio_vae}   # loader family -> the audio VAE of an audio+video model
+
+
+def tiny_audio_vae(family: str, seed: int = 0):
+    """The family's audio VAE (AUDIO_VAES); ValueError for a family without audio."""
+    if family not in AUDIO_VAES:
+        raise ValueError("tiny family %r has no audio VAE (those with one: %s)" % (family, ", ".join(AUDIO_VAES)))
+    return AUDIO_VAES[family](seed)
 
 
 def tiny_vae(family: str = "sdxl", seed: int = 0):

@@ -12,11 +12,12 @@ from typing import Optional
 import torch
 
 from . import video_models
-from .tiny_dits import tiny_flux2_klein, tiny_kandinsky5_image, tiny_krea2
+from .tiny_dits import tiny_flux2_klein, tiny_ideogram4, tiny_kandinsky5_image, tiny_krea2
 from .tiny_models import (CONTEXT_DIM, POOLED_DIM, TOKENS, tiny_chroma, tiny_flux, tiny_flux2, tiny_hidream,
                           tiny_hunyuan_image, tiny_qwen_image, tiny_sd3, tiny_sd15, tiny_sdxl, tiny_sdxl_vpred,
                           tiny_zimage)
 from .tiny_pixel_models import hidream_o1_conds, tiny_chroma_radiance, tiny_hidream_o1
+from .tiny_video_models import tiny_minimax_h3
 
 __all__ = [
     "sdxl_conds", "sd3_conds", "flux_conds", "hidream_conds", "text_conds", "token_mask", "plain_conds", "flux2_conds",
@@ -102,13 +103,13 @@ _CONDS = {"sd15": plain_conds, "sdxl": sdxl_conds, "sdxl_vpred": sdxl_conds, "sd
           "flux2": flux2_conds, "chroma": plain_conds, "hunyuan_image": plain_conds,
           "qwen_image": plain_conds, "qwen_image_edit": qwen_image_edit_conds, "zimage": plain_conds,
           "flux2_klein": plain_conds, "krea2": plain_conds, "kandinsky5_image": plain_conds,
-          "chroma_radiance": plain_conds, "hidream_o1": hidream_o1_conds}
+          "chroma_radiance": plain_conds, "hidream_o1": hidream_o1_conds, "ideogram4": plain_conds}
 _SHAPES = {"sd15": (4, 16, 16), "sdxl": (4, 16, 16), "sdxl_vpred": (4, 16, 16), "sd3": (16, 16, 16),
            "flux": (16, 16, 16), "hidream": (16, 16, 16),
            "flux2": (128, 8, 8), "chroma": (16, 16, 16), "hunyuan_image": (64, 8, 8),
            "qwen_image": (16, 16, 16), "qwen_image_edit": (16, 16, 16), "zimage": (16, 16, 16),
            "flux2_klein": (128, 8, 8), "krea2": (16, 16, 16), "kandinsky5_image": (16, 16, 16),
-           "chroma_radiance": (3, 32, 32), "hidream_o1": (3, 64, 64)}
+           "chroma_radiance": (3, 32, 32), "hidream_o1": (3, 64, 64), "ideogram4": (128, 8, 8)}
 TINY_BUILDERS = {"sd15": tiny_sd15, "sdxl": tiny_sdxl, "sdxl_vpred": tiny_sdxl_vpred, "sd3": tiny_sd3,
                  "flux": tiny_flux, "hidream": tiny_hidream}
 # Newer families (tests/test_families.py): family -> (builder, supported_models class it needs)
@@ -118,7 +119,8 @@ NEWER_FAMILIES = {"flux2": (tiny_flux2, "Flux2"), "chroma": (tiny_chroma, "Chrom
                   "zimage": (tiny_zimage, "ZImage"), "flux2_klein": (tiny_flux2_klein, "Flux2"),
                   "krea2": (tiny_krea2, "Krea2"), "kandinsky5_image": (tiny_kandinsky5_image, "Kandinsky5Image"),
                   "chroma_radiance": (tiny_chroma_radiance, "ChromaRadiance"),
-                  "hidream_o1": (tiny_hidream_o1, "HiDreamO1")}
+                  "hidream_o1": (tiny_hidream_o1, "HiDreamO1"), "ideogram4": (tiny_ideogram4, "Ideogram4"),
+                  "minimax_h3": (tiny_minimax_h3, "MiniMaxH3")}
 
 
 def builder_for(name: str):

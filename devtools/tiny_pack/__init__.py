@@ -137,12 +137,20 @@ class LanPaintTinyCLIPLoader(_TinyLoader):
 
 class LanPaintTinyVAELoader(_TinyLoader):
     DESCRIPTION = ("Test stand-in for Load VAE: a real comfy VAE with a tiny randomly initialised "
-                   "AutoencoderKL (stand_ins.tiny_vae: the family's latent channels and compression).")
+                   "AutoencoderKL (stand_ins.tiny_vae: the family's latent channels and compression), or "
+                   "the family's audio VAE (stand_ins.tiny_audio_vae).")
     RETURN_TYPES = ("VAE",)
     WHAT = "VAE"
 
-    def load(self, family, seed):
-        return (_loaded(stand_ins).tiny_vae(family, seed),)
+    @classmethod
+    def INPUT_TYPES(cls):
+        spec = super().INPUT_TYPES()
+        spec["optional"] = {"audio": ("BOOLEAN", {"default": False,
+                                                  "tooltip": "The audio VAE of an audio+video model's family."})}
+        return spec
+
+    def load(self, family, seed, audio=False):
+        return ((_loaded(stand_ins).tiny_audio_vae if audio else _loaded(stand_ins).tiny_vae)(family, seed),)
 
 
 NODE_CLASS_MAPPINGS = {

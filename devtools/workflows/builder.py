@@ -1,10 +1,10 @@
 """The one builder: a workflow record (a family, its source, its sampler, its note) -> a Graph.
 
 Every bundled workflow has the same shape, left to right: a note; the family's loaders; its
-model patches (shift, Apply LanPaint FLD); the prompts (with Flux Guidance / a zeroed negative
-where the family samples at cfg 1); the source (an image with a mask, an image padded for
-outpainting, or a video with masks painted in LanPaint FLD Video Mask's editor) encoded under a
-noise mask; the sampler (LanPaint FLD
+model patches (shift, the family's own, Apply LanPaint FLD); the prompts (with Flux Guidance / a
+zeroed negative where the family samples at cfg 1); the source (an image with a mask, an image
+padded for outpainting, or a video with masks painted in LanPaint FLD Video Mask's editor, with its
+soundtrack for an audio+video model) encoded under a noise mask; the sampler (LanPaint FLD
 KSampler, LanPaint FLD Sampler + SamplerCustomAdvanced, or Apply LanPaint FLD + KSampler); then
 VAE Decode, LanPaint FLD Mask Blend (the original back outside the mask) and a save node.
 """
@@ -27,23 +27,39 @@ FEATHER = 9                  # LanPaint FLD Mask Blend's seam width
 OUTPAINT_RIGHT, OUTPAINT_FEATHERING = 256, 24
 DETAIL_SIZE = 1024                         # LanPaint FLD Crop's target: SD XL's native size
 DEMO_SCENE_SEED, DEMO_SIZE = 100000, 64   # the first held-out demo scene, at the demo model's size
+SIDE_BY_SIDE_SCALE = 4                     # the demo's 64 px pictures -> 256 px panels
+SIDE_BY_SIDE_NODE = (830, 400)             # the demo's output node: its 800 x 294 picture at full size
+DEMO_PREVIEW_NODE = (315, 330)             # the demo's input preview: its 256 x 256 picture at full size
 
-TUNING = """
-## Tuning LanPaint
-- **thinking_steps** (default 5): Langevin "thinking" iterations before each diffusion step; each
-  costs one extra model call. 5 is the sweet spot, 10 for large holes and outpainting, 0-2 for drafts.
-- **prompt_mode**: *Image First* blends the new content with the surroundings; *Prompt First*
-  follows the prompt more strongly (use it when the prompt must win).
-- **crop_padding** (-1 = the whole picture): on a big picture with a small mask, LanPaint samples only
+LANPAINT_SAMPLING = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint")
+# The note's closing section: each line is written only where the graph has what it speaks of.
+TUNING = (
+    (lambda g: g.has(*LANPAINT_SAMPLING),
+     """- **thinking_steps** (default 5): Langevin "thinking" iterations before each diffusion step; each
+  costs one extra model call. 5 is the sweet spot, 10 for large holes and outpainting, 0-2 for drafts."""),
+    (lambda g: g.has(*LANPAINT_SAMPLING),
+     """- **prompt_mode**: *Image First* blends the new content with the surroundings; *Prompt First*
+  follows the prompt more strongly (use it when the prompt must win)."""),
+    (lambda g: g.has(*LANPAINT_SAMPLING),
+     """- **crop_padding** (-1 = the whole picture): on a big picture with a small mask, LanPaint samples only
   the box around the mask grown by this many pixels and pastes it back; far faster, the rest stays
-  exact. More padding shows the model more of the surroundings.
-- **denoise** stays 1.0 for inpainting: the masked area is regenerated from noise, the rest is kept.
-- **LanPaint FLD Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
-  mask so the VAE round trip does not change the rest of the image.
-- Draw the mask on the **Load Image** node: right click → *Open in MaskEditor* (or load a PNG whose
-  transparent pixels are the area to repaint). Other image sides work too: VAE Encode crops them
-  to a multiple of 8 and Mask Blend crops the original the same way.
-"""
+  exact. More padding shows the model more of the surroundings."""),
+    (lambda g: g.has("KSampler", "LanPaintKSampler", "BasicScheduler"),
+     "- **denoise** stays 1.0 for inpainting: the masked area is regenerated from noise, the rest is kept."),
+    (lambda g: g.has("LanPaintMaskBlend"),
+     """- **LanPaint FLD Mask Blend · feather**: seam width in pixels; it pastes the original back outside the
+  mask so the VAE round trip does not change the rest of the image."""),
+    (lambda g: g.masks_drawn_on("LoadImage"),
+     """- Draw the mask on the **Load Image** node: select it and click the mask icon in the toolbar above
+  it, or right click it → *Open in MaskEditor* (or load a PNG whose transparent pixels are the area to
+  repaint). Other image sides work too: VAE Encode crops them to a multiple of the VAE's scale (8 px
+  for most VAEs)."""),
+)
+
+
+def tuning_text(g: Graph) -> str:
+    lines = [line for applies, line in TUNING if applies(g)]
+    return "\n\n## Tuning LanPaint\n" + "\n".join(lines) if lines else ""
 
 
 @dataclass(frozen=True)
@@ -52,8 +68,8 @@ class Workflow:
 
     kind: "inpaint" (Load Image, transparent = repaint), "outpaint" (Pad for Outpainting), "detail" (Load
     Image, each region cut out at the model's native size by LanPaint FLD Crop and put back by LanPaint FLD
-    Stitch), "video" (a video, masked in LanPaint FLD Video Mask's editor) or "demo" (the pack's demo
-    scene and hole).
+    Stitch), "video" (a video, masked in LanPaint FLD Video Mask's editor), "audio_video" (the same with the
+    video's soundtrack, kept, for an audio+video model) or "demo" (the pack's demo scene and hole).
     sampler: "lanpaint" (LanPaint FLD KSampler), "custom" (LanPaint FLD Sampler + SamplerCustomAdvanced),
     "apply" (Apply LanPaint FLD + the stock KSampler) or "compare" (the stock KSampler and LanPaint FLD
     KSampler side by side). title / subtitle: the thumbnail's; heading: the note's (default "LanPaint · title");
@@ -80,7 +96,7 @@ class Workflow:
 
 
 class Source(NamedTuple):
-    latent: Node        # SetLatentNoiseMask
+    latent: Node        # what the sampler samples: SetLatentNoiseMask (Concat AV Latent with a soundtrack)
     encoded: Node       # VAEEncode
     original: tuple     # (node, output): the pixels Mask Blend pastes back
     mask: tuple         # (node, output): the mask
@@ -91,36 +107,53 @@ def files_md(files: list[str]) -> str:
     return "\n".join("- [%s](%s) → `ComfyUI/models/%s/`" % (name, *MODELS[name]) for name in files)
 
 
-def note_text(wf: Workflow) -> str:
+def note_text(wf: Workflow, g: Graph) -> str:
+    """The workflow's note: heading, about, model files, the family's note and the tuning lines that
+    apply to graph ``g``."""
     files = wf.family.model_files()
     about = wf.family.about if wf.about is None else wf.about
     note = wf.family.note if wf.note is None else wf.note
     text = "# %s\n%s" % (wf.heading or "LanPaint · " + wf.title, about.strip())
     if files:
         text += "\n\n## %s\n%s" % ("Model" if len(files) == 1 else "Models", files_md(files))
-    return (text + ("\n\n" + note if note else "") + TUNING).strip() + "\n"
+    return (text + ("\n\n" + note if note else "") + tuning_text(g)).strip() + "\n"
 
 
 def build(name: str, wf: Workflow, object_info: dict) -> Graph:
     """The graph of workflow ``name`` (its save prefix is LanPaint/<name without "lanpaint_">)."""
     fam = wf.family
+    if fam.unconditional is not None and wf.sampler != "custom":
+        raise ValueError("%s: %s's unconditional model needs Dual Model CFG Guider: sampler='custom'"
+                         % (name, fam.name))
     g = Graph(object_info)
-    g.add("MarkdownNote", 0, title="Read me", text=note_text(wf))
+    readme = g.add("MarkdownNote", 0, title="Read me", text="")
     loaded = [g.add(kind, 0, **values) for kind, values in fam.loaders]
+    extra = {role: g.add(loader[0], 0, **loader[1]) for role, loader in
+             (("unconditional", fam.unconditional), ("audio_vae", fam.audio_vae)) if loader is not None}
     model, clip, vae = (_provider(loaded, t) for t in ("MODEL", "CLIP", "VAE"))
     model = _patched_model(g, wf, model)
-    if fam.conditioning == "text":
-        pos, neg = _text_conditioning(g, wf, clip)
-    source = SOURCES[wf.kind](g, wf, vae)
+    if fam.conditioning in CONDITIONING:
+        pos, neg = CONDITIONING[fam.conditioning](g, wf, clip)
+    if (wf.kind == "audio_video") != (fam.audio_vae is not None):
+        raise ValueError("%s: a %s source for %s, which has %s audio VAE" % (
+            name, wf.kind, fam.name, "an" if fam.audio_vae else "no"))
+    if wf.kind == "audio_video":
+        source = _audio_video_source(g, wf, vae, extra["audio_vae"])
+    else:
+        source = SOURCES[wf.kind](g, wf, vae)
     if fam.conditioning == "edit":
         pos, neg = _edit_conditioning(g, wf, clip, source)
     col = 4 if fam.conditioning == "edit" else 3
     prefix = "LanPaint/" + name.removeprefix("lanpaint_")
     if wf.sampler == "compare":
         _compare(g, col, wf, model, pos, neg, source, vae, prefix)
-        return g
-    sampled, col = SAMPLERS[wf.sampler](g, col, wf, model, pos, neg, source.latent)
-    _decode_blend_save(g, col + 1, wf, sampled, vae, source, prefix)
+    else:
+        second = {"unconditional": extra["unconditional"]} if "unconditional" in extra else {}
+        sampled, col = SAMPLERS[wf.sampler](g, col, wf, model, pos, neg, source.latent, **second)
+        _decode_blend_save(g, col + 1, wf, sampled, vae, source, prefix)
+        if "audio_vae" in extra:
+            _decode_preview_audio(g, col + 1, sampled, extra["audio_vae"])
+    readme.widgets = [note_text(wf, g)]
     return g
 
 
@@ -133,6 +166,10 @@ def _patched_model(g: Graph, wf: Workflow, model: Node) -> Node:
     if wf.family.shift:
         kind, shift = wf.family.shift
         node = g.add(kind, 1, shift=shift)
+        g.link(model, "MODEL", node, "model")
+        model = node
+    for kind, values in wf.family.patches:
+        node = g.add(kind, 1, **values)
         g.link(model, "MODEL", node, "model")
         model = node
     if wf.sampler == "apply":
@@ -161,6 +198,16 @@ def _text_conditioning(g: Graph, wf: Workflow, clip: Node):
         neg = g.add("ConditioningZeroOut", 2, title="Negative (zeroed)")
         g.link(prompt, "CONDITIONING", neg, "conditioning")
     return pos, neg
+
+
+def _unconditional(g: Graph, wf: Workflow, clip: Node):
+    """(positive, negative) of an unconditional model: one empty prompt for both (the sampler needs one)."""
+    prompt = g.add("CLIPTextEncode", 1, title="Prompt (no effect: the model is unconditional)", text="")
+    g.link(clip, "CLIP", prompt, "clip")
+    return prompt, prompt
+
+
+CONDITIONING = {"text": _text_conditioning, "unconditional": _unconditional}
 
 
 def _edit_conditioning(g: Graph, wf: Workflow, clip: Node, source: Source):
@@ -206,11 +253,29 @@ def _outpaint_source(g: Graph, wf: Workflow, vae: Node) -> Source:
 
 def _video_source(g: Graph, wf: Workflow, vae: Node) -> Source:
     video = g.add("LoadVideo", 1, title="Load Video", file=EXAMPLE_VIDEO)
-    frames = g.add("GetVideoComponents", 2, title="Video frames")
+    frames = g.add("GetVideoComponents", 2, title="Video frames" if wf.kind == "video" else "Video frames and sound")
     g.link(video, "VIDEO", frames, "video")
     mask = g.add("LanPaintVideoMask", 2, title="Video mask: Open mask editor", color=LANPAINT_COLOR)
     g.link(frames, "images", mask, "images")
     return _encode_masked(g, 2, (frames, "images"), (mask, "MASK"), vae, (frames, "images"))
+
+
+def _audio_video_source(g: Graph, wf: Workflow, vae: Node, audio_vae: Node) -> Source:
+    """The video source, and its soundtrack encoded by the audio VAE under a mask that keeps it
+    (Solid Mask 0), joined into one audio+video latent (Concat AV Latent)."""
+    source = _video_source(g, wf, vae)
+    frames = source.original[0]
+    sound = g.add("VAEEncodeAudio", 2, title="Encode the soundtrack")
+    g.link(frames, "audio", sound, "audio")
+    g.link(audio_vae, "VAE", sound, "vae")
+    keep = g.add("SolidMask", 1, title="Soundtrack mask (0 = keep, 1 = new)", value=0.0, width=64, height=64)
+    kept = g.add("SetLatentNoiseMask", 2, title="Soundtrack under its mask")
+    g.link(sound, "LATENT", kept, "samples")
+    g.link(keep, "MASK", kept, "mask")
+    joined = g.add("LTXVConcatAVLatent", 3, title="Concat AV Latent: video and sound")
+    g.link(source.latent, "LATENT", joined, "video_latent")
+    g.link(kept, "LATENT", joined, "audio_latent")
+    return source._replace(latent=joined)
 
 
 def _detail_source(g: Graph, wf: Workflow, vae: Node) -> Source:
@@ -224,10 +289,17 @@ def _detail_source(g: Graph, wf: Workflow, vae: Node) -> Source:
 
 
 def _demo_source(g: Graph, wf: Workflow, vae: Node) -> Source:
+    """The demo scene and its hole; the preview shows the hole transparent, enlarged as the output is."""
     scene = g.add("LanPaintDemoScene", 1, title="Demo scene and hole", color=LANPAINT_COLOR, control="fixed",
                   seed=DEMO_SCENE_SEED, hole="box", size=DEMO_SIZE)
-    preview = g.add("PreviewImage", 2, title="The scene (the hole is the mask)")
-    g.link(scene, "image", preview, "images")
+    holed = g.add("JoinImageWithAlpha", 1, title="The hole made transparent")
+    g.link(scene, "image", holed, "image")
+    g.link(scene, "mask", holed, "alpha")
+    bigger = g.add("ImageScaleBy", 1, title="Enlarged (nearest)", upscale_method="nearest-exact",
+                   scale_by=float(SIDE_BY_SIDE_SCALE))
+    g.link(holed, "IMAGE", bigger, "image")
+    preview = g.add("PreviewImage", 2, title="The scene and its hole (transparent)", node_size=DEMO_PREVIEW_NODE)
+    g.link(bigger, "IMAGE", preview, "images")
     return _encode_masked(g, 2, (scene, "image"), (scene, "mask"), vae, (scene, "image"))
 
 
@@ -240,6 +312,8 @@ def _sampler_values(wf: Workflow) -> dict:
     """Widget values of the sampler nodes; the demo's two samplers keep one fixed seed, so they stay
     comparable run after run."""
     fam = wf.family
+    if not isinstance(fam.scheduler, str):
+        raise ValueError("%s samples with its own scheduler node: sampler='custom'" % fam.name)
     control = {"control": "fixed"} if wf.sampler == "compare" else {}
     return dict(**control, seed=0, steps=fam.steps, cfg=fam.cfg, sampler_name=fam.sampler, scheduler=fam.scheduler,
                 denoise=1.0)
@@ -266,19 +340,26 @@ def _stock_ksampler(g: Graph, col: int, wf: Workflow, model, pos, neg, latent):
     return (ks, "LATENT"), col
 
 
-def _custom_advanced(g: Graph, col: int, wf: Workflow, model, pos, neg, latent):
-    """RandomNoise + CFGGuider + LanPaint FLD Sampler + BasicScheduler (column col) into
-    SamplerCustomAdvanced (col + 1)."""
+def _custom_advanced(g: Graph, col: int, wf: Workflow, model, pos, neg, latent, unconditional: Node | None = None):
+    """RandomNoise + CFGGuider (Dual Model CFG Guider with the family's unconditional model) + LanPaint
+    FLD Sampler + BasicScheduler (or the family's scheduler node) (column col) into SamplerCustomAdvanced
+    (col + 1)."""
     fam = wf.family
     noise = g.add("RandomNoise", col, noise_seed=0)
-    guider = g.add("CFGGuider", col, cfg=fam.cfg)
+    guider = g.add("CFGGuider" if unconditional is None else "DualModelGuider", col, cfg=fam.cfg)
     g.link(model, "MODEL", guider, "model")
+    if unconditional is not None:
+        g.link(unconditional, "MODEL", guider, "model_negative")
     g.link(pos, "CONDITIONING", guider, "positive")
     g.link(neg, "CONDITIONING", guider, "negative")
     sampler = g.add("LanPaintSampler", col, color=LANPAINT_COLOR, sampler_name=fam.sampler,
                     thinking_steps=wf.thinking_steps, prompt_mode=PROMPT_MODE)
-    sched = g.add("BasicScheduler", col, scheduler=fam.scheduler, steps=fam.steps, denoise=1.0)
-    g.link(model, "MODEL", sched, "model")
+    if isinstance(fam.scheduler, str):
+        sched = g.add("BasicScheduler", col, scheduler=fam.scheduler, steps=fam.steps, denoise=1.0)
+        g.link(model, "MODEL", sched, "model")
+    else:
+        kind, values = fam.scheduler
+        sched = g.add(kind, col, steps=fam.steps, **values)
     sca = g.add("SamplerCustomAdvanced", col + 1)
     g.link(noise, "NOISE", sca, "noise")
     g.link(guider, "GUIDER", sca, "guider")
@@ -292,17 +373,24 @@ SAMPLERS = {"lanpaint": _lanpaint_ksampler, "custom": _custom_advanced, "apply":
 
 
 def _compare(g: Graph, col: int, wf: Workflow, model, pos, neg, source: Source, vae: Node, prefix: str):
-    """The stock KSampler and LanPaint FLD KSampler on the same latent, same seed, each decoded and
-    saved (prefix/stock, prefix/lanpaint)."""
+    """The stock KSampler and LanPaint FLD KSampler on the same latent, same seed, each decoded; LanPaint
+    FLD Side by Side puts the scene with its hole and the two results in one enlarged, labelled picture,
+    saved as prefix/side_by_side."""
+    decoded = {}
     for name, sampler in (("stock", _stock_ksampler), ("lanpaint", _lanpaint_ksampler)):
         (ks, out), _ = sampler(g, col, wf, model, pos, neg, source.latent)
-        dec = g.add("VAEDecode", col + 1)
+        dec = g.add("VAEDecode", col + 1, title="Decode: " + ("stock" if name == "stock" else "LanPaint FLD"))
         g.link(ks, out, dec, "samples")
         g.link(vae, "VAE", dec, "vae")
-        save = g.add("SaveImage", col + 2, title="Saved: " + ("stock KSampler" if name == "stock" else
-                                                              "LanPaint FLD KSampler"),
-                     filename_prefix="%s/%s" % (prefix, name))
-        g.link(dec, "IMAGE", save, "images")
+        decoded[name] = dec
+    both = g.add("LanPaintSideBySide", col + 1, color=LANPAINT_COLOR, scale=SIDE_BY_SIDE_SCALE)
+    g.link(*source.original, both, "image")
+    g.link(*source.mask, both, "mask")
+    g.link(decoded["stock"], "IMAGE", both, "stock")
+    g.link(decoded["lanpaint"], "IMAGE", both, "lanpaint")
+    save = g.add("SaveImage", col + 2, title="Side by side: the hole, stock, LanPaint FLD", node_size=SIDE_BY_SIDE_NODE,
+                 filename_prefix="%s/side_by_side" % prefix)
+    g.link(both, "IMAGE", save, "images")
 
 
 # ----------------------------------------------------------------------------- output
@@ -319,10 +407,20 @@ def _decode_blend_save(g: Graph, col: int, wf: Workflow, sampled: tuple, vae: No
         g.link(*source.original, blend, "original")
         g.link(dec, "IMAGE", blend, "inpainted")
         g.link(*source.mask, blend, "mask")
-    if wf.kind == "video":
-        save = g.add("SaveAnimatedWEBP", col + 1, filename_prefix=prefix, fps=16.0, lossless=True, quality=90,
-                     method="default")
+    if wf.kind in ("video", "audio_video"):
+        save = g.add("SaveAnimatedWEBP", col + 1, filename_prefix=prefix, fps=wf.family.fps, lossless=True,
+                     quality=90, method="default")
     else:
         save = g.add("SaveImage", col + 1, filename_prefix=prefix)
     g.link(blend, "IMAGE", save, "images")
     return save
+
+
+def _decode_preview_audio(g: Graph, col: int, sampled: tuple, audio_vae: Node):
+    """The soundtrack of the sampled audio+video latent, decoded by the audio VAE into a player (the host's
+    audio save nodes are deprecated or take options the generator does not write yet)."""
+    dec = g.add("VAEDecodeAudio", col, title="Decode the soundtrack")
+    g.link(*sampled, dec, "samples")
+    g.link(audio_vae, "VAE", dec, "vae")
+    hear = g.add("PreviewAudio", col + 1, title="The soundtrack")
+    g.link(dec, "AUDIO", hear, "audio")

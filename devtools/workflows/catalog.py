@@ -10,7 +10,7 @@ from devtools.lanpaint_pack import REPO_ROOT
 
 PACK_NODES = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
               "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene", "LanPaintVideoMask",
-              "LanPaintCrop", "LanPaintStitch"}
+              "LanPaintCrop", "LanPaintStitch", "LanPaintSideBySide"}
 _PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 PACK_CNR_ID = _PYPROJECT["project"]["name"]                 # registry id, saved with our nodes
 PACK_DISPLAY_NAME = _PYPROJECT["tool"]["comfy"]["DisplayName"]  # heads the thumbnails
@@ -102,4 +102,20 @@ MODELS = {
                                           "Chroma1-Radiance-v0.4.safetensors", "diffusion_models"),
     "hidream_o1_image_bf16.safetensors": (HF + "Comfy-Org/HiDream-O1-Image/resolve/main/checkpoints/"
                                           "hidream_o1_image_bf16.safetensors", "checkpoints"),
+    "ideogram4_fp8_scaled.safetensors": (HF + "Comfy-Org/Ideogram-4/resolve/main/diffusion_models/"
+                                         "ideogram4_fp8_scaled.safetensors", "diffusion_models"),
+    "ideogram4_unconditional_fp8_scaled.safetensors": (HF + "Comfy-Org/Ideogram-4/resolve/main/diffusion_models/"
+                                                       "ideogram4_unconditional_fp8_scaled.safetensors",
+                                                       "diffusion_models"),
+    "qwen3vl_8b_fp8_scaled.safetensors": (HF + "Comfy-Org/Qwen3-VL/resolve/main/text_encoders/"
+                                          "qwen3vl_8b_fp8_scaled.safetensors", "text_encoders"),
+    "minimax_h3_fl2va_pruned_int8_convrot.safetensors": (HF + "Comfy-Org/MiniMax-H3/resolve/main/diffusion_models/"
+                                                         "minimax_h3_fl2va_pruned_int8_convrot.safetensors",
+                                                         "diffusion_models"),
+    "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors": (HF + "Comfy-Org/MiniMax-H3/resolve/main/text_encoders/"
+                                                     "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors", "text_encoders"),
+    "minimax_h3_video_vae_fp16.safetensors": (HF + "Comfy-Org/MiniMax-H3/resolve/main/vae/"
+                                              "minimax_h3_video_vae_fp16.safetensors", "vae"),
+    "minimax_h3_audio_vae_fp32.safetensors": (HF + "Comfy-Org/MiniMax-H3/resolve/main/vae/"
+                                              "minimax_h3_audio_vae_fp32.safetensors", "vae"),
 }

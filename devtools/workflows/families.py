@@ -28,13 +28,20 @@ class Family:
 
     name: the family as users know it (the README's family table).
     loaders: node type and widget values, in graph order; the last loader with a MODEL / CLIP / VAE
-        output provides it. shift: (model-sampling node, shift) between the model and the sampler.
+        output provides it. unconditional: the loader of a second model that makes the unconditional
+        prediction (Dual Model CFG Guider; the workflow samples through SamplerCustomAdvanced).
+        audio_vae: the loader of the audio VAE of an audio+video model. shift: (model-sampling node,
+        shift) between the model and the sampler; patches: further model nodes (node type, widget
+        values) after it. scheduler: the scheduler's name (KSampler, BasicScheduler), or a scheduler
+        node of the family's own (node type, widget values; its steps are ``steps``).
     guidance: FluxGuidance on the prompt (guidance-distilled models). zero_negative: the negative is
         ConditioningZeroOut of the prompt (models sampled at cfg 1). conditioning: "text" (CLIP Text
-        Encode) or "edit" (Qwen-Image-Edit: the picture goes to the text encoder and as a reference
-        latent). about: the note's paragraph for the family's plain inpainting workflow; note: the
-        line after the model list. tiny: the stand-in loaders' family (None: the loaders are the
-        pack's own and run as they are); host: the oldest ComfyUI whose nodes the family's workflows need.
+        Encode), "edit" (Qwen-Image-Edit: the picture goes to the text encoder and as a reference
+        latent) or "unconditional" (one empty prompt for both: the model ignores it). about: the
+        note's paragraph for the family's plain inpainting workflow; note: the line after the model
+        list. tiny: the stand-in loaders' family (None: the loaders are the pack's own and run as they
+        are); host: the oldest ComfyUI whose nodes the family's workflows need; fps: the frame rate
+        its video workflows save at.
     """
     name: str
     tiny: str | None
@@ -42,18 +49,26 @@ class Family:
     loaders: tuple
     steps: int
     cfg: float
-    scheduler: str
+    scheduler: str | Loader
     about: str
     note: str = ""
     sampler: str = "euler"
     shift: tuple | None = None
+    patches: tuple = ()
     guidance: float | None = None
     zero_negative: bool = False
     conditioning: str = "text"
+    unconditional: Loader | None = None
+    audio_vae: Loader | None = None
+    fps: float = 16.0
+
+    def all_loaders(self) -> tuple[Loader, ...]:
+        """Every loader node of the family's workflows, in graph order."""
+        return self.loaders + tuple(x for x in (self.unconditional, self.audio_vae) if x is not None)
 
     def model_files(self) -> list[str]:
         """The file names among the loaders' widget values, in loader order."""
-        return [v for _, values in self.loaders for v in values.values() if v in MODELS]
+        return [v for _, values in self.all_loaders() for v in values.values() if v in MODELS]
 
 
 SD15 = Family(
@@ -152,12 +167,14 @@ and keeps the rest.""",
 
 DEMO = Family(
     name="LanPaint FLD demo model", tiny=None, host=OLDEST_HOST, loaders=(("LanPaintDemoModelLoader", {}),),
-    steps=20, cfg=1.0, scheduler="simple",
+    steps=20, cfg=1.0, scheduler="simple", conditioning="unconditional",
     about="""The pack's own small demo model (an SD 3.5-class MMDiT trained on 64 x 64 procedural scenes) and a
 held-out scene with a hole: the same masked latent is sampled by the stock KSampler and by LanPaint FLD
-KSampler, same seed. Stock masked sampling tends to break the structure at the hole's edge (brick
-courses out of phase, hill lines that do not meet, a second "ghost" sun); LanPaint continues it.
-Change the scene's seed and hole and queue again. The model is unconditional: the prompt has no effect.""",
+KSampler, same seed. **LanPaint FLD Side by Side** shows the scene with its hole (magenta), the stock
+result and LanPaint FLD's, enlarged 4 x. Stock masked sampling tends to break the structure at the
+hole's edge (brick courses out of phase, hill lines that do not meet, a second "ghost" sun); LanPaint
+continues it. Change the **Demo scene and hole** node's seed or hole and press Run again. The model is
+unconditional: the prompt has no effect.""",
     note="Nothing to download: the model ships with the pack.")
 WAN22_TI2V = Family(
     name="Wan 2.2 TI2V 5B", tiny="wan22_ti2v", host=NEWER_HOST,
@@ -245,3 +262,35 @@ HIDREAM_O1 = Family(
 itself and paints in pixel space), its tokenizer and the pixel-space "VAE". cfg 5, 40 steps (normal) as in
 the official workflow. Picture sides a multiple of 32.""",
     note="Needs a ComfyUI with HiDream-O1 support (tested on 0.33.0).")
+
+IDEOGRAM4 = Family(
+    name="Ideogram 4", tiny="ideogram4", host=NEWER_HOST,
+    loaders=unet_clip_vae("ideogram4_fp8_scaled.safetensors", "qwen3vl_8b_fp8_scaled.safetensors", "ideogram4",
+                          "flux2-vae.safetensors"),
+    unconditional=("UNETLoader", {"unet_name": "ideogram4_unconditional_fp8_scaled.safetensors",
+                                  "weight_dtype": "default"}),
+    steps=20, cfg=7.0, scheduler=("Ideogram4Scheduler", {"width": 1024, "height": 1024, "mu": 0.0, "std": 1.75}),
+    patches=(("CFGOverride", {"cfg": 3.0, "start_percent": 0.7, "end_percent": 1.0}),), zero_negative=True,
+    about="""Ideogram 4 as its official workflow samples it: the unconditional prediction comes from a second
+model of its own (**Dual Model CFG Guider**, cfg 7, cfg 3 over the last 30 % of the steps by **CFG Override**)
+and the sigmas from the **Ideogram 4 Scheduler** (20 steps, its Default preset; set its width and height to
+the picture's, they shift the schedule). Qwen3-VL 8B text encoder and the FLUX.2 VAE. The model reads plain
+prompts and, best, the structured JSON captions of its prompting guide.""",
+    note="Needs a ComfyUI with Ideogram 4 support (tested on 0.33.0).")
+
+MINIMAX_H3 = Family(
+    name="MiniMax H3", tiny="minimax_h3", host=NEWER_HOST,
+    loaders=unet_clip_vae("minimax_h3_fl2va_pruned_int8_convrot.safetensors",
+                          "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors", "minimax",
+                          "minimax_h3_video_vae_fp16.safetensors"),
+    audio_vae=("VAELoader", {"vae_name": "minimax_h3_audio_vae_fp32.safetensors"}),
+    steps=20, cfg=1.0, scheduler="simple", zero_negative=True, fps=24.0,
+    about="""MiniMax H3 makes video and its stereo sound in one pass. The video and its soundtrack are encoded
+by their own VAEs and joined (**Concat AV Latent**); LanPaint repaints the masked region of the frames while
+the model hears the soundtrack, which the **Solid Mask** on the audio latent keeps (value 0; set it to 1 to
+make a new soundtrack with the new picture). 20 steps at cfg 1 as in the official workflow (its sampler is
+res_multistep; LanPaint uses euler, its reference sampler). Use a 24 fps video of 17k + 5 frames (e.g. 22, 39
+or 124), sides a multiple of 32, with a soundtrack. The frames are saved as an animated WEBP; the soundtrack
+plays in **Preview Audio** (save it from its player; Create Video + Save Video join frames and sound into one
+file).""",
+    note="Needs a ComfyUI with MiniMax H3 support (tested on 0.33.0).")

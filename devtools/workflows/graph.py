@@ -20,15 +20,18 @@ SLOT_H, WIDGET_H, TITLE_H = 20, 24, 30
 COL_GAP, ROW_GAP, X0, Y0 = 70, 60, 40, 60
 DEFAULT_WIDTH = 315
 PACK_NODE_WIDTH = 330
-FIXED_SIZES = {"LoadImage": (320, 340), "SaveImage": (420, 440), "MarkdownNote": (440, 560),
-               "Note": (440, 560)}
+# Nodes that show a picture: after a run the frontend gives the picture at least 220 px under the
+# node's widgets (1.49's image preview widget), so they are laid out that tall from the start.
+FIXED_SIZES = {"LoadImage": (320, 340), "SaveImage": (420, 440), "PreviewImage": (315, 290),
+               "MarkdownNote": (440, 560), "Note": (440, 560)}
 TEXT_WIDGET_H = 110   # a multiline STRING widget
 TEXT_NODE_WIDTH = 400  # a node with a multiline STRING widget
 
 
 class Node:
-    def __init__(self, graph, nid, kind, info, title=None, color=None):
+    def __init__(self, graph, nid, kind, info, title=None, color=None, size=None):
         self.graph, self.id, self.type, self.info, self.title, self.color = graph, nid, kind, info, title, color
+        self.size = size
         self.widgets: list = []
         self.inputs: list[dict] = []
         self.outputs: list[dict] = []
@@ -54,18 +57,19 @@ class Graph:
         self.links: list[list] = []
         self.columns: list[list[Node]] = []
 
-    def add(self, kind, col, title=None, color=None, control="randomize", **values) -> Node:
+    def add(self, kind, col, title=None, color=None, control="randomize", node_size=None, **values) -> Node:
         """A node of ``kind`` in column ``col`` with these widget values (defaults for the rest);
-        ``control``: the value of its seeds' "control after generate" companions."""
+        ``control``: the value of its seeds' "control after generate" companions; ``node_size``:
+        (width, height) in place of the estimate."""
         nid = len(self.nodes) + 1
         if kind in ("MarkdownNote", "Note"):
-            node = Node(self, nid, kind, None, title, color or NOTE_COLOR)
+            node = Node(self, nid, kind, None, title, color or NOTE_COLOR, node_size)
             node.widgets = [values.pop("text")]
         else:
             info = self.info.get(kind)
             if info is None:
                 raise KeyError("node type %r is not in the object_info" % kind)
-            node = Node(self, nid, kind, info, title, color)
+            node = Node(self, nid, kind, info, title, color, node_size)
             node.widgets = self._widget_values(kind, info, values, control)
             node.inputs = [{"name": name, "type": t, "link": None} for name, t, _ in wa.socket_inputs(info)]
             node.outputs = [{"name": name, "type": t, "links": [], "slot_index": i}
@@ -115,8 +119,18 @@ class Graph:
         return lid
 
     # ------------------------------------------------------------------ layout & serialisation
+    def has(self, *kinds) -> bool:
+        """Whether the graph holds a node of any of these types."""
+        return any(n.type in kinds for n in self.nodes)
+
+    def masks_drawn_on(self, kind) -> bool:
+        """Whether a node of this type gives the graph its mask (its MASK output is linked)."""
+        return any(n.type == kind and any(o["type"] == "MASK" and o["links"] for o in n.outputs) for n in self.nodes)
+
     @staticmethod
     def _size(node: Node):
+        if node.size is not None:
+            return list(node.size)
         if node.type in FIXED_SIZES:
             return list(FIXED_SIZES[node.type])
         rows = max(len(node.inputs), len(node.outputs))

@@ -1,13 +1,31 @@
 """Workflow thumbnails (512x384 JPEG) drawn with PIL: the pack's name, the workflow's title and
-subtitle, and a schematic before/after illustration (inpaint or outpaint); no external assets."""
+subtitle (each at the largest size that fits), and what the workflow really is -- the picture it
+made, where the pack can run it (the demo: its own side-by-side output), otherwise a diagram of its
+graph: the nodes the picture goes through, left to right (model loaders, prompts and the VAE / latent
+plumbing left out), with the pack's nodes that feed one of them drawn under it.
+"""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from devtools.workflows.catalog import PACK_DISPLAY_NAME
+from devtools.workflows.catalog import PACK_DISPLAY_NAME, PACK_NODES
+
+SIZE = (512, 384)
+MARGIN = 18
+TITLE_SIZES = range(28, 17, -1)         # the title's font: the largest of these that fits the width
+SUBTITLE_SIZES = range(17, 11, -1)
+HEADER_H, SUBTITLE_Y = 70, 350
+SOURCES = ("LoadImage", "LoadVideo", "LanPaintDemoScene")
+MASKED_LATENT = "SetLatentNoiseMask"
+PLUMBING = ("VAEEncode", "SetLatentNoiseMask", "VAEDecode", "GetVideoComponents")
+BOX_H, ARROW_W, SIDE_GAP, LABEL_SIZE = 80, 20, 34, 15
+PACK_FILL, PACK_EDGE = (58, 46, 110), (150, 130, 235)
+NODE_FILL, NODE_EDGE = (52, 54, 64), (120, 124, 140)
+TEXT, MUTED, ARROW = (235, 235, 240), (200, 200, 210), (255, 214, 90)
 
 
-def _font(size, bold=False):
+def font(size, bold=False):
     from PIL import ImageFont
     names = (["DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf"] if bold else ["DejaVuSans.ttf",
                                                                               "LiberationSans-Regular.ttf"])
@@ -23,76 +41,167 @@ def _font(size, bold=False):
         return ImageFont.load_default()
 
 
-def _scene(draw, box, variant: int):
-    """A simple landscape (sky, sun, hills, lake) inside box."""
+def text_width(text: str, fnt) -> float:
+    return fnt.getlength(text)
+
+
+def fitting_font(text: str, sizes, width: float, bold=False):
+    """The font of the first size in ``sizes`` at which ``text`` fits ``width``; ValueError if none does."""
+    for size in sizes:
+        fnt = font(size, bold)
+        if text_width(text, fnt) <= width:
+            return fnt
+    raise ValueError("%r does not fit %d px even at %d px type; shorten it" % (text, width, size))
+
+
+def title_font(title: str):
+    return fitting_font(title, TITLE_SIZES, SIZE[0] - 2 * MARGIN, bold=True)
+
+
+def subtitle_font(subtitle: str):
+    return fitting_font(subtitle, SUBTITLE_SIZES, SIZE[0] - 2 * MARGIN)
+
+
+# ----------------------------------------------------------------------------- the graph's spine
+def _longest(start, step, ends, score):
+    """The highest-scoring path from ``start`` following ``step`` to a node in ``ends`` (None if none)."""
+    best = None
+    if start in ends:
+        best = [start]
+    for nxt in step(start):
+        tail = _longest(nxt, step, ends, score)
+        if tail is not None and (best is None or score([start] + tail) > score(best)):
+            best = [start] + tail
+    return best
+
+
+def spine(workflow: dict) -> tuple[list[dict], dict[int, list[dict]]]:
+    """(the nodes the picture goes through from its source to the saved output, without the plumbing;
+    {node id: the pack's nodes off that path that feed it})."""
+    nodes = {n["id"]: n for n in workflow["nodes"]}
+    into, out_of = {i: [] for i in nodes}, {i: [] for i in nodes}
+    for _, src, _, dst, _, _ in workflow["links"]:
+        into[dst].append(src)
+        out_of[src].append(dst)
+    sources = {i for i, n in nodes.items() if n["type"] in SOURCES}
+    outputs = {i for i, n in nodes.items() if not out_of[i] and n["type"].startswith("Save")}
+
+    def score(path):   # longest first, then the one through more of the pack's nodes
+        return len(path), sum(nodes[i]["type"] in PACK_NODES for i in path)
+
+    def through(masked):   # the path from a source through this masked latent to a saved output
+        before = _longest(masked, lambda i: into[i], sources, score)
+        after = _longest(masked, lambda i: out_of[i], outputs, score)
+        return before[::-1] + after[1:] if before and after else []
+    # (an audio+video workflow masks its soundtrack too: the picture's path is the one through the pack's mask)
+    path = max((through(i) for i, n in nodes.items() if n["type"] == MASKED_LATENT), key=score)
+    key = [nodes[i] for i in path if nodes[i]["type"] not in PLUMBING]
+    sides = {n["id"]: [nodes[s] for s in into[n["id"]] if s not in path and nodes[s]["type"] in PACK_NODES]
+             for n in key}
+    return key, sides
+
+
+def node_label(node: dict, object_info: dict) -> str:
+    return node.get("title") or object_info.get(node["type"], {}).get("display_name") or node["type"]
+
+
+# ----------------------------------------------------------------------------- drawing
+def _words(text: str) -> list[str]:
+    """The text's words, a long CamelCase word split before its capitals (SamplerCustom-Advanced)."""
+    out = []
+    for word in text.split():
+        parts = re.findall(r"[A-Z]?[a-z0-9.]+|[A-Z]+(?![a-z])|\S", word) if len(word) > 12 else [word]
+        out += [p + ("-" if k < len(parts) - 1 else "") for k, p in enumerate(parts)] if len(parts) > 1 else [word]
+    return out
+
+
+def _lines(text: str, fnt, width: float):
+    """``text`` wrapped to ``width``, or None where a word is wider."""
+    lines, line = [], ""
+    for word in _words(text):
+        trial = line + word if line.endswith("-") else (line + " " + word).strip()
+        if text_width(trial, fnt) <= width:
+            line = trial
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines if all(text_width(t, fnt) <= width for t in lines) else None
+
+
+def _label_size(labels: list[str], width: float, height: float) -> int:
+    """The largest type size (at most LABEL_SIZE) at which every label fits its box."""
+    for size in range(LABEL_SIZE, 8, -1):
+        fits = [_lines(t, font(size), width - 10) for t in labels]
+        if all(f is not None and len(f) * (size + 3) <= height - 8 for f in fits):
+            return size
+    return 9
+
+
+def _box(draw, box, label: str, ours: bool, size: int):
     x0, y0, x1, y1 = box
-    h = y1 - y0
-    for i in range(h):  # sky gradient
-        t = i / max(h - 1, 1)
-        draw.line([(x0, y0 + i), (x1, y0 + i)], fill=(int(90 + 120 * t), int(150 + 70 * t), int(230 - 30 * t)))
-    w = x1 - x0
-    draw.ellipse([x0 + w * 0.68, y0 + h * 0.12, x0 + w * 0.84, y0 + h * 0.12 + w * 0.16], fill=(255, 214, 90))
-    draw.polygon([(x0, y0 + h * 0.62), (x0 + w * 0.3, y0 + h * 0.32), (x0 + w * 0.55, y0 + h * 0.58),
-                  (x0 + w * 0.78, y0 + h * 0.4), (x1, y0 + h * 0.6), (x1, y1), (x0, y1)], fill=(70, 120, 80))
-    draw.rectangle([x0, y0 + h * 0.72, x1, y1], fill=(60, 110, 170) if variant else (60, 105, 160))
+    draw.rounded_rectangle(box, radius=8, fill=PACK_FILL if ours else NODE_FILL,
+                           outline=PACK_EDGE if ours else NODE_EDGE, width=2)
+    fnt = font(size)
+    lines = _lines(label, fnt, x1 - x0 - 10) or [label]
+    top = (y0 + y1) / 2 - len(lines) * (size + 3) / 2
+    for k, t in enumerate(lines):
+        draw.text(((x0 + x1) / 2 - text_width(t, fnt) / 2, top + k * (size + 3)), t, font=fnt, fill=TEXT)
 
 
-def _hatch(draw, box, color=(200, 60, 200)):
-    x0, y0, x1, y1 = [int(v) for v in box]
-    draw.rectangle(box, fill=(40, 40, 46))
-    for k in range(x0 - (y1 - y0), x1, 10):
-        a, b = (max(k, x0), y0 + max(0, x0 - k)), (min(k + (y1 - y0), x1), y0 + min(y1 - y0, x1 - k))
-        draw.line([a, b], fill=color, width=2)
-    draw.rectangle(box, outline=color, width=3)
-
-
-def _house(draw, box):
-    x0, y0, x1, y1 = box
-    w, h = x1 - x0, y1 - y0
-    draw.rectangle([x0 + w * 0.2, y0 + h * 0.45, x0 + w * 0.8, y0 + h * 0.9], fill=(200, 70, 60))
-    draw.polygon([(x0 + w * 0.1, y0 + h * 0.47), (x0 + w * 0.5, y0 + h * 0.12), (x0 + w * 0.9, y0 + h * 0.47)],
-                 fill=(120, 60, 50))
-    draw.rectangle([x0 + w * 0.44, y0 + h * 0.65, x0 + w * 0.58, y0 + h * 0.9], fill=(80, 50, 40))
-
-
-def _dashed_rect(draw, box, color=(255, 255, 255), dash=8):
-    x0, y0, x1, y1 = [int(v) for v in box]
-    for x in range(x0, x1, dash * 2):
-        draw.line([(x, y0), (min(x + dash, x1), y0)], fill=color, width=2)
-        draw.line([(x, y1), (min(x + dash, x1), y1)], fill=color, width=2)
-    for y in range(y0, y1, dash * 2):
-        draw.line([(x0, y), (x0, min(y + dash, y1))], fill=color, width=2)
-        draw.line([(x1, y), (x1, min(y + dash, y1))], fill=color, width=2)
-
-
-def draw_thumbnail(path: Path, title: str, subtitle: str, kind: str, size=(512, 384)):
-    from PIL import Image, ImageDraw
-    img = Image.new("RGB", size, (28, 30, 38))
-    d = ImageDraw.Draw(img)
-    d.rectangle([0, 0, size[0], 70], fill=(52, 52, 92))
-    d.text((18, 10), PACK_DISPLAY_NAME, font=_font(16, bold=True), fill=(190, 190, 255))
-    d.text((18, 30), title, font=_font(28, bold=True), fill=(255, 255, 255))
-    d.text((18, 350), subtitle, font=_font(17), fill=(200, 200, 210))
-    panel_w, panel_h, top = 200, 230, 100
-    before, after = (24, top, 24 + panel_w, top + panel_h), (288, top, 288 + panel_w, top + panel_h)
-    if kind == "outpaint":
-        inner_w = int(panel_w * 0.6)
-        _scene(d, (before[0], before[1], before[0] + inner_w, before[3]), 0)
-        _hatch(d, (before[0] + inner_w, before[1], before[2], before[3]))
-        _scene(d, after, 1)
-        _dashed_rect(d, (after[0] + inner_w, after[1] + 2, after[2] - 2, after[3] - 2))
+def _arrow(draw, start, end):
+    (x0, y0), (x1, y1) = start, end
+    draw.line([start, end], fill=ARROW, width=3)
+    if x1 != x0:
+        draw.polygon([(x1, y1), (x1 - 8, y1 - 6), (x1 - 8, y1 + 6)], fill=ARROW)
     else:
-        hole = (before[0] + 60, before[1] + 100, before[0] + 150, before[1] + 185)
-        _scene(d, before, 0)
-        _hatch(d, hole)
-        _scene(d, after, 0)
-        ah = (after[0] + 60, after[1] + 100, after[0] + 150, after[1] + 185)
-        _house(d, ah)
-        _dashed_rect(d, ah)
-    label = _font(15, bold=True)
-    d.text((before[0], top - 22), "before (mask)", font=label, fill=(230, 230, 230))
-    d.text((after[0], top - 22), "after", font=label, fill=(230, 230, 230))
-    ay = top + panel_h // 2
-    d.line([(before[2] + 14, ay), (after[0] - 16, ay)], fill=(255, 214, 90), width=5)
-    d.polygon([(after[0] - 8, ay), (after[0] - 22, ay - 10), (after[0] - 22, ay + 10)], fill=(255, 214, 90))
-    img.save(path, "JPEG", quality=88)
+        draw.polygon([(x1, y1), (x1 - 6, y1 + 8), (x1 + 6, y1 + 8)], fill=ARROW)
+
+
+def _diagram(draw, workflow: dict, object_info: dict):
+    key, sides = spine(workflow)
+    n = len(key)
+    width = (SIZE[0] - 2 * MARGIN - (n - 1) * ARROW_W) / n
+    has_sides = any(sides.values())
+    top = HEADER_H + (46 if has_sides else 96)
+    labels = [node_label(node, object_info) for node in key + [s for ss in sides.values() for s in ss]]
+    size = _label_size(labels, width, BOX_H)
+    draw.text((MARGIN, top - 26), "the graph, left to right (loaders, prompts, VAE not shown)", font=font(13),
+              fill=MUTED)
+    for k, node in enumerate(key):
+        x0 = MARGIN + k * (width + ARROW_W)
+        _box(draw, (x0, top, x0 + width, top + BOX_H), node_label(node, object_info), node["type"] in PACK_NODES,
+             size)
+        if k:
+            _arrow(draw, (x0 - ARROW_W + 2, top + BOX_H / 2), (x0 - 2, top + BOX_H / 2))
+        y = top + BOX_H + SIDE_GAP
+        for side in sides[node["id"]]:
+            _box(draw, (x0, y, x0 + width, y + BOX_H), node_label(side, object_info), True, size)
+            _arrow(draw, (x0 + width / 2, y - 2), (x0 + width / 2, y - SIDE_GAP + 4))
+            y += BOX_H + SIDE_GAP
+
+
+def picture_box(width: int, height: int) -> tuple[int, int, int, int]:
+    """Where a picture of this size goes: scaled to the width between the margins, under the header."""
+    w = SIZE[0] - 2 * MARGIN
+    h = round(height * w / width)
+    top = HEADER_H + (SUBTITLE_Y - HEADER_H - h) // 2
+    return MARGIN, top, MARGIN + w, top + h
+
+
+def draw_thumbnail(path: Path, title: str, subtitle: str, workflow: dict, object_info: dict, picture=None):
+    """Writes the thumbnail; ``picture`` (a PIL image): the workflow's own output, shown (picture_box)
+    in place of the diagram."""
+    from PIL import Image, ImageDraw
+    img = Image.new("RGB", SIZE, (28, 30, 38))
+    d = ImageDraw.Draw(img)
+    d.rectangle([0, 0, SIZE[0], HEADER_H], fill=(52, 52, 92))
+    d.text((MARGIN, 8), PACK_DISPLAY_NAME, font=font(16, bold=True), fill=(190, 190, 255))
+    d.text((MARGIN, 30), title, font=title_font(title), fill=(255, 255, 255))
+    d.text((MARGIN, SUBTITLE_Y), subtitle, font=subtitle_font(subtitle), fill=MUTED)
+    if picture is not None:
+        box = picture_box(*picture.size)
+        img.paste(picture.convert("RGB").resize((box[2] - box[0], box[3] - box[1]), Image.BOX), box[:2])
+    else:
+        _diagram(d, workflow, object_info)
+    img.save(path, "JPEG", quality=90)
