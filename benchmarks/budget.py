@@ -293,9 +293,9 @@ def demo_scenes(n, first_seed):
 
 
 def per_scene(images, sc, kind):
+    from devtools.demo_model import count_suns
     from .trained import phase_error, region_mae, seam_score
     mask = sc.masks[kind]
-    from lanpaint_demo.scenes import count_suns
     return {"mae": region_mae(images, sc.truth, mask), "seam": seam_score(images, sc.truth, mask),
             "phase": phase_error(images, sc.truth, mask, sc.layouts, sc.size),
             "ghosts": torch.tensor([float(count_suns(img, lay) > 1) for img, lay in zip(images, sc.layouts)])}
@@ -303,28 +303,24 @@ def per_scene(images, sc, kind):
 
 def run_demo_plan(ds: DemoSet, plan: Plan, pack, seed=0):
     """Per-scene metrics of `plan` on every hole kind ("stock" when plan is None), and calls per picture."""
+    from devtools.measure import recording
     from .paper_table import decode
-    from .trained import CallCounter
     sc = ds.scenes
     env = _env()
     pos = sc.conditioning
+    model, counter = recording(sc.model)
     rows, calls = {}, []
-    counter = CallCounter()
-    hook = sc.model.model.diffusion_model.register_forward_pre_hook(counter, with_kwargs=True)
-    try:
-        for kind, mask in sc.masks.items():
-            latent = {"samples": sc.latents.clone(), "noise_mask": mask[:, None].clone()}
-            counter.elements = 0
-            with torch.no_grad():
-                if plan is None:
-                    samples = env.nodes.common_ksampler(sc.model, seed, OLD_DEFAULT.steps, 1.0, "euler", "simple",
-                                                        pos, pos, latent)[0]["samples"]
-                else:
-                    samples = lanpaint_runner(pack, plan, seed, (pos, pos), "simple")(sc.model, latent)
-            rows[kind] = per_scene(decode(sc, samples), sc, kind)
-            calls.append(counter.elements / sc.truth.shape[0])
-    finally:
-        hook.remove()
+    for kind, mask in sc.masks.items():
+        latent = {"samples": sc.latents.clone(), "noise_mask": mask[:, None].clone()}
+        counter.reset()
+        with torch.no_grad():
+            if plan is None:
+                samples = env.nodes.common_ksampler(model, seed, OLD_DEFAULT.steps, 1.0, "euler", "simple",
+                                                    pos, pos, latent)[0]["samples"]
+            else:
+                samples = lanpaint_runner(pack, plan, seed, (pos, pos), "simple")(model, latent)
+        rows[kind] = per_scene(decode(sc, samples), sc, kind)
+        calls.append(counter.batch / sc.truth.shape[0])
     return rows, sum(calls) / len(calls)
 
 

@@ -1,9 +1,10 @@
 """Big pictures: what crop_padding buys in time and what it costs in exactness, on the real host.
 
-    python -m benchmarks.crop [--part speed|exactness|regions|all] [--quick] [--out DIR]
+    python -m benchmarks.crop [--part speed|exactness|regions|node|all] [--quick] [--out DIR]
 
-About 50 minutes on 2 shared cores (speed ~7, exactness ~20, regions ~20); writes
-benchmarks/results/crop_speed.txt, crop_exactness.txt and crop_regions.txt. --quick (a few minutes,
+About 55 minutes on 2 shared cores (speed ~7, exactness ~20, regions ~20, node ~4); writes
+benchmarks/results/crop_speed.txt, crop_exactness.txt, crop_regions.txt and crop_node.txt (the
+LanPaint FLD Crop node itself: benchmarks/crop_node.py). --quick (a few minutes,
 writes nothing): SD XL on the 2048^2 picture with the 10 % mask at the workflows' padding
 (devtools.workflows.catalog.WORKFLOW_CROP_PADDING) against the whole latent; one field (l = 4), 2000
 samples, 10 steps, paddings 0 / 32 / the workflows'; the regions part's SD XL speed and one field. The
@@ -59,6 +60,7 @@ import sys
 import time
 
 from devtools.lanpaint_pack import REPO_ROOT
+from devtools.measure import PeakMemory, recording
 from devtools.workflows.catalog import WORKFLOW_CROP_PADDING  # the padding the bundled workflows use
 
 RESULTS = REPO_ROOT / "benchmarks" / "results"
@@ -88,7 +90,7 @@ REGION_BLOCKS = ((4, 12), (32, 64))         # top-left corners of the two regene
 REGION_PADDINGS = (64, 128)
 NEGLIGIBLE_KL = 0.005           # about what the sampled KL resolves at 4000 samples
 SEED = 0
-PARTS = ("speed", "exactness", "regions")
+PARTS = ("speed", "exactness", "regions", "node")
 
 
 # ----------------------------------------------------------------------------- host
@@ -109,62 +111,12 @@ def load_host(host_attention: bool):
     return env, load_pack()
 
 
-class CallCounter:
-    """model_function_wrapper: model calls, latent pixels they processed, seconds inside them."""
-
-    def __init__(self):
-        self.reset()
-
-    def __deepcopy__(self, memo):
-        return self  # ModelPatcher.clone deep-copies model_options; keep counting here
-
-    def reset(self):
-        self.calls, self.pixels, self.seconds, self.sizes = 0, 0, 0.0, set()
-
-    def __call__(self, apply_model, args):
-        x = args["input"]
-        t = time.perf_counter()
-        out = apply_model(x, args["timestep"], **args["c"])
-        self.seconds += time.perf_counter() - t
-        self.calls += 1
-        self.pixels += int(x.shape[0]) * int(x.shape[-2]) * int(x.shape[-1])
-        self.sizes.add(tuple(int(s) for s in x.shape[-2:]))
-        return out
-
-
-def counting(model):
-    clone = model.clone()
-    counter = CallCounter()
-    clone.set_model_unet_function_wrapper(counter)
-    return clone, counter
-
-
 def lanpaint_ksampler(pack, model, conds, latent, *, seed, steps, cfg, thinking, scheduler, crop_padding):
     pos, neg = conds
     node = pack.NODE_CLASS_MAPPINGS["LanPaintKSampler"]()
     (out,) = node.sample(model, seed, steps, cfg, "euler", scheduler, pos, neg, latent, 1.0, thinking,
                          "Image First", crop_padding)
     return out["samples"]
-
-
-# ----------------------------------------------------------------------------- memory
-def _status_kib(field):
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status")
-
-
-def reset_peak_rss() -> int:
-    """Reset the peak resident size to the current one; returns the current one (KiB)."""
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
-    return _status_kib("VmRSS")
-
-
-def peak_rss_since(before_kib: int) -> float:
-    return (_status_kib("VmHWM") - before_kib) / 1024
 
 
 # ----------------------------------------------------------------------------- speed
@@ -195,7 +147,7 @@ def speed(emit, args, env, pack):
     table = {}
     for family in models:
         base = fam.builder_for(family)(seed=0)
-        model, counter = counting(base)
+        model, counter = recording(base)
         conds = fam.conds_for(family)
         channels = fam.latent_shape_for(family)[1]
         for picture in pictures:
@@ -204,15 +156,15 @@ def speed(emit, args, env, pack):
 
             def one(mask, pad):
                 counter.reset()
-                before = reset_peak_rss()
-                t = time.perf_counter()
-                lanpaint_ksampler(pack, model, conds, {"samples": latent, "noise_mask": mask}, seed=SEED,
-                                  steps=args.steps, cfg=1.0, thinking=args.thinking, scheduler="normal",
-                                  crop_padding=pad)
-                wall = time.perf_counter() - t
+                with PeakMemory() as peak:
+                    t = time.perf_counter()
+                    lanpaint_ksampler(pack, model, conds, {"samples": latent, "noise_mask": mask}, seed=SEED,
+                                      steps=args.steps, cfg=1.0, thinking=args.thinking, scheduler="normal",
+                                      crop_padding=pad)
+                    wall = time.perf_counter() - t
                 (h, w), = counter.sizes
                 return dict(wall=wall, calls=counter.calls, mpx=counter.pixels / 1e6, model_s=counter.seconds,
-                            peak=peak_rss_since(before), window=f"{h}x{w}")
+                            peak=peak.mib, window=f"{h}x{w}")
 
             whole = one(disc_mask(picture, areas[0]), -1)
             table[(family, picture, None, -1)] = whole
@@ -273,7 +225,7 @@ def field_table(emit, pack, regen, lengths, runs, n, steps):
     table = {}
     for length in lengths:
         field = GaussianField(length, FIELD_NUGGET)
-        model, counter = counting(analytic_field_model(field))
+        model, counter = recording(analytic_field_model(field))
         known = field.sample(1, h, w, torch.Generator().manual_seed(SEED + 7))[0]
         mean, cov = field.conditional(known, regen)
         exact = mean + torch.randn(n, int(regen.sum()), generator=torch.Generator().manual_seed(SEED + 8),
@@ -368,7 +320,7 @@ def discs_mask(side: int, area: float, centres, band: int = 0):
 def regions(emit, args, env, pack):
     import torch
     from devtools.host import tiny_families as fam
-    from lanpaint_core.crop import regen_box
+    from lanpaint_core.crop import regen_boxes
     host_model = importlib.import_module(pack.__name__ + ".nodes.host_model")
     pad = WORKFLOW_CROP_PADDING
     models = SPEED_MODELS[:1] if args.quick else SPEED_MODELS
@@ -383,7 +335,7 @@ def regions(emit, args, env, pack):
     side = BAR_PICTURE // 8
     ratios = {}
     for family in models:
-        model, counter = counting(fam.builder_for(family)(seed=0))
+        model, counter = recording(fam.builder_for(family)(seed=0))
         conds = fam.conds_for(family)
         latent = torch.randn((1, fam.latent_shape_for(family)[1], side, side),
                              generator=torch.Generator().manual_seed(1))
@@ -400,8 +352,10 @@ def regions(emit, args, env, pack):
         # the one-box run must have sampled today's box around the two discs
         base = model.model
         apart = env.utils.reshape_mask(discs_mask(BAR_PICTURE, REGION_AREA, REGION_CENTRES), latent.shape)
-        top, bottom, left, right = regen_box(apart, host_model.latent_padding(base, pad),
-                                             host_model.spatial_alignment(base), (side, side))
+        apart_boxes = regen_boxes(apart, host_model.latent_padding(base, pad), host_model.spatial_alignment(base),
+                                  (side, side))
+        top, bottom = min(b[0] for b in apart_boxes), max(b[1] for b in apart_boxes)   # the box around both
+        left, right = min(b[2] for b in apart_boxes), max(b[3] for b in apart_boxes)
         if rows["one box"]["windows"] != f"{bottom - top}x{right - left}" or \
                 not rows["two boxes"]["windows"].startswith("2 x "):
             raise AssertionError(f"{family}: expected the box around both and two boxes, got {rows}")
@@ -470,11 +424,13 @@ def main(argv=None):
         if not parts:
             return
 
-    env, pack = load_host(args.host_attention)
+    from benchmarks.crop_node import node
+    env, pack = load_host(args.host_attention) if set(parts) - {"node"} else (None, None)
     os.makedirs(args.out, exist_ok=True)
     t_start = time.perf_counter()
     for part in parts:
-        run, name = {"speed": speed, "exactness": exactness, "regions": regions}[part], f"crop_{part}.txt"
+        run, name = {"speed": speed, "exactness": exactness, "regions": regions,
+                     "node": lambda emit, args, env, pack: node(emit, args)}[part], f"crop_{part}.txt"
         lines = []
 
         def emit(s=""):

@@ -2,7 +2,7 @@
 inpaint synthetic 2-D data with exact analytic denoisers and measure the KL divergence of the
 sampled unknown coordinate to the exact conditional law.
 
-    python -m benchmarks.exactness [--quick] [--part 2d|nd|all] [--out DIR] [--samples N] [--set name=value ...]
+    python -m benchmarks.exactness [--quick] [--part 2d|nd|lm|all] [--out DIR] [--samples N] [--set name=value ...]
 
 Datasets: a correlated 2-D Gaussian (rho 0.9, y_o = 1.5) and a 25-component Gaussian mixture on
 a 5 x 5 grid whose conditional x | y = y_o has five well separated modes (about 5.8 std apart)
@@ -36,6 +36,11 @@ Beside them, per step count S, "last step S": exact samples of the state at the 
 nonzero level followed by the sampler's last Euler step (last_step_reference) -- what thinking that
 is exact at the sampler's own levels would leave; on coarse flow schedules that step alone loses
 spread.
+
+LanPaint-LM's remainder (--part lm, exactness_lm.txt): on VE, the 16-D wishart cases at 20 x 5 and
+with four times the thinking (20 x 20), and at 20 x 20 the BiG strength lambda swept over 0, 2, 8
+and 16 on the first: whether what LM leaves is the thinking step's (it would shrink with more
+thinking) or lambda's.
 """
 import argparse
 import math
@@ -343,6 +348,43 @@ def many_dims(n_samples: int, emit, overrides: dict, cases=ND_CASES, budgets=ND_
     return res
 
 
+LM_CASES = (GaussianCase(16, 4, "wishart", 0), GaussianCase(16, 12, "wishart", 2))
+LM_BUDGETS = ((20, 5), (20, 20))
+LM_LAMBDAS = (0.0, 2.0, 8.0, 16.0)
+
+
+def lm_remainder(n_samples: int, emit, overrides: dict) -> dict:
+    """LanPaint-LM on VE: more thinking (LM_BUDGETS) and lambda (LM_LAMBDAS at the last budget);
+    returns {(case, S, N, lam): (kl, ratio)}."""
+    res = {}
+    lm = dict(overrides, **ND_METHODS["LanPaint-LM"])
+    lam_default = lp.LanPaintParams(**lm).lam
+    t0 = time.perf_counter()
+    emit()
+    emit(f"== LanPaint-LM on VE: KL / variance ratio ({n_samples} samples, seed {SEED}), more thinking, then "
+         f"lambda at {LM_BUDGETS[-1][0]} x {LM_BUDGETS[-1][1]} ==")
+    emit(f"{'case':<28} {'floor':>13} " + " ".join(f"{f'{S}x{N} lam {lam_default:g}':>20}" for S, N in LM_BUDGETS))
+    for case in LM_CASES:
+        fl = gaussian_case_floor(case, n_samples)
+        cells = []
+        for S, N in LM_BUDGETS:
+            kl, ratio, _ = run_gaussian_case(case, False, S, N, n_samples, **lm)
+            res[(case.name, S, N, lam_default)] = (kl, ratio)
+            cells.append(f"{fmt(kl)} / {ratio:.3f}")
+        emit(f"{case.name:<28} {fmt(fl[0])} / {fl[1]:.3f} " + " ".join(f"{c:>20}" for c in cells))
+    S, N = LM_BUDGETS[-1]
+    case = LM_CASES[0]
+    emit(f"{'lambda (' + case.name + f', {S}x{N})':<42} " + " ".join(f"{f'lam {lam:g}':>16}" for lam in LM_LAMBDAS))
+    cells = []
+    for lam in LM_LAMBDAS:
+        kl, ratio, _ = run_gaussian_case(case, False, S, N, n_samples, **dict(lm, lam=lam))
+        res[(case.name, S, N, lam)] = (kl, ratio)
+        cells.append(f"{fmt(kl)} / {ratio:.3f}")
+    emit(f"{'':<42} " + " ".join(f"{c:>16}" for c in cells))
+    emit(f"({time.perf_counter() - t0:.0f} s)")
+    return res
+
+
 # ----------------------------------------------------------------------------- samplers
 def run_one(problem: Problem, flow: bool, schedule, method: str, steps: int, thinking_steps: int,
             n_samples: int, seed: int = SEED, **params):
@@ -397,8 +439,9 @@ def fmt(v: float) -> str:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="a small subset (~1 min)")
-    ap.add_argument("--part", choices=("2d", "nd", "all"), default="all",
-                    help="2-D Gaussian and mixture grids, many-dimensional Gaussians, or both")
+    ap.add_argument("--part", choices=("2d", "nd", "lm", "all"), default="all",
+                    help="2-D Gaussian and mixture grids, many-dimensional Gaussians, or both; lm: LanPaint-LM's "
+                         "remainder on VE (more thinking, lambda)")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results"))
     ap.add_argument("--samples", type=int, default=None, help="samples per run (default 20000, quick 5000)")
     ap.add_argument("--threads", type=int, default=2)
@@ -425,9 +468,12 @@ def main(argv=None):
     if args.part in ("nd", "all"):
         many_dims(n, emit, overrides, budgets=ND_BUDGETS[:1] if args.quick else ND_BUDGETS,
                   cases=ND_CASES[:2] if args.quick else ND_CASES)
+    if args.part == "lm":
+        lm_remainder(n, emit, overrides)
     emit()
     emit(f"total {time.perf_counter() - t_start:.0f} s")
-    name = {"2d": "exactness.txt", "nd": "exactness_nd.txt", "all": "exactness.txt"}[args.part]
+    name = {"2d": "exactness.txt", "nd": "exactness_nd.txt", "lm": "exactness_lm.txt",
+            "all": "exactness.txt"}[args.part]
     with open(os.path.join(args.out, name), "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"wrote {args.out}/{name}")

@@ -21,12 +21,12 @@ size before sampling.
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 
 from devtools.lanpaint_pack import REPO_ROOT
+from devtools.measure import ModelCalls, PeakMemory
 
 CFG = 3.0
 SEED = 0
@@ -49,39 +49,13 @@ def _setup(device):
     return torch, env, tm, fam, pack
 
 
-class CallCounter:
-    """UNet function wrapper: counts model calls, their batch elements and the time inside them."""
-
-    def __init__(self, sync):
-        self.sync = sync
-        self.reset()
-
-    def __deepcopy__(self, memo):
-        return self  # ModelPatcher.clone deep-copies model_options; keep counting here
-
-    def reset(self):
-        self.calls = 0
-        self.batch = 0
-        self.seconds = 0.0
-
-    def __call__(self, apply_model, args):
-        self.sync()
-        t = time.perf_counter()
-        out = apply_model(args["input"], args["timestep"], **args["c"])
-        self.sync()
-        self.seconds += time.perf_counter() - t
-        self.calls += 1
-        self.batch += int(args["input"].shape[0])
-        return out
-
-
 class Bench:
     def __init__(self, device, size):
         self.torch, self.env, self.tm, self.fam, self.pack = _setup(device)
         torch = self.torch
         self.cuda = device == "cuda"
         self.sync = torch.cuda.synchronize if self.cuda else (lambda: None)
-        self.counter = CallCounter(self.sync)
+        self.counter = ModelCalls(sync=self.sync)
         base = self.tm.tiny_sdxl(seed=0)
         self.model = base.clone()
         self.model.set_model_unet_function_wrapper(self.counter)
@@ -127,50 +101,11 @@ class Bench:
 
 
 # ----------------------------------------------------------------------------- memory worker
-def _rss_kib(field):
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak_rss():
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def memory_worker(device, size, thinking_steps):
     bench = Bench(device, size)
-    torch = bench.torch
-    steps = 1
-    if bench.cuda:
-        torch.cuda.synchronize()
-        torch.cuda.empty_cache()
-        torch.cuda.reset_peak_memory_stats()
-        before = torch.cuda.memory_allocated()
-        bench.run(thinking_steps, steps)
-        peak = torch.cuda.max_memory_allocated()
-        result = {"method": "cuda max_memory_allocated", "peak_delta_mib": (peak - before) / 2 ** 20}
-    else:
-        rss_before = _rss_kib("VmRSS")
-        maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        hwm_reset = rss_before is not None and _reset_peak_rss() and _rss_kib("VmHWM") is not None \
-            and _rss_kib("VmHWM") <= rss_before + 1024
-        bench.run(thinking_steps, steps)
-        if hwm_reset:
-            result = {"method": "VmHWM (reset) - VmRSS", "peak_delta_mib": (_rss_kib("VmHWM") - rss_before) / 1024}
-        else:
-            maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            result = {"method": "ru_maxrss delta", "peak_delta_mib": (maxrss - maxrss_before) / 1024}
-    result.update(calls=bench.counter.calls)
+    with PeakMemory(bench.cuda) as peak:
+        bench.run(thinking_steps, 1)
+    result = {"method": peak.method, "peak_delta_mib": peak.mib, "calls": bench.counter.calls}
     print("RESULT " + json.dumps(result), flush=True)
 
 

@@ -175,21 +175,18 @@ def measure(images, sc: Scenes, kind) -> dict:
 
 def sample_kinds(sc: Scenes, config: Config, seed: int) -> dict:
     """kind -> (latents, model calls per picture, seconds per picture) of one method."""
+    from devtools.measure import recording
     from .host_inpaint import sample
-    from .trained import SCHEDULER, CallCounter
-    counter = CallCounter()
-    hook = sc.model.model.diffusion_model.register_forward_pre_hook(counter, with_kwargs=True)
+    from .trained import SCHEDULER
+    model, counter = recording(sc.model)
     out = {}
     n = sc.truth.shape[0]
-    try:
-        for kind, mask in sc.masks.items():
-            counter.elements = 0
-            t0 = time.perf_counter()
-            samples = sample(sc.model, sc.conditioning, sc.latents.clone(), mask[:, None].clone(),
-                             method_function(config), steps=config.steps, seed=seed, scheduler=SCHEDULER)
-            out[kind] = (samples, counter.elements / n, (time.perf_counter() - t0) / n)
-    finally:
-        hook.remove()
+    for kind, mask in sc.masks.items():
+        counter.reset()
+        t0 = time.perf_counter()
+        samples = sample(model, sc.conditioning, sc.latents.clone(), mask[:, None].clone(),
+                         method_function(config), steps=config.steps, seed=seed, scheduler=SCHEDULER)
+        out[kind] = (samples, counter.batch / n, (time.perf_counter() - t0) / n)
     return out
 
 

@@ -23,8 +23,9 @@ decode(encode(scene)), the floor no sampler can beat):
 - phase error: for each row of the periodic structure inside the hole (spanning at least 3/4 of a
   period), the phase of the row's luminance at the structure's known period, compared with the
   scene's (weighted by the scene's amplitude); degrees, 90 = chance, 0 = continued exactly;
-- ghosts: pictures with more than one sun (every scene has exactly one; scenes.count_suns).
-Model calls are diffusion-model calls per image (a forward hook counts batch elements); seconds per
+- ghosts: pictures with more than one sun (every scene has exactly one; devtools.demo_model.count_suns);
+- outpaint's hole band by band (top, bottom, left, right of the kept box): MAE of each band.
+Model calls are diffusion-model calls per image (devtools.measure.ModelCalls counts batch elements); seconds per
 image are the batch's wall time divided by the batch size (CPU figures vary with the machine's load).
 Writes trained.txt (the table), trained.json and trained.png (rows = holes, columns = methods).
 ``--variant N:knob=value,...`` adds LanPaint runs with other knobs (lam, step_size, friction, beta,
@@ -95,9 +96,28 @@ def phase_error(result, truth, mask, layouts, size):
     return out
 
 
+BORDERS = ("top", "bottom", "left", "right")
+
+
+def border_mae(result, truth, mask) -> dict:
+    """The hole's MAE band by band around the box it keeps (outpaint): the rows above the box (top)
+    and below it (bottom), the columns beside it between those rows (left, right); mean over images."""
+    kept = torch.nonzero(mask[0] < 0.5)
+    top, bottom = int(kept[:, 0].min()), int(kept[:, 0].max()) + 1
+    left, right = int(kept[:, 1].min()), int(kept[:, 1].max()) + 1
+    bands = {"top": (slice(0, top), slice(None)), "bottom": (slice(bottom, None), slice(None)),
+             "left": (slice(top, bottom), slice(0, left)), "right": (slice(top, bottom), slice(right, None))}
+    out = {}
+    for name, (rows, cols) in bands.items():
+        band = torch.zeros_like(mask)
+        band[:, rows, cols] = mask[:, rows, cols]
+        out[name] = region_mae(result, truth, band).mean().item()
+    return out
+
+
 def ghost_count(result, layouts):
     """Pictures with more than one sun (every scene has exactly one)."""
-    from lanpaint_demo.scenes import count_suns
+    from devtools.demo_model import count_suns
     return sum(count_suns(img, lay) > 1 for img, lay in zip(result, layouts))
 
 
@@ -110,16 +130,6 @@ def summarise(result, truth, mask, layouts, size):
 
 
 # ----------------------------------------------------------------------------- runs
-class CallCounter:
-    """Forward hook on the diffusion model: counts batch elements the model was called on."""
-
-    def __init__(self):
-        self.elements = 0
-
-    def __call__(self, module, args, kwargs):
-        self.elements += int(args[0].shape[0])
-
-
 def build_methods(env, pack, model, pos, neg, steps, seed, variants=()):
     """name -> latent -> sampled latent. ``variants``: (name, thinking steps, {knob: value}) run through
     LanPaint KSampler (Advanced)'s settings, for investigating knobs on this model."""
@@ -168,6 +178,7 @@ def run(n_scenes=64, steps=20, seed=0, methods=METHODS, variants=(), log=print):
     torch.set_num_threads(1)
     from devtools import demo_model
     from devtools.host.comfy_env import load_comfy
+    from devtools.measure import recording
     from lanpaint_demo import scenes
     from devtools.lanpaint_pack import load_pack
     env = load_comfy()
@@ -181,34 +192,34 @@ def run(n_scenes=64, steps=20, seed=0, methods=METHODS, variants=(), log=print):
     with torch.no_grad():
         latents = vae.encode(truth)
         floor = vae.decode(latents)
-    counter = CallCounter()
-    hook = model.model.diffusion_model.register_forward_pre_hook(counter, with_kwargs=True)
+    model, counter = recording(model)
     runners = build_methods(env, pack, model, pos, pos, steps, seed, variants)
     methods = with_stock(methods) + tuple(name for name, _, _ in variants)
     table, pictures = {}, {}
-    try:
-        for kind in scenes.MASK_KINDS:
-            mask = torch.cat([scenes.masks(kind, s, size) for s in seeds])
-            table[(FLOOR, kind)] = {**summarise(floor, truth, mask, layouts, size), "calls": 0, "seconds": 0.0}
-            pictures[(kind, "scene")] = truth
-            pictures[(kind, "hole")] = truth * (1 - mask[..., None])
-            pictures[(kind, FLOOR)] = floor
-            for name in methods:
-                latent = {"samples": latents.clone(), "noise_mask": mask[:, None].clone()}
-                counter.elements = 0
-                t0 = time.perf_counter()
-                with torch.no_grad():
-                    samples = runners[name](latent)["samples"]
-                    images = vae.decode(samples)
-                seconds = time.perf_counter() - t0
-                row = {**summarise(images, truth, mask, layouts, size),
-                       "calls": counter.elements / n_scenes, "seconds": seconds / n_scenes}
-                table[(name, kind)] = row
-                pictures[(kind, name)] = images
-                log("%-12s %-22s MAE %.4f  seam %.4f  phase %5.1f deg  ghosts %2d  calls %5.1f  %.3f s/image"
-                    % (kind, name, row["mae"], row["seam"], row["phase"], row["ghosts"], row["calls"], row["seconds"]))
-    finally:
-        hook.remove()
+    for kind in scenes.MASK_KINDS:
+        mask = torch.cat([scenes.masks(kind, s, size) for s in seeds])
+        table[(FLOOR, kind)] = {**summarise(floor, truth, mask, layouts, size), "calls": 0, "seconds": 0.0}
+        if kind == "outpaint":
+            table[(FLOOR, kind)]["borders"] = border_mae(floor, truth, mask)
+        pictures[(kind, "scene")] = truth
+        pictures[(kind, "hole")] = truth * (1 - mask[..., None])
+        pictures[(kind, FLOOR)] = floor
+        for name in methods:
+            latent = {"samples": latents.clone(), "noise_mask": mask[:, None].clone()}
+            counter.reset()
+            t0 = time.perf_counter()
+            with torch.no_grad():
+                samples = runners[name](latent)["samples"]
+                images = vae.decode(samples)
+            seconds = time.perf_counter() - t0
+            row = {**summarise(images, truth, mask, layouts, size),
+                   "calls": counter.batch / n_scenes, "seconds": seconds / n_scenes}
+            if kind == "outpaint":
+                row["borders"] = border_mae(images, truth, mask)
+            table[(name, kind)] = row
+            pictures[(kind, name)] = images
+            log("%-12s %-22s MAE %.4f  seam %.4f  phase %5.1f deg  ghosts %2d  calls %5.1f  %.3f s/image"
+                % (kind, name, row["mae"], row["seam"], row["phase"], row["ghosts"], row["calls"], row["seconds"]))
     return table, pictures
 
 
@@ -239,6 +250,9 @@ def format_table(table, methods, n_scenes, steps):
         mean[name]["ghosts"] = sum(table[(name, k)]["ghosts"] for k in MASK_KINDS)
     for name in (FLOOR,) + tuple(methods):
         lines.append(row("**all**", name, mean[name], mean["stock"], mean[FLOOR]))
+    lines += ["", "outpaint, MAE of the hole by band (%s): " % " / ".join(BORDERS) + "; ".join(
+        "%s %s" % (name, " / ".join("%.3f" % table[(name, "outpaint")]["borders"][b] for b in BORDERS))
+        for name in (FLOOR,) + tuple(methods))]
     return "\n".join(lines)
 
 

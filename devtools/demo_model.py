@@ -7,12 +7,14 @@ this module gives the tools the four names they call, so none of them needs to k
 - ``SIZE`` -> the side of the pictures the model was trained on;
 - ``load()`` -> (MODEL, CLIP, VAE), the host's own objects; call it once ComfyUI is importable
   (devtools.host.comfy_env.load_comfy);
-- ``PROMPT`` -> "" (the model is unconditional).
+- ``PROMPT`` -> "" (the model is unconditional);
+- ``count_suns(image, layout)`` -> the sun blobs in a picture's sky (a count above 1 is a ghost sun).
 """
 from __future__ import annotations
 
 import torch
 
+from lanpaint_core.crop import regions
 from lanpaint_demo import model as _model
 from lanpaint_demo import scenes
 from lanpaint_demo.model import PROMPT, SIZE, VERSION, WEIGHTS_DIR  # noqa: F401  (the interface)
@@ -29,3 +31,24 @@ def load():
     from devtools.host.comfy_env import match_running_host
     match_running_host()
     return _model.load()
+
+
+SUN_MIN_PIXELS = 6      # smaller sun-coloured specks are not counted as a sun
+
+
+def sun_pixels(image: torch.Tensor, lay: scenes.Layout) -> torch.Tensor:
+    """Bool [H, W]: sun-coloured pixels of ``image`` ([H, W, 3] in [0, 1]) in the sky of ``lay``
+    (above its hill line): bright red, little blue -- no sky colour of ``scenes.layout`` qualifies."""
+    size = image.shape[0]
+    u = ((torch.arange(size, dtype=torch.float32) + 0.5) / size)[None, :]
+    v = ((torch.arange(size, dtype=torch.float32) + 0.5) / size)[:, None]
+    sky = v < scenes.hill_line(lay, u) - 1.0 / size
+    r, b = image[..., 0], image[..., 2]
+    return sky & (r > 0.9) & (b < 0.5) & (r - b > 0.45)
+
+
+def count_suns(image: torch.Tensor, lay: scenes.Layout) -> int:
+    """Sun blobs (8-connected groups of at least SUN_MIN_PIXELS sun pixels, found by the pack's one
+    region search, lanpaint_core.crop.regions) in the sky of ``image``; every scene has exactly one,
+    so a count above 1 is a ghost sun."""
+    return sum(region.pixels >= SUN_MIN_PIXELS for region in regions(sun_pixels(image, lay), 0))

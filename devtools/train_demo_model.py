@@ -113,8 +113,15 @@ def edge_l1(a, b):
     return ((a.diff(dim=-1) - b.diff(dim=-1)).abs().mean() + (a.diff(dim=-2) - b.diff(dim=-2)).abs().mean())
 
 
+def build_vae_module():
+    """An untrained demo AutoencoderKL (the host's class, the shipped VAE's ddconfig)."""
+    from comfy.ldm.models.autoencoder import AutoencoderKL
+    from lanpaint_demo.model import LATENT_CHANNELS, vae_config
+    return AutoencoderKL(ddconfig=vae_config(), embed_dim=LATENT_CHANNELS)
+
+
 def train_vae(crop_steps, full_steps, batch, crop, edge_weight, seed, size):
-    from lanpaint_demo.model import DOWNSCALE, build_vae_module
+    from lanpaint_demo.model import DOWNSCALE
     from lanpaint_demo.scenes import HELD_OUT_SEED
     vae = torch_init(build_vae_module(), seed)
     opt = torch.optim.Adam(vae.parameters(), lr=1e-3)

@@ -295,124 +295,156 @@ def check_widget_value(node_type: str, w: WidgetSpec, value) -> str | None:
 
 def validate_workflow(workflow: dict, object_info: dict) -> list[str]:
     """Every problem found (empty list: the workflow loads, converts and queues as saved)."""
-    problems = []
-    p = problems.append
     if not isinstance(workflow, dict) or not isinstance(workflow.get("nodes"), list):
         return ["not a UI-format workflow (no 'nodes' list)"]
+    problems = []
     if not isinstance(workflow.get("links", []), list):
-        p("'links' is not a list")
+        problems.append("'links' is not a list")
     nodes = {}
     for node in workflow["nodes"]:
         if node.get("id") in nodes:
-            p("duplicate node id %r" % node.get("id"))
+            problems.append("duplicate node id %r" % node.get("id"))
         nodes[node.get("id")] = node
     links = _link_table(workflow)
-    if len(links) != len(workflow.get("links") or []):
-        p("duplicate link ids")
-    if nodes and workflow.get("last_node_id", 0) < max(i for i in nodes if isinstance(i, int)):
-        p("last_node_id %r is below the largest node id" % workflow.get("last_node_id"))
-    if links and workflow.get("last_link_id", 0) < max(links):
-        p("last_link_id %r is below the largest link id" % workflow.get("last_link_id"))
-
+    problems += _id_problems(workflow, nodes, links)
     has_output = False
     for nid, node in nodes.items():
-        kind, where = node.get("type"), "node %s (%s)" % (nid, node.get("type"))
-        active = node.get("mode", MODE_ALWAYS) not in (MODE_NEVER, MODE_BYPASS)
-        for inp in node.get("inputs") or []:
-            lid = inp.get("link")
-            if lid is not None and lid not in links:
-                p("%s: input %r refers to missing link %r" % (where, inp.get("name"), lid))
-        for slot, out in enumerate(node.get("outputs") or []):
-            for lid in out.get("links") or []:
-                if lid not in links:
-                    p("%s: output %r refers to missing link %r" % (where, out.get("name"), lid))
-                elif links[lid]["origin_id"] != nid or links[lid]["origin_slot"] != slot:
-                    p("%s: output %r lists link %r, which starts elsewhere" % (where, out.get("name"), lid))
-        if kind in FRONTEND_ONLY_NODES:
+        where = "node %s (%s)" % (nid, node.get("type"))
+        problems += _link_reference_problems(where, nid, node, links)
+        if node.get("type") in FRONTEND_ONLY_NODES:
             continue
-        info = object_info.get(kind)
+        info = object_info.get(node.get("type"))
         if info is None:
-            p("%s: unknown node type %r" % (where, kind))
+            problems.append("%s: unknown node type %r" % (where, node.get("type")))
             continue
-        if active and info.get("output_node"):
-            has_output = True
-        # widgets
-        layout = widget_layout(info)
-        values = node.get("widgets_values")
-        if values is None:
-            values = []
-        if isinstance(values, dict):
-            pairs = [(w, values[w.name]) for w in layout if w.name in values]
-        else:
-            if len(values) != len(layout):
-                p("%s: %d widget values, the node has %d widgets %s"
-                  % (where, len(values), len(layout), [w.name for w in layout]))
-            pairs = list(zip(layout, values))
-        for w, v in pairs:
-            why = check_widget_value(kind, w, v)
-            if why:
-                p("%s: widget %r: %s" % (where, w.name, why))
-        # inputs
-        sockets = {name: (t, req) for name, t, req in socket_inputs(info)}
-        widget_types = {w.name: w.kind for w in layout if not w.companion}
-        seen = set()
-        for inp in node.get("inputs") or []:
-            name = inp.get("name")
-            seen.add(name)
-            if name in sockets:
-                if not types_match(inp.get("type", "*"), sockets[name][0]):
-                    p("%s: input %r saved with type %r, the node declares %r"
-                      % (where, name, inp.get("type"), sockets[name][0]))
-            elif name not in widget_types:
-                p("%s: input %r is not an input of %s" % (where, name, kind))
-        for name, (t, req) in sockets.items():
-            linked = any(i.get("name") == name and i.get("link") in links for i in node.get("inputs") or [])
-            if req and active and not linked:
-                p("%s: required input %r (%s) is not connected" % (where, name, t))
-        # outputs
-        declared = output_types(info)
-        outs = node.get("outputs") or []
-        # a newer host may append outputs to a stock node (0.33.0's SaveImage returns its IMAGE): a
-        # workflow saved with the older, shorter list loads unchanged; more outputs than declared do not
-        if len(outs) > len(declared):
-            p("%s: %d outputs saved, the node has %d %s" % (where, len(outs), len(declared), declared))
-        for slot, out in enumerate(outs[:len(declared)]):
-            if not types_match(out.get("type", "*"), declared[slot]):
-                p("%s: output %d saved with type %r, the node declares %r"
-                  % (where, slot, out.get("type"), declared[slot]))
-
+        active = node.get("mode", MODE_ALWAYS) not in (MODE_NEVER, MODE_BYPASS)
+        has_output = has_output or (active and bool(info.get("output_node")))
+        problems += _widget_problems(where, node, info)
+        problems += _input_problems(where, node, info, links, active)
+        problems += _output_problems(where, node, info)
     for lid, link in links.items():
-        src, dst = nodes.get(link["origin_id"]), nodes.get(link["target_id"])
-        if src is None or dst is None:
-            p("link %r connects missing node %r -> %r" % (lid, link["origin_id"], link["target_id"]))
-            continue
-        outs, ins = src.get("outputs") or [], dst.get("inputs") or []
-        if not 0 <= link["origin_slot"] < len(outs) or not 0 <= link["target_slot"] < len(ins):
-            p("link %r uses a missing slot (%r:%r -> %r:%r)" % (lid, link["origin_id"], link["origin_slot"],
-                                                                 link["target_id"], link["target_slot"]))
-            continue
-        out, inp = outs[link["origin_slot"]], ins[link["target_slot"]]
-        if inp.get("link") != lid:
-            p("link %r: target input %r of node %r does not refer back to it" % (lid, inp.get("name"), dst["id"]))
-        if lid not in (out.get("links") or []):
-            p("link %r: source output %r of node %r does not list it" % (lid, out.get("name"), src["id"]))
-        out_type = out.get("type", "*")
-        src_info = object_info.get(src.get("type"))
-        if src_info is not None and link["origin_slot"] < len(output_types(src_info)):
-            out_type = output_types(src_info)[link["origin_slot"]]
-        in_type = inp.get("type", "*")
-        dst_info = object_info.get(dst.get("type"))
-        if dst_info is not None:
-            declared = {name: t for name, t, _ in socket_inputs(dst_info)}
-            declared.update({w.name: w.kind for w in widget_layout(dst_info) if not w.companion})
-            in_type = declared.get(inp.get("name"), in_type)
-        if not types_match(out_type, in_type):
-            p("link %r: %s output %r (%s) cannot connect to %s input %r (%s)"
-              % (lid, src.get("type"), out.get("name"), out_type, dst.get("type"), inp.get("name"), in_type))
-        if link.get("type") not in (None, "*") and not types_match(link["type"], out_type):
-            p("link %r is saved with type %r, its source gives %r" % (lid, link["type"], out_type))
+        problems += _link_problems(lid, link, nodes, object_info)
     if not has_output:
-        p("no active output node (SaveImage, PreviewImage, ...): the server would reject the prompt")
+        problems.append("no active output node (SaveImage, PreviewImage, ...): the server would reject the prompt")
+    return problems
+
+
+def _id_problems(workflow: dict, nodes: dict, links: dict) -> list[str]:
+    """Duplicate link ids, and last_node_id / last_link_id below the ids in use."""
+    problems = []
+    if len(links) != len(workflow.get("links") or []):
+        problems.append("duplicate link ids")
+    if nodes and workflow.get("last_node_id", 0) < max(i for i in nodes if isinstance(i, int)):
+        problems.append("last_node_id %r is below the largest node id" % workflow.get("last_node_id"))
+    if links and workflow.get("last_link_id", 0) < max(links):
+        problems.append("last_link_id %r is below the largest link id" % workflow.get("last_link_id"))
+    return problems
+
+
+def _link_reference_problems(where: str, nid, node: dict, links: dict) -> list[str]:
+    """A node's inputs and outputs that name missing links, or links that start elsewhere."""
+    problems = []
+    for inp in node.get("inputs") or []:
+        lid = inp.get("link")
+        if lid is not None and lid not in links:
+            problems.append("%s: input %r refers to missing link %r" % (where, inp.get("name"), lid))
+    for slot, out in enumerate(node.get("outputs") or []):
+        for lid in out.get("links") or []:
+            if lid not in links:
+                problems.append("%s: output %r refers to missing link %r" % (where, out.get("name"), lid))
+            elif links[lid]["origin_id"] != nid or links[lid]["origin_slot"] != slot:
+                problems.append("%s: output %r lists link %r, which starts elsewhere" % (where, out.get("name"), lid))
+    return problems
+
+
+def _widget_problems(where: str, node: dict, info: dict) -> list[str]:
+    """Widget values of the wrong count, or that the server would refuse."""
+    problems = []
+    layout = widget_layout(info)
+    values = node.get("widgets_values")
+    if values is None:
+        values = []
+    if isinstance(values, dict):
+        pairs = [(w, values[w.name]) for w in layout if w.name in values]
+    else:
+        if len(values) != len(layout):
+            problems.append("%s: %d widget values, the node has %d widgets %s"
+                            % (where, len(values), len(layout), [w.name for w in layout]))
+        pairs = list(zip(layout, values))
+    for w, v in pairs:
+        why = check_widget_value(node.get("type"), w, v)
+        if why:
+            problems.append("%s: widget %r: %s" % (where, w.name, why))
+    return problems
+
+
+def _input_problems(where: str, node: dict, info: dict, links: dict, active: bool) -> list[str]:
+    """Inputs saved with another type or unknown to the node, and required inputs left unconnected."""
+    problems = []
+    sockets = {name: (t, req) for name, t, req in socket_inputs(info)}
+    widget_types = {w.name: w.kind for w in widget_layout(info) if not w.companion}
+    for inp in node.get("inputs") or []:
+        name = inp.get("name")
+        if name in sockets:
+            if not types_match(inp.get("type", "*"), sockets[name][0]):
+                problems.append("%s: input %r saved with type %r, the node declares %r"
+                                % (where, name, inp.get("type"), sockets[name][0]))
+        elif name not in widget_types:
+            problems.append("%s: input %r is not an input of %s" % (where, name, node.get("type")))
+    for name, (t, req) in sockets.items():
+        linked = any(i.get("name") == name and i.get("link") in links for i in node.get("inputs") or [])
+        if req and active and not linked:
+            problems.append("%s: required input %r (%s) is not connected" % (where, name, t))
+    return problems
+
+
+def _output_problems(where: str, node: dict, info: dict) -> list[str]:
+    """More outputs than the node declares, or outputs saved with another type."""
+    problems = []
+    declared = output_types(info)
+    outs = node.get("outputs") or []
+    # a newer host may append outputs to a stock node (0.33.0's SaveImage returns its IMAGE): a
+    # workflow saved with the older, shorter list loads unchanged; more outputs than declared do not
+    if len(outs) > len(declared):
+        problems.append("%s: %d outputs saved, the node has %d %s" % (where, len(outs), len(declared), declared))
+    for slot, out in enumerate(outs[:len(declared)]):
+        if not types_match(out.get("type", "*"), declared[slot]):
+            problems.append("%s: output %d saved with type %r, the node declares %r"
+                            % (where, slot, out.get("type"), declared[slot]))
+    return problems
+
+
+def _link_problems(lid, link: dict, nodes: dict, object_info: dict) -> list[str]:
+    """A link between missing nodes or slots, not referred back to, or joining types that do not match."""
+    src, dst = nodes.get(link["origin_id"]), nodes.get(link["target_id"])
+    if src is None or dst is None:
+        return ["link %r connects missing node %r -> %r" % (lid, link["origin_id"], link["target_id"])]
+    outs, ins = src.get("outputs") or [], dst.get("inputs") or []
+    if not 0 <= link["origin_slot"] < len(outs) or not 0 <= link["target_slot"] < len(ins):
+        return ["link %r uses a missing slot (%r:%r -> %r:%r)" % (lid, link["origin_id"], link["origin_slot"],
+                                                                   link["target_id"], link["target_slot"])]
+    problems = []
+    out, inp = outs[link["origin_slot"]], ins[link["target_slot"]]
+    if inp.get("link") != lid:
+        problems.append("link %r: target input %r of node %r does not refer back to it" % (lid, inp.get("name"),
+                                                                                           dst["id"]))
+    if lid not in (out.get("links") or []):
+        problems.append("link %r: source output %r of node %r does not list it" % (lid, out.get("name"), src["id"]))
+    out_type = out.get("type", "*")
+    src_info = object_info.get(src.get("type"))
+    if src_info is not None and link["origin_slot"] < len(output_types(src_info)):
+        out_type = output_types(src_info)[link["origin_slot"]]
+    in_type = inp.get("type", "*")
+    dst_info = object_info.get(dst.get("type"))
+    if dst_info is not None:
+        declared = {name: t for name, t, _ in socket_inputs(dst_info)}
+        declared.update({w.name: w.kind for w in widget_layout(dst_info) if not w.companion})
+        in_type = declared.get(inp.get("name"), in_type)
+    if not types_match(out_type, in_type):
+        problems.append("link %r: %s output %r (%s) cannot connect to %s input %r (%s)"
+                        % (lid, src.get("type"), out.get("name"), out_type, dst.get("type"), inp.get("name"), in_type))
+    if link.get("type") not in (None, "*") and not types_match(link["type"], out_type):
+        problems.append("link %r is saved with type %r, its source gives %r" % (lid, link["type"], out_type))
     return problems
 
 

@@ -40,13 +40,3 @@ def add_noise(x0: torch.Tensor, noise: torch.Tensor, sigma: torch.Tensor, flow: 
         return (1 - sigma) * x0 + sigma * noise
     return x0 + sigma * noise
 
-
-# Used by the tests only (the sampler never converts between the two): the correspondence under
-# which VE and flow coordinates give the same VP state.
-def ve_sigma_from_flow(t: torch.Tensor) -> torch.Tensor:
-    """The VE sigma with the same signal-to-noise ratio as flow time t."""
-    return t / (1 - t)
-
-
-def flow_from_ve_sigma(sigma: torch.Tensor) -> torch.Tensor:
-    return sigma / (1 + sigma)

@@ -5,8 +5,9 @@ left..right-1. It applies to the last two dims of a tensor of any rank (images [
 [B, C, T, h, w], masks [B, h, w]). Several boxes of one size are sampled as one batch: their crops
 are stacked along dim 0, box-major (crop_boxes, paste_boxes).
 """
+from typing import Callable, NamedTuple
+
 import torch
-import torch.nn.functional as F
 
 Box = tuple[int, int, int, int]
 
@@ -36,100 +37,154 @@ def _grown(box: Box, pad: int, align: int, size: tuple[int, int]) -> Box:
     return snap_down(top), snap_up(bottom, size[0]), snap_down(left), snap_up(right, size[1])
 
 
-def _bounds(used: torch.Tensor) -> Box:
-    rows, cols = torch.nonzero(used.any(dim=1)).reshape(-1), torch.nonzero(used.any(dim=0)).reshape(-1)
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+def _never_interrupted():
+    """The default interrupt check: nothing stops the search."""
 
 
-def regen_box(mask: torch.Tensor, pad: int, align: int, size: tuple[int, int]) -> Box | None:
-    """Bounding box of mask > 0 (union over every leading dim), grown by `pad` latent pixels on each
-    side, snapped outward to multiples of `align`, clamped to `size` (h, w). None: nothing is > 0."""
-    _check(mask, pad, align, size, "regen_box")
-    used = _used(mask)
-    return _grown(_bounds(used), pad, align, size) if bool(used.any()) else None
+class TooManyRegions(ValueError):
+    """The mask has more regions after padding than one run should crop (count: how many)."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} separate regions after padding (at most {MAX_REGIONS})")
+        self.count = count
 
 
-def _dilated(used: torch.Tensor, pad: int) -> torch.Tensor:
-    """`used` grown by pad pixels in every direction (a (2 pad + 1)^2 square), as a box grows."""
-    pad = min(pad, max(used.shape))  # further changes nothing
-    if pad == 0:
-        return used
-    x = used[None, None].to(torch.float32)
-    x = F.max_pool2d(x, (2 * pad + 1, 1), stride=1, padding=(pad, 0))
-    return F.max_pool2d(x, (1, 2 * pad + 1), stride=1, padding=(0, pad))[0, 0] > 0
+MAX_REGIONS = 4096  # boxes merge pairwise (quadratic in their number); far more crops than anyone samples
 
 
-def _region_labels(used: torch.Tensor) -> torch.Tensor:
-    """[h, w] float64: 0 off `used`, else one label per 8-connected region (its largest flat index + 1).
+class Region(NamedTuple):
+    box: Box        # bounding box of the region
+    pixels: int     # how many pixels it holds
 
-    Each round takes the largest label among the 3 x 3 neighbours, then jumps to the label that the
-    pixel named by it holds already (pointer jumping), so long regions settle in few rounds.
-    """
-    index = torch.arange(1, used.numel() + 1, dtype=torch.float64, device=used.device).reshape(used.shape)
-    labels = torch.where(used, index, 0.0)
+
+def sliding_max(x: torch.Tensor, radius: int, dim: int,
+                check_interrupt: Callable[[], None] = _never_interrupted) -> torch.Tensor:
+    """The largest value of `x` within `radius` places along `dim` (the window clipped at the ends),
+    in O(log radius) passes: maxima over runs of 1, 2, 4, ... places, then two overlapping runs per
+    window. `check_interrupt` is called between passes and may raise to stop. Two calls (rows, then
+    columns) give the square window."""
+    n = x.shape[dim]
+    if radius <= 0:
+        return x
+    if radius >= n - 1:  # every window holds the whole line
+        return x.amax(dim, keepdim=True).expand(x.shape).clone()
+    low = False if x.dtype == torch.bool else (
+        -torch.inf if x.dtype.is_floating_point else torch.iinfo(x.dtype).min)
+    edge = list(x.shape)
+    edge[dim] = radius
+    fill = torch.full(edge, low, dtype=x.dtype, device=x.device)
+    runs, span, window = torch.cat([fill, x, fill], dim), 1, 2 * radius + 1
+    while 2 * span <= window:
+        check_interrupt()
+        length = runs.shape[dim] - span
+        runs = torch.maximum(runs.narrow(dim, 0, length), runs.narrow(dim, span, length))
+        span *= 2
+    return torch.maximum(runs.narrow(dim, 0, n), runs.narrow(dim, window - span, n))
+
+
+def _runs(on: torch.Tensor):
+    """Row, first and one-past-last column of every run of True in `on` [h, w], row-major."""
+    steps = torch.diff(on.to(torch.int8), dim=1, prepend=on.new_zeros(on.shape[0], 1, dtype=torch.int8),
+                       append=on.new_zeros(on.shape[0], 1, dtype=torch.int8))
+    starts, ends = torch.nonzero(steps == 1), torch.nonzero(steps == -1)
+    return starts[:, 0], starts[:, 1], ends[:, 1]
+
+
+def _touching(rows, starts, ends, width: int):
+    """Pairs (i, j) of runs in neighbouring rows (j one row below i) that touch, diagonally included:
+    j starts at most one column after i ends and ends at most one before i starts. A run's partners
+    are consecutive in row-major order, found by binary search."""
+    start_key, end_key = rows * (width + 1) + starts, rows * (width + 1) + ends
+    below = (rows + 1) * (width + 1)
+    first = torch.searchsorted(end_key, below + starts)                  # ends at or after i's start
+    last = torch.searchsorted(start_key, below + ends, right=True)       # starts at or before i's end
+    count = (last - first).clamp_min(0)
+    i = torch.repeat_interleave(torch.arange(rows.numel(), device=rows.device), count)
+    offset = torch.arange(i.numel(), device=rows.device) - torch.repeat_interleave(count.cumsum(0) - count, count)
+    return i, first[i] + offset
+
+
+def _components(n: int, i: torch.Tensor, j: torch.Tensor, check_interrupt) -> torch.Tensor:
+    """[n]: each node's component (its smallest node) for the edges i-j: every root hooks onto the
+    smallest root it has an edge to, then every node jumps to its root; O(log n) rounds."""
+    parent = torch.arange(n, device=i.device)
     while True:
-        spread = F.max_pool2d(labels[None, None], 3, stride=1, padding=1)[0, 0]
-        spread = torch.where(used, spread, 0.0)
-        flat = spread.reshape(-1)
-        jumped = torch.where(used, flat[(spread.long() - 1).clamp_min(0)].reshape(used.shape), 0.0)
-        spread = torch.maximum(spread, jumped)
-        if torch.equal(spread, labels):
-            return labels
-        labels = spread
+        check_interrupt()
+        a, b = parent[i], parent[j]
+        apart = a != b
+        if not bool(apart.any()):
+            return parent
+        i, j, a, b = i[apart], j[apart], a[apart], b[apart]
+        parent = parent.scatter_reduce(0, torch.maximum(a, b), torch.minimum(a, b), "amin")
+        while True:
+            jumped = parent[parent]
+            if torch.equal(jumped, parent):
+                break
+            parent = jumped
 
 
-def _region_bounds(labels: torch.Tensor) -> list[Box]:
-    """Bounding box of every labelled region (labels from _region_labels)."""
-    h, w = labels.shape
-    flat = labels.reshape(-1)
-    on = flat > 0
-    _, region = torch.unique(flat[on], return_inverse=True)
-    n = int(region.max()) + 1
-    pos = torch.nonzero(on).reshape(-1)
-    rows, cols = pos // w, pos % w
+def regions(used: torch.Tensor, pad: int,
+            check_interrupt: Callable[[], None] = _never_interrupted) -> list[Region]:
+    """The 8-connected regions of `used` [h, w] (bool) grown by `pad` pixels (a (2 pad + 1)^2
+    square, clipped at the edges): each one's bounding box and pixel count, in the grown mask.
 
-    def reduce(values, how, start):
-        return torch.full((n,), start, dtype=values.dtype, device=values.device).scatter_reduce(
+    The cost is one pass over the pixels per doubling of the pad (sliding_max), then the runs of
+    each row: runs that touch in neighbouring rows are one region (_touching, _components), so the
+    work after growing follows the regions' outlines, not their area. More than MAX_REGIONS regions:
+    TooManyRegions. `check_interrupt` is called between passes; it may raise to stop the search.
+    """
+    grown = sliding_max(sliding_max(used, pad, 0, check_interrupt), pad, 1, check_interrupt)
+    rows, starts, ends = _runs(grown)
+    check_interrupt()
+    component = _components(rows.numel(), *_touching(rows, starts, ends, grown.shape[1]), check_interrupt)
+    roots, region = torch.unique(component, return_inverse=True)
+    if roots.numel() > MAX_REGIONS:
+        raise TooManyRegions(roots.numel())
+
+    def reduce(values, how):
+        return torch.zeros(roots.numel(), dtype=values.dtype, device=values.device).scatter_reduce(
             0, region, values, how, include_self=False)
-    bounds = torch.stack([reduce(rows, "amin", h), reduce(rows, "amax", -1) + 1,
-                          reduce(cols, "amin", w), reduce(cols, "amax", -1) + 1], dim=1)
-    return [tuple(b) for b in bounds.tolist()]
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+    table = torch.stack([reduce(rows, "amin"), reduce(rows, "amax") + 1, reduce(starts, "amin"), reduce(ends, "amax"),
+                         reduce(ends - starts, "sum")], 1).tolist()
+    return [Region(tuple(t[:4]), t[4]) for t in table]
 
 
 def _merged(boxes: list[Box]) -> list[Box]:
-    """Boxes that overlap replaced by their bounding box, until none overlap."""
-    boxes = list(boxes)
+    """Boxes that overlap replaced by their bounding box, until none overlap (the result does not
+    depend on the order: boxes that overlap always end up in one). Each box is compared with all
+    others at once, so n boxes cost O(n) tensor operations."""
+    if len(boxes) < 2:
+        return list(boxes)
+    b = torch.tensor(boxes)
+    alive = torch.ones(len(boxes), dtype=torch.bool)
     i = 0
     while i < len(boxes):
-        j = next((j for j in range(len(boxes)) if j != i and _overlap(boxes[i], boxes[j])), None)
-        if j is None:
-            i += 1
-            continue
-        a, b = boxes[i], boxes[j]
-        i, drop = min(i, j), max(i, j)
-        boxes[i] = (min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3]))
-        del boxes[drop]  # the merged box at i is checked against every other one again
-    return boxes
+        if alive[i]:
+            hit = alive & (b[:, 0] < b[i, 1]) & (b[i, 0] < b[:, 1]) & (b[:, 2] < b[i, 3]) & (b[i, 2] < b[:, 3])
+            hit[i] = False
+            if bool(hit.any()):
+                group = torch.cat([b[i:i + 1], b[hit]])
+                b[i] = torch.stack([group[:, 0].min(), group[:, 1].max(), group[:, 2].min(), group[:, 3].max()])
+                alive &= ~hit
+                continue  # the grown box is compared with every other again
+        i += 1
+    return [tuple(box) for box in b[alive].tolist()]
 
 
-def regen_boxes(mask: torch.Tensor, pad: int, align: int, size: tuple[int, int]) -> list[Box]:
+def regen_boxes(mask: torch.Tensor, pad: int, align: int, size: tuple[int, int],
+                check_interrupt: Callable[[], None] = _never_interrupted) -> list[Box]:
     """One box per connected region of mask > 0 (union over every leading dim) after padding: the
     regions of mask > 0 grown by `pad` pixels (8-neighbours), each one's bounding box snapped outward
     to multiples of `align` and clamped to `size` (h, w); boxes that overlap merge into their bounding
     box. The boxes are disjoint, in row-major order of their top-left corners; [] when nothing is > 0.
-    A mask with one region gets [regen_box(...)].
+    More than MAX_REGIONS regions: TooManyRegions. `check_interrupt`: see regions.
     """
     _check(mask, pad, align, size, "regen_boxes")
     used = _used(mask)
     if not bool(used.any()):
         return []
-    grown = _dilated(used, pad)
-    boxes = [_grown(b, 0, align, size) for b in _region_bounds(_region_labels(grown))]
-    return sorted(_merged(boxes))
+    found = regions(used, pad, check_interrupt)
+    return sorted(_merged([_grown(r.box, 0, align, size) for r in found]))
 
 
 def same_size_groups(boxes: list[Box]) -> list[tuple[Box, ...]]:
@@ -149,13 +204,6 @@ def crop(t: torch.Tensor, box: Box) -> torch.Tensor:
     """The box of `t`'s last two dims (a view)."""
     top, bottom, left, right = box
     return t[..., top:bottom, left:right]
-
-
-def paste(full: torch.Tensor, part: torch.Tensor, box: Box) -> torch.Tensor:
-    """A copy of `full` with `part` written into the box of its last two dims (`full` is unchanged)."""
-    out = full.clone()
-    crop(out, box).copy_(part.to(out.dtype))
-    return out
 
 
 def crop_boxes(t: torch.Tensor, boxes: tuple[Box, ...]) -> torch.Tensor:

@@ -80,7 +80,7 @@ def _as_pair(out) -> tuple[torch.Tensor, torch.Tensor]:
 class LangevinRefiner:
     """Runs LanPaint's thinking steps for one mask, latent and starting noise.
 
-    latent: the clean latent (known values where regen is False); noise: the N(0, 1) draw that
+    latent: the clean latent (the kept values where regen is False); noise: the N(0, 1) draw that
     started the chain (reused by the replace step). All tensors on one device; dynamics in float32,
     the denoiser is called in the latent's dtype.
 
@@ -95,7 +95,7 @@ class LangevinRefiner:
                  generator: Optional[torch.Generator] = None):
         self.denoise = denoise
         self.io_dtype = latent.dtype
-        self.known = latent.float()
+        self.kept = latent.float()
         self.regen = regen
         self.noise = noise.float()
         self.params = params
@@ -119,8 +119,8 @@ class LangevinRefiner:
         return torch.randn(like.shape, generator=self.generator, device=like.device, dtype=like.dtype)
 
     def replace(self, x: torch.Tensor, sigma_b: torch.Tensor) -> torch.Tensor:
-        """Put the forward-noised observation into the known region (native coordinates)."""
-        return torch.where(self.regen, x, add_noise(self.known, self.noise, sigma_b, self.flow))
+        """Put the forward-noised observation into the kept region (native coordinates)."""
+        return torch.where(self.regen, x, add_noise(self.kept, self.noise, sigma_b, self.flow))
 
     def __call__(self, x: torch.Tensor, sigma: torch.Tensor, thinking_steps: int,
                  on_iteration: Optional[Callable[[int, torch.Tensor], None]] = None):
@@ -150,7 +150,7 @@ class LangevinRefiner:
 
         def centre_of(z, estimate):
             x0, x0_big = estimate
-            return bi_guided_centre(z, x0, x0_big, self.known, self.regen, sqrt_abar, lam)
+            return bi_guided_centre(z, x0, x0_big, self.kept, self.regen, sqrt_abar, lam)
 
         def centre(z):  # one model call
             estimate = self._evaluate(z * scale, sigma)
@@ -167,7 +167,7 @@ class LangevinRefiner:
     def denoised(self, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
         """The model's x0 at state x as it is (no replace), with the kept region set to the latent."""
         x0, _ = self._evaluate(x.float(), sigma)
-        return torch.where(self.regen, x0, self.known)
+        return torch.where(self.regen, x0, self.kept)
 
     def denoised_replaced(self, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
         """The host's plain masked denoise: x0 at x with the forward-noised latent in the kept region."""

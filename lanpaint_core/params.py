@@ -30,16 +30,16 @@ def check_thinking_steps(thinking_steps) -> int:
 class LanPaintParams:
     """Knobs of the Langevin inner loop.
 
-    lam:        BiG strength lambda; 0 turns BiG off (plain guidance toward the known values).
-    step_size:  eta; inner step h = eta * (1 - abar) for the unknown region (below 2 for "lm").
+    lam:        BiG strength lambda; 0 turns BiG off (plain guidance toward the kept values).
+    step_size:  eta; inner step h = eta * (1 - abar) for the regenerated region (below 2 for "lm").
     friction:   gamma; friction Gamma = gamma^2 / (1 - abar) (constant discriminant over time).
-    beta:       known/unknown step ratio; the known region steps beta * h.
+    beta:       kept/regenerated step ratio; the kept region steps beta * h.
     early_stop: no thinking for the last `early_stop` diffusion steps.
     think_from: no thinking for the first `think_from` fraction of the diffusion steps
                 (steps whose index is below think_from * steps); 0 = think from the first step.
     think_every: thinking before every k-th diffusion step only, counted back from the last one (steps
                 S - 1, S - 1 - k, ...): the last step, where the details settle, always thinks, and at
-                k = 2 the first (pure noise, where the known region has no pull yet) does not; 1 = every step.
+                k = 2 the first (pure noise, where the kept region has no pull yet) does not; 1 = every step.
     taper:      "none": thinking_steps thinking steps at every diffusion step; "falling": they fall as the
                 noise does, ceil(thinking_steps * (steps - step) / steps): thinking_steps at the first step, at
                 least one at the last (60 % of the thinking calls at 20 steps x 5).

@@ -29,6 +29,9 @@ SIZE = 64                    # the side of the pictures the model was trained on
 PROMPT = ""                  # unconditional: any prompt gives the same result
 DOWNSCALE = 4                # image pixels per latent pixel
 LATENT_CHANNELS = 16
+PATCH = 2                    # latent pixels per MMDiT token side
+POSITIONS = 16               # token positions a side the MMDiT has embeddings for (pos_embed_max_size)
+MAX_SIZE = POSITIONS * PATCH * DOWNSCALE   # the largest picture side the model takes: 128
 SHIFT = 1.0
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DIFFUSION_FILE = WEIGHTS_DIR / "demo_mmdit.safetensors"
@@ -41,11 +44,11 @@ UNCONDITIONAL_KEYS = ("context_embedder.weight", "y_embedder.mlp.0.weight")
 def mmdit_config() -> dict:
     """The SD3 unet_config of the demo MMDiT (hidden size = 64 x depth and heads = depth, as in SD3)."""
     return {
-        "in_channels": LATENT_CHANNELS, "out_channels": LATENT_CHANNELS, "patch_size": 2, "depth": 3,
+        "in_channels": LATENT_CHANNELS, "out_channels": LATENT_CHANNELS, "patch_size": PATCH, "depth": 3,
         "input_size": None, "adm_in_channels": POOLED_DIM,
         "context_embedder_config": {"target": "torch.nn.Linear",
                                     "params": {"in_features": CONTEXT_DIM, "out_features": 64 * 3}},
-        "pos_embed_max_size": 16, "num_patches": 256, "qk_norm": "rms",
+        "pos_embed_max_size": POSITIONS, "num_patches": POSITIONS ** 2, "qk_norm": "rms",
         "pos_embed_scaling_factor": None,
     }
 
@@ -69,12 +72,6 @@ def build_diffusion_model(state_dict: dict | None = None):
         model.diffusion_model.load_state_dict(state_dict, strict=True)
         model.requires_grad_(False)      # an inference model, as loaded checkpoints are
     return model
-
-
-def build_vae_module():
-    """An untrained demo AutoencoderKL (the host's class)."""
-    from comfy.ldm.models.autoencoder import AutoencoderKL
-    return AutoencoderKL(ddconfig=vae_config(), embed_dim=LATENT_CHANNELS)
 
 
 def read_weights(path: Path) -> dict:

@@ -5,8 +5,8 @@ structure across its lower part (brick wall, picket fence, vertical stripes or t
 period and phase. Everything a hole can hide is decided by what surrounds it: the sky gradient
 continues, the hill line continues smoothly, the structure continues with the same period, phase
 and colours, and there is one sun -- so a second sun painted into a hole is a visible error (a
-"ghost"), counted by ``count_suns``. There are no objects (trees, clouds) that a hole could hide
-entirely, which no method could recover.
+"ghost", counted by the tools: devtools.demo_model.count_suns). There are no objects (trees,
+clouds) that a hole could hide entirely, which no method could recover.
 
 ``layout(seed)`` draws the parameters (deterministic: Python's ``random.Random(seed)``);
 ``render(layout, size)`` draws them at any resolution (coordinates are fractions of the side);
@@ -54,7 +54,7 @@ def layout(seed: int) -> Layout:
     horizon = rng.uniform(0.36, 0.52)
     waves = ((rng.uniform(0.02, 0.06), rng.uniform(0.5, 1.5), rng.random()),
              (rng.uniform(0.0, 0.02), rng.uniform(2.0, 3.5), rng.random()))
-    # the sun's blue stays below every sky colour's, which is what count_suns keys on
+    # the sun's blue stays below every sky colour's, which is what counting suns keys on
     sun = (rng.uniform(0.12, 0.88), rng.uniform(0.1, horizon - 0.14), rng.uniform(0.05, 0.1),
            (1.0, rng.uniform(0.8, 0.92), rng.uniform(0.2, 0.4)))
     ground = _jitter(rng, rng.choice([(0.26, 0.55, 0.24), (0.45, 0.5, 0.22), (0.72, 0.64, 0.4)]), 0.06)
@@ -173,40 +173,3 @@ def masks(kind: str, seed: int, size: int) -> torch.Tensor:
     else:
         raise ValueError("mask kind must be one of %s, got %r" % (", ".join(MASK_KINDS), kind))
     return m[None]
-
-
-SUN_MIN_PIXELS = 6      # smaller sun-coloured specks are not counted as a sun
-
-
-def sun_pixels(image: torch.Tensor, lay: Layout) -> torch.Tensor:
-    """Bool [H, W]: sun-coloured pixels of ``image`` ([H, W, 3] in [0, 1]) in the sky of ``lay``
-    (above its hill line): bright red, little blue -- no sky colour of ``layout`` qualifies."""
-    size = image.shape[0]
-    u, v = _grid(size)
-    sky = v < hill_line(lay, u) - 1.0 / size
-    r, b = image[..., 0], image[..., 2]
-    return sky & (r > 0.9) & (b < 0.5) & (r - b > 0.45)
-
-
-def count_suns(image: torch.Tensor, lay: Layout) -> int:
-    """Sun blobs (4-connected groups of at least SUN_MIN_PIXELS sun pixels) in the sky of ``image``;
-    every scene has exactly one, so a count above 1 is a ghost sun. For benchmarks, not node code."""
-    hit = sun_pixels(image, lay).tolist()
-    h, w = len(hit), len(hit[0])
-    seen = [[False] * w for _ in range(h)]
-    blobs = 0
-    for y0 in range(h):
-        for x0 in range(w):
-            if not hit[y0][x0] or seen[y0][x0]:
-                continue
-            stack, area = [(y0, x0)], 0
-            seen[y0][x0] = True
-            while stack:
-                y, x = stack.pop()
-                area += 1
-                for ny, nx in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
-                    if 0 <= ny < h and 0 <= nx < w and hit[ny][nx] and not seen[ny][nx]:
-                        seen[ny][nx] = True
-                        stack.append((ny, nx))
-            blobs += area >= SUN_MIN_PIXELS
-    return blobs

@@ -19,8 +19,8 @@ POOLED_DIM = 32
 class ConstantTokenizer:
     """Every prompt becomes the same TOKENS padding tokens (ComfyUI's token-weight format)."""
 
-    def __init__(self, embedding_directory=None, tokenizer_data={}):
-        pass
+    def __init__(self, **host_arguments):
+        """comfy.sd.CLIP passes embedding_directory and tokenizer_data; a constant needs neither."""
 
     def tokenize_with_weights(self, text: str, return_word_ids: bool = False, **kwargs):
         token = (0, 1.0, 0) if return_word_ids else (0, 1.0)
@@ -36,7 +36,9 @@ class ConstantTokenizer:
 class ConstantTextEncoder(torch.nn.Module):
     """Zeros of the demo MMDiT's context and pooled shapes."""
 
-    def __init__(self, device=None, dtype=None, model_options={}):
+    def __init__(self, **host_arguments):
+        """comfy.sd.CLIP passes device, dtype and model_options; the zeros are made on the host's
+        intermediate device in float32 whatever they say."""
         super().__init__()
         self.dtypes = {torch.float32}
 

@@ -2,18 +2,15 @@
 import logging
 from typing import NamedTuple
 
+import comfy.model_management
 import torch
 
 from ..lanpaint_core import binarize_mask
-from ..lanpaint_core.crop import Box, covers, paste_boxes, regen_boxes, same_size_groups
+from ..lanpaint_core.crop import Box, TooManyRegions, covers, paste_boxes, regen_boxes, same_size_groups
 from .crop_conditioning import CannotBatch, CannotCrop, CroppedGuider, cropped
 from .host_model import latent_padding, spatial_alignment
 
 log = logging.getLogger("LanPaint")
-
-
-def _whole_latent(reason):
-    log.warning("LanPaint: crop_padding is set but the whole latent is sampled: %s.", reason)
 
 
 # Model patches that other packs use to apply a mask of the whole picture inside cross-attention
@@ -31,6 +28,17 @@ class CropGroup(NamedTuple):
     """Boxes of one size sampled as one batch (box-major), and the guider cropped to them."""
     boxes: tuple[Box, ...]
     cropped: CroppedGuider
+
+
+class CropPlan(NamedTuple):
+    """What a run with crop_padding samples: groups of boxes, or none and the whole latent."""
+    groups: tuple[CropGroup, ...] = ()
+    whole_latent_because: str = ""   # why crop_padding could not crop (logged); "" where nothing asked it to
+
+
+def _whole_latent(reason: str) -> CropPlan:
+    log.warning("LanPaint: crop_padding is set but the whole latent is sampled: %s.", reason)
+    return CropPlan(whole_latent_because=reason)
 
 
 def _mask_function_call(fn, guider, sigmas, sigma, mask):
@@ -92,16 +100,22 @@ def release(groups):
 
 
 def crop_plan(crop_padding, guider, latent_image, denoise_mask, model_options, sigmas):
-    """CropGroups to sample, or None for the whole latent.
+    """plan_crops' groups as nodes/sampling.py reads them: a list, or None for the whole latent."""
+    return list(plan_crops(crop_padding, guider, latent_image, denoise_mask, model_options, sigmas).groups) or None
+
+
+def plan_crops(crop_padding, guider, latent_image, denoise_mask, model_options, sigmas) -> CropPlan:
+    """The CropGroups to sample, or the whole latent.
 
     One box per connected region of what the run may regenerate (regenerated), grown by crop_padding
     and merged where boxes overlap (lanpaint_core.crop.regen_boxes); boxes of one size share a batch.
     Whole latent when crop_padding is -1, when the boxes cover the latent or nothing, and (with one
-    log line saying why) for latents without a plain spatial layout and conditioning that cannot
-    follow the crop. The caller releases the groups after sampling.
+    log line saying why) for latents without a plain spatial layout, conditioning that cannot follow
+    the crop and masks of more regions than one run crops. The caller releases the groups after
+    sampling.
     """
     if crop_padding < 0:
-        return None
+        return CropPlan()
     if _cross_attention_patched(model_options):
         return _whole_latent("a cross-attention patch (IPAdapter, regional prompting) may hold a mask of the "
                              "whole picture")
@@ -121,11 +135,15 @@ def crop_plan(crop_padding, guider, latent_image, denoise_mask, model_options, s
                              "at some step of this schedule (its threshold reaches 0 at the model's sigma_min); "
                              "a scheduler whose last sigma lies above it (e.g. simple) keeps the crop")
     model = guider.inner_model
-    boxes = regen_boxes(used, latent_padding(model, crop_padding), spatial_alignment(model), size)
-    if not boxes or covers(boxes[0], size):
-        return None
     try:
-        return _groups(guider, boxes, size, latent_image.shape[0])
+        boxes = regen_boxes(used, latent_padding(model, crop_padding), spatial_alignment(model), size,
+                            comfy.model_management.throw_exception_if_processing_interrupted)
+    except TooManyRegions as e:
+        return _whole_latent(f"the mask has {e}; a larger crop_padding joins nearby regions")
+    if not boxes or covers(boxes[0], size):
+        return CropPlan()
+    try:
+        return CropPlan(tuple(_groups(guider, boxes, size, latent_image.shape[0])))
     except CannotCrop as e:
         return _whole_latent(f"{e} cannot follow the crop")
 

@@ -1,6 +1,7 @@
 """LanPaint FLD Crop and LanPaint FLD Stitch: sample small regions of a big picture at the model's
 native size (the math: pixel_crop)."""
 from .pixel_crop import crop_regions, stitched
+from .settings import MAX_CROP_PADDING
 
 STITCH_TYPE = "LANPAINT_STITCH"
 
@@ -26,7 +27,7 @@ class LanPaintCrop:
             "image": ("IMAGE", {"tooltip": "The picture to repair."}),
             "mask": ("MASK", {"tooltip": "The area to repaint (1 = repaint), the image's size. Each separate "
                                          "region gets its own crop."}),
-            "padding": ("INT", {"default": 128, "min": 0, "max": 16384, "step": 1,
+            "padding": ("INT", {"default": 128, "min": 0, "max": MAX_CROP_PADDING, "step": 1,
                                 "tooltip": "Pixels of context around each region; regions whose crops overlap "
                                            "share one."}),
             "target_size": ("INT", {"default": 1024, "min": 64, "max": 8192, "step": 8,

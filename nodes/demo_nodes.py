@@ -40,9 +40,9 @@ class LanPaintDemoScene:
                 "default": "box",
                 "tooltip": "The hole to inpaint: box (centre square), half (right half), checkerboard, "
                            "outpaint (a border all round), stripe (a vertical band), blob (irregular)."}),
-            "size": ("INT", {"default": demo_model.SIZE, "min": 16, "max": 1024, "step": 4,
-                             "tooltip": "Side of the picture in pixels; the demo model was trained at %d."
-                                        % demo_model.SIZE}),
+            "size": ("INT", {"default": demo_model.SIZE, "min": 16, "max": demo_model.MAX_SIZE, "step": 4,
+                             "tooltip": "Side of the picture in pixels; the demo model was trained at %d and "
+                                        "takes at most %d." % (demo_model.SIZE, demo_model.MAX_SIZE)}),
         }}
 
     def make(self, seed, hole, size):

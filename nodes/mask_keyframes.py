@@ -19,6 +19,8 @@ finer than the 8x or 16x latent the mask is used on, and strokes thinner than th
 Run-length encoding (``rle_encode`` / ``rle_decode``): the editor stores each keyframe as the run
 lengths of its row-major pixels, alternating keep / repaint and starting with keep.
 """
+from typing import Callable
+
 import torch
 import torch.nn.functional as F
 
@@ -35,12 +37,21 @@ def rle_encode(mask: torch.Tensor) -> list[int]:
     return ([0] + runs) if flat.numel() and bool(flat[0]) else runs
 
 
+def check_runs(runs: list[int], height: int, width: int):
+    """ValueError unless the run lengths are >= 0 and cover height x width exactly (summed as Python
+    integers: no overflow, however large they are)."""
+    negative = next((r for r in runs if r < 0), None)
+    if negative is not None:
+        raise ValueError(f"a run length is negative ({negative})")
+    total = sum(runs)
+    if total != height * width:
+        raise ValueError(f"the run lengths cover {total} pixels, not {height} x {width}")
+
+
 def rle_decode(runs: list[int], height: int, width: int) -> torch.Tensor:
     """The bool [height, width] mask of rle_encode's runs; ValueError if they do not cover it exactly."""
+    check_runs(runs, height, width)
     counts = torch.tensor(runs, dtype=torch.long)
-    if counts.ndim != 1 or (counts < 0).any() or int(counts.sum()) != height * width:
-        raise ValueError(f"the run lengths cover {int(counts.sum()) if counts.ndim == 1 else '?'} pixels, "
-                         f"not {height} x {width}")
     values = torch.arange(len(runs)) % 2 == 1
     return torch.repeat_interleave(values, counts).reshape(height, width)
 
@@ -114,11 +125,17 @@ def _between(a: _Field, b: _Field, t: float) -> torch.Tensor:
     return F.interpolate(blend[None, None], size=a.full, mode="bilinear", align_corners=False)[0, 0] < 0
 
 
-def interpolate(keyframes: dict[int, torch.Tensor], frames: int) -> torch.Tensor:
+def _never_interrupted():
+    """The default interrupt check: nothing stops the morph."""
+
+
+def interpolate(keyframes: dict[int, torch.Tensor], frames: int,
+                check_interrupt: Callable[[], None] = _never_interrupted) -> torch.Tensor:
     """Bool masks [frames, H, W] from bool keyframe masks {frame: [H, W]} (frames 0 .. frames-1).
 
     Keyframes come back exactly; frames between two keyframes follow their signed distance fields;
     frames before the first / after the last keyframe take its mask. No keyframes: ValueError.
+    `check_interrupt` is called before each field and each frame between keyframes; it may raise.
     """
     if not keyframes:
         raise ValueError("no keyframes to interpolate")
@@ -134,7 +151,9 @@ def interpolate(keyframes: dict[int, torch.Tensor], frames: int) -> torch.Tensor
         out[a], out[b] = keyframes[a], keyframes[b]
         for k in (a, b):
             if b - a > 1 and k not in fields:
+                check_interrupt()
                 fields[k] = _Field(keyframes[k])
         for f in range(a + 1, b):   # a frame at a time: memory of one field, whatever the length
+            check_interrupt()
             out[f] = _between(fields[a], fields[b], (f - a) / (b - a))
     return out

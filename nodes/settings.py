@@ -30,7 +30,7 @@ _DEFAULTS = LanPaintParams()
 class LanPaintSettings:
     params: LanPaintParams = field(default_factory=lambda: LanPaintParams(think_every=DEFAULT_THINK_EVERY))
     thinking_steps: int = DEFAULT_THINKING_STEPS
-    big_cfg: float | None = None  # CFG scale of the known-region estimate; None: the sampler's cfg
+    big_cfg: float | None = None  # CFG scale of the kept-region estimate; None: the sampler's cfg
     crop_padding: int = WHOLE_LATENT  # image pixels around the regenerated region; -1: whole latent
 
     def __post_init__(self):
@@ -112,14 +112,14 @@ def crop_padding_input():
 def method_inputs():
     """Every knob of the method, for the Advanced node and the LanPaint Sampler."""
     return {
-        "lambda_": _float("lam", _DEFAULTS.lam, "BiG strength: how hard the unknown region pushes back "
-                          "on the known one, so samples escape poor local fits. 0 disables BiG.", 0.1),
+        "lambda_": _float("lam", _DEFAULTS.lam, "BiG strength: how hard the regenerated region pushes "
+                          "back on the kept one, so samples escape poor local fits. 0 disables BiG.", 0.1),
         "step_size": _float("step_size", _DEFAULTS.step_size, "Langevin step size (eta) in units of the "
                             "current noise variance. Larger mixes faster but less accurately.", 0.01),
         "friction": _float("friction", _DEFAULTS.friction, "Friction (gamma) of Fast Langevin Dynamics. "
                            "Low values keep more momentum (faster mixing, more overshoot).", 0.1),
-        "beta": _float("beta", _DEFAULTS.beta, "Known/unknown step ratio: the known region's step is "
-                       "beta times the unknown region's.", 0.05),
+        "beta": _float("beta", _DEFAULTS.beta, "Kept/regenerated step ratio: the kept region's step is "
+                       "beta times the regenerated region's.", 0.05),
         "early_stop": ("INT", {"default": _DEFAULTS.early_stop, "min": 0, "max": RANGES["early_stop"][1],
                                "tooltip": "Skip thinking steps for the last N diffusion steps."}),
         "inner_scheme": (list(SCHEMES), {"default": _DEFAULTS.scheme,
@@ -128,10 +128,10 @@ def method_inputs():
                                                     "Ornstein-Uhlenbeck step. lm: overdamped Langevin, "
                                                     "Leimkuhler-Matthews step, exact spread for Gaussian "
                                                     "data at any step_size below 2 (1.5 measured); "
-                                                    "closest to exact on EPS/V models (README: How exact "
-                                                    "is it?)."}),
+                                                    "closest to exact on EPS/V models (docs/exactness.md, "
+                                                    "How exact is it?)."}),
         "big_cfg": ("FLOAT", {"default": BIG_CFG_AUTO, "min": BIG_CFG_AUTO, "max": BIG_CFG_LIMIT, "step": 0.1,
-                              "tooltip": "CFG scale of the model estimate that drives the known region "
+                              "tooltip": "CFG scale of the model estimate that drives the kept region "
                                          "(taken from the same batched model call). -101 = auto: the "
                                          "sampler's cfg, or -0.5 in Prompt First mode."}),
     }

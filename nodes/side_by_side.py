@@ -4,7 +4,7 @@ workflow's output; any stock-against-LanPaint comparison of one latent)."""
 import torch
 import torch.nn.functional as F
 
-from .mask_blend import MAX_VAE_CROP, _centre_crop
+from .pixel_masks import MAX_VAE_CROP, centre_crop
 from .pixel_font import GLYPH_H, text_mask, text_size
 
 LABELS = ("with the hole", "stock sampler", "LanPaint FLD")
@@ -48,7 +48,7 @@ def _common_size(image: torch.Tensor, mask: torch.Tensor, stock: torch.Tensor, l
                          f"the picture the results were sampled from.")
     if mask.shape[-2:] != image.shape[1:3]:
         mask = F.interpolate(mask.unsqueeze(1), size=image.shape[1:3], mode="bilinear").squeeze(1)
-    return _centre_crop(image, h, w), _centre_crop(mask, h, w)
+    return centre_crop(image, h, w), centre_crop(mask, h, w)
 
 
 def side_by_side(image: torch.Tensor, mask: torch.Tensor, stock: torch.Tensor, lanpaint: torch.Tensor,

@@ -11,7 +11,7 @@ import time
 import torch
 
 import lanpaint_core as lp
-from lanpaint_core.crop import crop, paste, regen_box
+from lanpaint_core.crop import crop, paste_boxes, regen_boxes
 from lanpaint_core.langevin import binarize_mask
 
 
@@ -83,10 +83,10 @@ def main():
           f"overhead {t_step / (6 * t_model):.2f}x")
 
     # 4. crop_padding's box on the device: inpaint the box, paste it back into the latent
-    box = regen_box(mask, 8, 2, tuple(shape[-2:]))
+    box, = regen_boxes(mask, 8, 2, tuple(shape[-2:]))   # the box of its one region, found on the device
     part = lp.inpaint(den, crop(latent, box).contiguous(), crop(mask, box).contiguous(), sigmas, thinking_steps=5,
                       generator=torch.Generator(device=dev).manual_seed(1))
-    out = paste(latent, part, box)
+    out = paste_boxes(latent, part, (box,))
     outside = torch.ones_like(mask, dtype=torch.bool)
     crop(outside, box).fill_(False)
     print(f"crop box {box} of {tuple(shape[-2:])}: device {out.device.type}, "

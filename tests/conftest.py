@@ -2,7 +2,8 @@
 
 Test modules import the harness as the package ``devtools`` (``from devtools.host import ...``;
 pytest puts the repository root on sys.path, see pyproject.toml) and take the ``comfy`` fixture
-(a namespace of host modules, see devtools.host.comfy_env.load_comfy). The core tests
+(a namespace of host modules, see devtools.host.comfy_env.load_comfy); fixtures several modules
+share are defined here, never imported from another test module. The core tests
 (test_core_*.py) need PyTorch alone: ``python -m pytest tests/test_core_*.py`` runs them without
 ComfyUI.
 """
@@ -37,3 +38,11 @@ def comfy_server(tmp_path_factory):
 def comfy():
     """The real ComfyUI host (raises with setup instructions if it is missing)."""
     return load_comfy()
+
+
+@pytest.fixture(scope="module")
+def sdxl(comfy):
+    """Tiny seeded SD XL and its conditioning (positive, negative)."""
+    from devtools.host import tiny_families as fam
+    from devtools.host import tiny_models as tm
+    return tm.tiny_sdxl(0), fam.conds_for("sdxl")

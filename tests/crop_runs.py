@@ -1,10 +1,9 @@
 """Shared pieces of the crop_padding tests: masks and latents in latent-pixel boxes, and recorders
 of what the model receives."""
-import pytest
 import torch
 
 from devtools.host import tiny_families as fam
-from devtools.host import tiny_models as tm
+from devtools.measure import recording
 
 H = W = 24  # latent pixels
 
@@ -29,14 +28,9 @@ def latent_for(family, mask, h=H, w=W, seed=0):
 
 def recorder(model, what):
     """A clone of `model` that records what(args) of every model call (the host's
-    model_function_wrapper args: input, timestep, c)."""
-    clone, seen = model.clone(), []
-
-    def wrapper(apply_model, args):
-        seen.append(what(args))
-        return apply_model(args["input"], args["timestep"], **args["c"])
-    clone.set_model_unet_function_wrapper(wrapper)
-    return clone, seen
+    model_function_wrapper args: input, timestep, c); returns it and the list of records."""
+    clone, calls = recording(model, what=what)
+    return clone, calls.seen
 
 
 def shape_recorder(model):
@@ -56,8 +50,3 @@ def hint_recorder(control):
         lambda module, args, kwargs: seen.append(kwargs["hint"].clone()), with_kwargs=True)
     return seen, handle
 
-
-@pytest.fixture(scope="module")
-def sdxl(comfy):
-    """Tiny seeded SD XL and its conditioning."""
-    return tm.tiny_sdxl(0), fam.conds_for("sdxl")

@@ -4,6 +4,7 @@ import torch
 from devtools.host import tiny_families as fam
 from devtools.host.comfy_env import load_comfy
 from devtools.lanpaint_pack import load_pack
+from devtools.measure import recording
 
 NODE_PATHS = ("ksampler", "advanced", "sampler", "apply")
 
@@ -89,33 +90,19 @@ def latent_mask(mask, latent_shape):
 
 
 def counting_clone(model):
-    """A clone of `model` that counts batched model calls (via the host's model_function_wrapper)."""
-    clone = model.clone()
-    calls = []
-
-    def wrapper(apply_model, args):
-        calls.append(float(args["timestep"].reshape(-1)[0]))
-        return apply_model(args["input"], args["timestep"], **args["c"])
-
-    clone.set_model_unet_function_wrapper(wrapper)
-    return clone, calls
+    """A clone of `model` that records the timestep of every (batched) model call; returns it and
+    the list of those timesteps."""
+    clone, calls = recording(model, what=lambda args: float(args["timestep"].reshape(-1)[0]))
+    return clone, calls.seen
 
 
 def cancelling_clone(model, at_call):
     """A clone of `model` that presses Cancel (the host's interrupt flag) at model call `at_call`;
     returns it and the list of the calls' input sizes (h, w). The caller clears the flag afterwards."""
     mm = load_comfy().model_management
-    clone = model.clone()
-    calls = []
-
-    def wrapper(apply_model, args):
-        calls.append(tuple(args["input"].shape[-2:]))
-        if len(calls) == at_call:
-            mm.interrupt_current_processing(True)
-        return apply_model(args["input"], args["timestep"], **args["c"])
-
-    clone.set_model_unet_function_wrapper(wrapper)
-    return clone, calls
+    clone, calls = recording(model, what=lambda args: tuple(args["input"].shape[-2:]),
+                             on_call=lambda n: n == at_call and mm.interrupt_current_processing(True))
+    return clone, calls.seen
 
 
 def masked_latent(family, batch=1, seed=0, mask=None):

@@ -10,7 +10,7 @@ from devtools.host import tiny_families as fam
 from devtools.host import tiny_models as tm
 from devtools.host.compat import has_model_class, requires_host
 from tests.call_counts import expected_model_calls
-from tests.crop_runs import H, W, box_mask, cond_recorder, hint_recorder, latent_for, sdxl, shape_recorder  # noqa: F401
+from tests.crop_runs import H, W, box_mask, cond_recorder, hint_recorder, latent_for, shape_recorder
 from tests.node_runner import NODE_PATHS, cancelling_clone, run
 
 

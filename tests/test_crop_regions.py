@@ -7,8 +7,7 @@ from devtools.host import model_calls as mc
 from devtools.host import tiny_models as tm
 from lanpaint_core.crop import crop
 from tests.call_counts import expected_model_calls
-from tests.crop_runs import (H, W, hint_recorder, latent_for, recorder, regions_mask, sdxl,  # noqa: F401
-                             shape_recorder)
+from tests.crop_runs import H, W, hint_recorder, latent_for, recorder, regions_mask, shape_recorder
 from tests.node_runner import NODE_PATHS, run
 
 FIRST = (2, 5, 2, 5)            # latent-pixel rectangles (top, bottom, left, right)

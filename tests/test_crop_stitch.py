@@ -1,8 +1,11 @@
 """LanPaint FLD Crop / Stitch: regions of a big picture cut out at the model's native size and pasted
 back; outside the mask the stitched picture is the input, bit for bit."""
+import importlib
+
 import pytest
 import torch
 
+from devtools.lanpaint_pack import load_pack
 from tests.node_runner import node
 
 SIZE = (200, 320)  # picture height, width
@@ -10,6 +13,16 @@ SIZE = (200, 320)  # picture height, width
 
 def picture(batch=1, seed=0):
     return torch.rand(batch, *SIZE, 3, generator=torch.Generator().manual_seed(seed))
+
+
+def coordinates():
+    """A picture whose red is the row and green the column (pixel centres over the side): a crop
+    shows where it was cut, to a fraction of a pixel."""
+    rows = (torch.arange(SIZE[0]) + 0.5) / SIZE[0]
+    cols = (torch.arange(SIZE[1]) + 0.5) / SIZE[1]
+    image = torch.zeros(1, *SIZE, 3)
+    image[..., 0], image[..., 1] = rows[:, None], cols[None, :]
+    return image
 
 
 def regions_mask(*rects, batch=1):
@@ -28,14 +41,16 @@ def stitch(record, images):
 
 
 def test_two_regions_of_different_shapes_are_two_crops_at_the_target_size():
-    image = picture()
+    image = coordinates()
     images, masks, record = crop(image, regions_mask((20, 60, 30, 50), (150, 180, 200, 300)))
     assert [b.boxes for b in record.groups] == [((4, 76, 14, 66),), ((134, 196, 184, 316),)]
     assert [tuple(i.shape) for i in images] == [(1, 128, 96, 3), (1, 64, 128, 3)]  # long side 128, multiples of 8
     assert [tuple(m.shape) for m in masks] == [(1, 128, 96), (1, 64, 128)]
     assert all(0 <= float(i.min()) and float(i.max()) <= 1 for i in images)
-    # the crop is the box's pixels, resized: the box's mean colour survives
-    torch.testing.assert_close(images[0].mean((1, 2)), image[:, 4:76, 14:66].mean((1, 2)), atol=0.01, rtol=0)
+    # each crop is its box's pixels, resized: the box's rows and columns, to a tenth of a pixel
+    for resized, (top, bottom, left, right) in zip(images, (b.boxes[0] for b in record.groups)):
+        box = image[:, top:bottom, left:right]
+        torch.testing.assert_close(resized.mean((1, 2)), box.mean((1, 2)), atol=0.1 / SIZE[1], rtol=0)
     assert float(masks[0][0, 64, 48]) == 1.0 and float(masks[0][0, 2, 2]) == 0.0
 
 
@@ -118,3 +133,88 @@ def test_crop_and_stitch_are_deterministic_and_leave_their_inputs_alone():
     assert all(torch.equal(a, b) for a, b in zip(first[0] + first[1], second[0] + second[1]))
     assert torch.equal(stitch(first[2], first[0]), stitch(second[2], second[0]))
     assert torch.equal(image, before[0]) and torch.equal(mask, before[1])
+
+
+def test_the_blend_weight_is_the_whole_pictures_feather_though_computed_box_by_box():
+    pixel_masks = importlib.import_module(load_pack().__name__ + ".nodes.pixel_masks")
+    soft = regions_mask((20, 60, 30, 50), (62, 90, 52, 70), (150, 199, 200, 320))
+    soft *= torch.rand(1, *SIZE, generator=torch.Generator().manual_seed(3))   # soft values, regions 2 px apart
+    for padding, feather in ((0, 12), (1, 30), (16, 8), (40, 0)):
+        _, _, record = crop(picture(), soft, padding=padding, feather=feather)
+        torch.testing.assert_close(record.weight, pixel_masks.inner_feather(soft, feather), atol=1e-6, rtol=0)
+        assert torch.equal(record.weight > 0, soft > 0)
+
+
+def test_a_large_grow_and_feather_give_what_square_windows_give():
+    image, mask = picture(), regions_mask((90, 91, 150, 151), (20, 30, 30, 36))
+    _, masks, record = crop(image, mask, padding=0, mask_grow=70, feather=40)
+    grown = torch.nn.functional.max_pool2d(mask[:, None], 141, stride=1, padding=70)[:, 0]  # the square window
+    assert torch.equal(record.weight > 0, grown > 0)
+    inside = torch.nn.functional.max_pool2d(1 - grown[:, None], 81, stride=1, padding=40)[:, 0] == 0
+    assert torch.equal(record.weight == 1, inside)  # 1 exactly from the feather's width inside the edge on
+
+
+@pytest.mark.parametrize("where", ["grow", "feather", "regions", "stitch"])
+def test_cancel_stops_the_crop_and_the_stitch(comfy, where):
+    """The host's Cancel, pressed before, stops each long pixel operation (it is checked inside them)."""
+    mm = comfy.model_management
+    image, mask = picture(), regions_mask((20, 60, 30, 50))
+    images, _, record = crop(image, mask)
+    settings = {"grow": dict(mask_grow=40, feather=0), "feather": dict(feather=40), "regions": dict(feather=0)}
+    mm.interrupt_current_processing(True)
+    try:
+        with pytest.raises(mm.InterruptProcessingException):
+            if where == "stitch":
+                stitch(record, images)
+            else:
+                crop(image, mask, **settings[where])
+    finally:
+        mm.interrupt_current_processing(False)
+
+
+def test_an_rgba_picture_takes_rgb_crops_back_and_keeps_its_alpha():
+    image = torch.cat([picture(), torch.rand(1, *SIZE, 1, generator=torch.Generator().manual_seed(5))], -1)
+    mask = regions_mask((20, 60, 30, 50))
+    images, _, record = crop(image, mask, feather=0)
+    assert images[0].shape[-1] == 4
+    decoded = torch.zeros(*images[0].shape[:3], 3)   # VAE Decode gives RGB
+    out = stitch(record, [decoded])
+    assert out.shape == image.shape and torch.equal(out[..., 3], image[..., 3])
+    inside = mask[0] > 0
+    assert torch.equal(out[:, ~inside], image[:, ~inside]) and float(out[:, inside, :3].abs().max()) < 1e-6
+    rgb = image[..., :3].contiguous()
+    images, _, record = crop(rgb, mask, feather=0)
+    out = stitch(record, [torch.zeros(*images[0].shape[:3], 4)])   # RGBA crops into an RGB picture
+    assert out.shape == rgb.shape and torch.equal(out[:, ~inside], rgb[:, ~inside])
+    with pytest.raises(ValueError, match="sampled images have 1 channels, the picture 3"):
+        stitch(record, [torch.zeros(*images[0].shape[:3], 1)])
+
+
+def test_a_half_precision_picture_is_cropped_and_stitched_back_in_its_dtype():
+    image, mask = picture().half(), regions_mask((20, 60, 30, 50))
+    images, masks, record = crop(image, mask)
+    assert images[0].dtype == torch.float32 and masks[0].dtype == torch.float32
+    torch.testing.assert_close(images[0], crop(image.float(), mask)[0][0], atol=1e-3, rtol=0)
+    out = stitch(record, images)
+    outside = mask[0] == 0
+    assert out.dtype == torch.float16 and torch.equal(out[:, outside], image[:, outside])
+
+
+def test_more_crop_pixels_than_one_run_makes_is_a_clear_error_naming_them():
+    dots = torch.zeros(1, *SIZE)
+    dots[0, 10:200:40, 10:320:40] = 1.0    # 5 x 8 one-pixel regions, apart at padding 0
+    with pytest.raises(ValueError, match=r"40 crops \(40 x 1024x1024\) at target_size 1024 are 41.9 million "
+                                         r"pixels, more than the 33.6 million"):
+        crop(picture(), dots, padding=0, target_size=1024)
+    images, _, _ = crop(picture(), dots, padding=0, target_size=512)   # 40 x 512^2 fit
+    assert images[0].shape == (40, 512, 512, 3)
+
+
+def test_more_regions_than_one_run_crops_is_a_clear_error():
+    from lanpaint_core.crop import MAX_REGIONS
+    noise = torch.zeros(1, 200, 200)
+    noise[0, ::2, ::3] = 1.0     # 100 x 67 regions at padding 0, one at padding 1
+    assert noise.sum() > MAX_REGIONS
+    with pytest.raises(ValueError, match=r"6700 separate regions at padding 0, more than the 4096 crops"):
+        node("LanPaintCrop").crop(torch.rand(1, 200, 200, 3), noise, 0, 64)
+    assert len(node("LanPaintCrop").crop(torch.rand(1, 200, 200, 3), noise, 1, 64)[0]) == 1

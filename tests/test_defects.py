@@ -5,14 +5,7 @@ import pytest
 import torch
 
 from devtools.host import model_calls as mc
-from devtools.host import tiny_families as fam
-from devtools.host import tiny_models as tm
 from tests.node_runner import NODE_PATHS, counting_clone, latent_mask, masked_latent, method_defaults, node, run
-
-
-@pytest.fixture(scope="module")
-def sdxl(comfy):
-    return tm.tiny_sdxl(0), fam.conds_for("sdxl")
 
 
 def _sampler_custom(comfy, model, sampler, sigmas, latent, conds, cfg=3.0):

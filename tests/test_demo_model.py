@@ -27,7 +27,7 @@ def test_scene_is_a_deterministic_comfy_image_with_one_sun():
     assert demo_model.scene(HELD_OUT, size=32).shape == (1, 32, 32, 3)
     assert demo_model.PROMPT == ""
     for seed in range(HELD_OUT, HELD_OUT + 24):
-        assert scenes.count_suns(demo_model.scene(seed)[0], scenes.layout(seed)) == 1, seed
+        assert demo_model.count_suns(demo_model.scene(seed)[0], scenes.layout(seed)) == 1, seed
 
 
 def test_ghost_suns_are_counted():
@@ -37,9 +37,9 @@ def test_ghost_suns_are_counted():
     cx = lay.sun[0]
     x = 8 if cx > 0.5 else demo_model.SIZE - 12
     image[4:8, x:x + 4] = torch.tensor([1.0, 0.85, 0.3])
-    assert scenes.count_suns(image, lay) == 2
+    assert demo_model.count_suns(image, lay) == 2
     image[-6:, :] = torch.tensor([1.0, 0.85, 0.3])      # below the hill line: not sky
-    assert scenes.count_suns(image, lay) == 2
+    assert demo_model.count_suns(image, lay) == 2
 
 
 def test_mask_kinds_are_holes_of_the_picture():
@@ -147,6 +147,17 @@ def test_demo_nodes_serve_the_model_and_the_scenes(comfy):
     inputs = mappings["LanPaintDemoScene"].INPUT_TYPES()["required"]
     assert list(inputs["hole"][0]) == list(scenes.MASK_KINDS)
     assert all("tooltip" in spec[1] for spec in inputs.values())
+
+
+def test_the_demo_model_samples_the_largest_scene_its_node_offers(comfy, demo):
+    from devtools.host.model_calls import predict_denoised
+    from devtools.lanpaint_pack import load_pack
+    model, clip, vae = demo
+    largest = load_pack().NODE_CLASS_MAPPINGS["LanPaintDemoScene"].INPUT_TYPES()["required"]["size"][1]["max"]
+    (cond,) = comfy.nodes.CLIPTextEncode().encode(clip, demo_model.PROMPT)
+    latent = vae.encode(demo_model.scene(HELD_OUT, size=largest))
+    x0 = predict_denoised(model, latent, torch.tensor([0.5]), cond)
+    assert x0.shape == latent.shape and torch.isfinite(x0).all()
 
 
 def test_demo_workflow_samples_stock_and_lanpaint_on_the_server(comfy_server):

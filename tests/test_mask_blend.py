@@ -51,3 +51,30 @@ def test_size_mismatch_beyond_a_crop_is_a_clear_error(comfy):
         node("LanPaintMaskBlend").blend(original, inpainted, mask, 9)
     with pytest.raises(ValueError, match="mask batch 3"):
         node("LanPaintMaskBlend").blend(original, original, torch.zeros(3, 64, 64), 9)
+
+
+@pytest.mark.parametrize("feather", [1, 8, 9, 30])
+def test_the_seam_is_two_box_blurs_of_the_mask(comfy, feather):
+    """The feather is a tent of support `feather`: two box blurs (edges repeated outward), whatever
+    way they are computed (running sums here, square windows in the reference)."""
+    original, inpainted, mask = _images(48, 64)
+    w = mask[:, None]
+    for radius in (feather // 2, feather - feather // 2):
+        if radius:
+            w = torch.nn.functional.avg_pool2d(torch.nn.functional.pad(w, (radius,) * 4, mode="replicate"),
+                                               2 * radius + 1, stride=1)
+    weight = torch.maximum(w[:, 0], mask).clamp(0, 1)[..., None]
+    expected = torch.where(weight > 0, original * (1 - weight) + inpainted * weight, original)
+    out = node("LanPaintMaskBlend").blend(original, inpainted, mask, feather)[0]
+    torch.testing.assert_close(out, expected, atol=1e-6, rtol=0)
+
+
+def test_cancel_stops_the_blend(comfy):
+    mm = comfy.model_management
+    original, inpainted, mask = _images(64, 96)
+    mm.interrupt_current_processing(True)
+    try:
+        with pytest.raises(mm.InterruptProcessingException):
+            node("LanPaintMaskBlend").blend(original, inpainted, mask, 9)
+    finally:
+        mm.interrupt_current_processing(False)

@@ -62,6 +62,8 @@ def test_run_lengths_round_trip(mk):
     assert mk.rle_encode(torch.ones(2, 2, dtype=torch.bool)) == [0, 4]
     with pytest.raises(ValueError, match="cover 5 pixels, not 2 x 2"):
         mk.rle_decode([2, 3], 2, 2)
+    with pytest.raises(ValueError, match=r"a run length is negative \(-1\)"):
+        mk.rle_decode([5, -1], 2, 2)
 
 
 def test_keyframes_are_exact_and_the_ends_hold(mk):
@@ -110,6 +112,31 @@ def test_frames_of_mixed_sizes_are_an_error_naming_images(vmask):
     with pytest.raises(ValueError, match=r"'images' have different sizes \(frames 0-2: 48x32; frames 3-4: 48x40\)"):
         vmask.video_frames(frames)
     assert vmask.video_frames([torch.zeros(3, 8, 8, 3), torch.ones(2, 8, 8, 3)]).shape == (5, 8, 8, 3)
+    rgba = torch.rand(2, 8, 8, 4)
+    joined = vmask.video_frames([torch.zeros(3, 8, 8, 3), rgba])    # RGB and RGBA of one size: their colours
+    assert joined.shape == (5, 8, 8, 3) and torch.equal(joined[3:], rgba[..., :3])
+    with pytest.raises(ValueError, match="'images' holds no frames"):
+        vmask.video_frames([torch.zeros(0, 8, 8, 3)])
+
+
+def test_a_keyframe_painted_larger_keeps_every_painted_pixel(vmask, mk):
+    painted = box(64, 64, 10, 20, 17, 27)          # 7 x 7 pixels of a 64 x 64 frame: one pixel of 8 x 8 or so
+    text = keyframes_json({0: painted}, 64, 64, mk.rle_encode)
+    (mask,) = vmask.read_keyframes(text, 2, 8, 8).values()
+    assert torch.equal(mask, box(8, 8, 1, 2, 3, 4))   # every 8 x 8 cell holding a painted pixel
+    text = keyframes_json({0: box(63, 65, 62, 64, 63, 65)}, 63, 65, mk.rle_encode)   # the corner pixel alone
+    assert torch.equal(vmask.read_keyframes(text, 1, 8, 8)[0], box(8, 8, 7, 7, 8, 8))
+
+
+def test_cancel_stops_the_video_mask(vmask, mk, comfy):
+    mm = comfy.model_management
+    text = keyframes_json({0: box(16, 24, 2, 2, 10, 8), 6: box(16, 24, 2, 14, 10, 20)}, 16, 24, mk.rle_encode)
+    mm.interrupt_current_processing(True)
+    try:
+        with pytest.raises(mm.InterruptProcessingException):
+            vmask.LanPaintVideoMask().build([torch.rand(7, 16, 24, 3)], [text])
+    finally:
+        mm.interrupt_current_processing(False)
 
 
 def test_keyframes_past_the_end_are_dropped_with_a_warning(vmask, mk, caplog):
@@ -138,6 +165,15 @@ def test_keyframes_painted_at_another_size_are_resized_with_a_warning(vmask, mk,
      "repeated"),
     ('{"version": 1, "width": 4, "height": 2, "keyframes": [{"frame": 0, "mask": [3, 4]}]}', "does not fit 4 x 2"),
     ('{"version": 1, "width": 4, "height": 2, "keyframes": [{"frame": 0, "mask": "8"}]}', "run lengths"),
+    ('{"version": 1, "width": 4, "height": 2, "keyframes": [{"frame": 0, "mask": [14, -6]}]}',
+     r"does not fit 4 x 2: a run length is negative \(-6\)"),
+    ('{"version": 1, "width": 4, "height": 2, "keyframes": [{"frame": 0, "mask": [%d, 8]}]}' % 2 ** 64,
+     "cover 18446744073709551624 pixels, not 2 x 4"),
+    ('{"version": 1, "width": 4, "height": 2, "keyframes": [{"frame": 9, "mask": [%d, 8]}]}' % 2 ** 63,
+     "frame 9.*cover"),    # a keyframe past the video's end is checked too (and dropped only if sound)
+    pytest.param("[" * 100000 + "]" * 100000, "nests more than 4 levels deep", id="100000 levels deep"),
+    ('{"version": 1, "width": 5000, "height": 5000, "keyframes": [{"frame": 0, "mask": [25000000]}]}',
+     r"painted on 5000x5000 frames \(25000000 pixels\) but the video is 4x2; at most 16777216 pixels"),
 ])
 def test_bad_keyframe_data_is_an_error_naming_keyframes(vmask, text, message):
     with pytest.raises(ValueError, match="'keyframes' input.*" + message):

@@ -80,9 +80,26 @@ def load_comfy() -> types.SimpleNamespace:
     torch.set_num_threads(1)
 
     path = comfy_path()
+    _put_host_first(path)
+    want_cpu = _want_cpu()
+    if not want_cpu and not torch.cuda.is_available():
+        raise RuntimeError("LANPAINT_TEST_DEVICE=gpu but torch sees no CUDA device; unset it to "
+                           "run the tests on the CPU.")
+    _import_host(want_cpu)
+    import nodes
+    if not Path(nodes.__file__).resolve().is_relative_to(path):
+        raise ComfyNotFoundError("`import nodes` gave %s, not ComfyUI's nodes.py under %s"
+                                 % (nodes.__file__, path))
+    _ENV = _namespace(path)
+    return _ENV
+
+
+def _put_host_first(path: Path):
+    """ComfyUI's root first on sys.path, as main.py runs it; refuses a `nodes` or `comfy` module
+    imported from elsewhere already."""
     p = str(path)
-    # ComfyUI runs with its root first on sys.path (main.py's directory). Keep it first: a node
-    # pack checkout on sys.path has its own ``nodes`` package that must not shadow ComfyUI's.
+    # Keep it first: a node pack checkout on sys.path has its own ``nodes`` package that must not
+    # shadow ComfyUI's.
     while p in sys.path:
         sys.path.remove(p)
     sys.path.insert(0, p)
@@ -97,10 +114,10 @@ def load_comfy() -> types.SimpleNamespace:
                 "module %r was already imported from %s, not from ComfyUI at %s; import the "
                 "host through load_comfy() before anything else imports %r." % (name, f, path, name))
 
-    want_cpu = _want_cpu()
-    if not want_cpu and not torch.cuda.is_available():
-        raise RuntimeError("LANPAINT_TEST_DEVICE=gpu but torch sees no CUDA device; unset it to "
-                           "run the tests on the CPU.")
+
+def _import_host(want_cpu: bool):
+    """Import the host's modules the way its main.py would, on the CPU when asked, without parsing
+    the command line."""
     # ComfyUI parses the command line at import of comfy.cli_args only when
     # comfy.options.args_parsing is True (main.py enables it). Keep it off, and hide pytest's
     # argv anyway in case something enabled it.
@@ -120,60 +137,53 @@ def load_comfy() -> types.SimpleNamespace:
             mm.cpu_state = mm.CPUState.CPU
         import comfy.utils
         comfy.utils.set_progress_bar_enabled(False)
-        import nodes
-        import comfy.samplers
-        import comfy.sample
-        import comfy.model_patcher
-        import comfy.model_base
-        import comfy.model_sampling
-        import comfy.supported_models
-        import comfy.supported_models_base
-        import comfy.latent_formats
-        import comfy.k_diffusion.sampling as kds
-        import comfy.patcher_extension
-        import comfy.sampler_helpers
-        import comfy.ops
-        import comfy.conds
-        import latent_preview
-        import node_helpers
+        for name in _HOST_MODULES:
+            importlib.import_module(name)
     finally:
         sys.argv = saved_argv
 
-    def _opt(name):
-        try:
-            return importlib.import_module(name)
-        except Exception:  # optional extras; tests that need them assert on None
-            return None
 
-    if not Path(nodes.__file__).resolve().is_relative_to(path):
-        raise ComfyNotFoundError("`import nodes` gave %s, not ComfyUI's nodes.py under %s"
-                                 % (nodes.__file__, path))
+# imported in this order after comfy.model_management and comfy.utils (nodes first: it imports the rest)
+_HOST_MODULES = ("nodes", "comfy.samplers", "comfy.sample", "comfy.model_patcher", "comfy.model_base",
+                 "comfy.model_sampling", "comfy.supported_models", "comfy.supported_models_base",
+                 "comfy.latent_formats", "comfy.k_diffusion.sampling", "comfy.patcher_extension",
+                 "comfy.sampler_helpers", "comfy.ops", "comfy.conds", "latent_preview", "node_helpers")
 
-    _ENV = types.SimpleNamespace(
+
+def _optional(name):
+    try:
+        return importlib.import_module(name)
+    except Exception:  # optional extras; tests that need them assert on None
+        return None
+
+
+def _namespace(path: Path) -> types.SimpleNamespace:
+    """The host's modules (imported by _import_host) under load_comfy's names."""
+    m = sys.modules
+    return types.SimpleNamespace(
         path=path,
-        nodes=nodes,
-        comfy=comfy,
-        cli_args=comfy.cli_args,
-        model_management=mm,
-        samplers=comfy.samplers,
-        sample=comfy.sample,
-        model_patcher=comfy.model_patcher,
-        model_base=comfy.model_base,
-        model_sampling=comfy.model_sampling,
-        supported_models=comfy.supported_models,
-        supported_models_base=comfy.supported_models_base,
-        latent_formats=comfy.latent_formats,
-        k_diffusion_sampling=kds,
-        patcher_extension=comfy.patcher_extension,
-        sampler_helpers=comfy.sampler_helpers,
-        utils=comfy.utils,
-        ops=comfy.ops,
-        conds=comfy.conds,
-        latent_preview=latent_preview,
-        node_helpers=node_helpers,
-        nodes_custom_sampler=_opt("comfy_extras.nodes_custom_sampler"),
-        nodes_model_advanced=_opt("comfy_extras.nodes_model_advanced"),
-        nodes_differential_diffusion=_opt("comfy_extras.nodes_differential_diffusion"),
-        device=mm.get_torch_device(),
+        nodes=m["nodes"],
+        comfy=m["comfy"],
+        cli_args=m["comfy.cli_args"],
+        model_management=m["comfy.model_management"],
+        samplers=m["comfy.samplers"],
+        sample=m["comfy.sample"],
+        model_patcher=m["comfy.model_patcher"],
+        model_base=m["comfy.model_base"],
+        model_sampling=m["comfy.model_sampling"],
+        supported_models=m["comfy.supported_models"],
+        supported_models_base=m["comfy.supported_models_base"],
+        latent_formats=m["comfy.latent_formats"],
+        k_diffusion_sampling=m["comfy.k_diffusion.sampling"],
+        patcher_extension=m["comfy.patcher_extension"],
+        sampler_helpers=m["comfy.sampler_helpers"],
+        utils=m["comfy.utils"],
+        ops=m["comfy.ops"],
+        conds=m["comfy.conds"],
+        latent_preview=m["latent_preview"],
+        node_helpers=m["node_helpers"],
+        nodes_custom_sampler=_optional("comfy_extras.nodes_custom_sampler"),
+        nodes_model_advanced=_optional("comfy_extras.nodes_model_advanced"),
+        nodes_differential_diffusion=_optional("comfy_extras.nodes_differential_diffusion"),
+        device=m["comfy.model_management"].get_torch_device(),
     )
-    return _ENV
