@@ -373,16 +373,16 @@ def run_demo(sizes, split, new_default, quick, emit):
             label = "stock (KSampler, 20 steps)" if plan is None else plan.label
             ds.results[label] = rows
             if ref_rows is None:
-                stock_rows = rows
+                stock_rows, stock_seconds = rows, seconds
                 continue
             table[label] = dict(demo_summary(rows, ref_rows, g), calls=calls, seconds=seconds)
             r = table[label]
             emit(f"{label:<34}{calls:>7.0f}{r['mae']:>9.4f}  {r['ratio']:.3f} [{r['lo']:.3f}, {r['hi']:.3f}]     "
                  f"{r['seam']:>8.4f}{r['phase']:>7.1f}{r['ghosts']:>7d}{seconds:>13.3f}")
-        stock = dict(demo_summary(stock_rows, ref_rows, g), calls=OLD_DEFAULT.steps, seconds=0.0)
+        stock = dict(demo_summary(stock_rows, ref_rows, g), calls=OLD_DEFAULT.steps, seconds=stock_seconds)
         table["stock (KSampler, 20 steps)"] = stock
         emit(f"{'stock (KSampler, 20 steps)':<34}{stock['calls']:>7.0f}{stock['mae']:>9.4f}  {stock['ratio']:.3f} "
-             f"[{stock['lo']:.3f}, {stock['hi']:.3f}]     {stock['seam']:>8.4f}{stock['phase']:>7.1f}{stock['ghosts']:>7d}")
+             f"[{stock['lo']:.3f}, {stock['hi']:.3f}]     {stock['seam']:>8.4f}{stock['phase']:>7.1f}{stock['ghosts']:>7d}{stock_seconds:>13.3f}")
         out[name] = table
     return out
 
