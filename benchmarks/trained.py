@@ -9,8 +9,9 @@ outpaint) and two of ours (a stripe across the hill line and the structure, an i
 All scenes of one hole kind run as one batch, with the same noise seed for every method.
 
 Methods (euler, simple schedule, cfg 1, the model's PROMPT): stock masked sampling (KSampler on a
-latent with a noise mask, i.e. SetLatentNoiseMask); LanPaint FLD KSampler at its defaults (5
-thinking steps; --only adds "LanPaint 0", "LanPaint 2", "LanPaint 10"); Differential Diffusion (the
+latent with a noise mask, i.e. SetLatentNoiseMask); LanPaint FLD KSampler at its defaults (its
+widgets' defaults read from the node: 4 thinking steps before every 2nd step; --only adds "LanPaint 0",
+"LanPaint 2", "LanPaint 10": that many thinking steps before every step); Differential Diffusion (the
 host's node) with the stock KSampler.
 
 Metrics, in pixel space after decoding with the model's VAE (the "VAE round trip" row is
@@ -43,7 +44,7 @@ import torch
 
 from devtools.lanpaint_pack import REPO_ROOT
 
-METHODS = ("stock", "LanPaint FLD", "Differential Diffusion")   # LanPaint FLD = its defaults (5 thinking steps)
+METHODS = ("stock", "LanPaint FLD", "Differential Diffusion")   # LanPaint FLD = the node's defaults
 EXTRA_METHODS = ("LanPaint 0", "LanPaint 2", "LanPaint 10")
 SCHEDULER = "simple"
 FLOOR = "VAE round trip"
@@ -142,9 +143,12 @@ def build_methods(env, pack, model, pos, neg, steps, seed, variants=()):
     def stock(m):
         return lambda latent: env.nodes.common_ksampler(m, seed, steps, 1.0, "euler", SCHEDULER, pos, neg, latent)[0]
 
-    def lanpaint_n(n):
+    def lanpaint_n(n, every=1):
         return lambda latent: lanpaint.sample(model, seed, steps, 1.0, "euler", SCHEDULER, pos, neg, latent, 1.0,
-                                              n, "Image First")[0]
+                                              n, "Image First", think_every=every)[0]
+
+    spec = lanpaint.INPUT_TYPES()
+    defaults = (spec["required"]["thinking_steps"][1]["default"], spec["optional"]["think_every"][1]["default"])
 
     def variant(n, knobs):
         chosen = settings.LanPaintSettings.from_inputs(n, "Image First", **knobs)
@@ -152,7 +156,7 @@ def build_methods(env, pack, model, pos, neg, steps, seed, variants=()):
                                                      sampler_name="euler", scheduler=SCHEDULER, positive=pos,
                                                      negative=neg, denoise=1.0)[0]
 
-    methods = {"stock": stock(model), "LanPaint FLD": lanpaint_n(5), "LanPaint 0": lanpaint_n(0),
+    methods = {"stock": stock(model), "LanPaint FLD": lanpaint_n(*defaults), "LanPaint 0": lanpaint_n(0),
                "LanPaint 2": lanpaint_n(2), "LanPaint 10": lanpaint_n(10),
                "Differential Diffusion": stock(dd_model)}
     methods.update({name: variant(n, knobs) for name, n, knobs in variants})
