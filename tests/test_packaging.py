@@ -115,7 +115,7 @@ def test_no_symlinks_bytecode_or_eval_in_the_pack():
 def test_pack_imports_no_third_party_module():
     # tqdm: in ComfyUI's own requirements.txt (its samplers' console bars); the progress bar matches theirs
     allowed = {"torch", "comfy", "nodes", "math", "logging", "dataclasses", "typing", "__future__", "copy",
-               "functools", "pathlib", "random", "json", "re", "tqdm"}
+               "functools", "pathlib", "random", "json", "re", "inspect", "tqdm"}
     for path in [REPO_ROOT / "__init__.py", *(REPO_ROOT / "nodes").rglob("*.py"),
                  *(REPO_ROOT / "lanpaint_core").rglob("*.py"), *(REPO_ROOT / "lanpaint_demo").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):

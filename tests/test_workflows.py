@@ -538,8 +538,9 @@ def test_ui_to_api_follows_the_frontend_rules(object_info):
     # the seed's control_after_generate value is skipped: every other widget keeps its place
     assert ks["inputs"]["seed"] == ks_node["widgets_values"][0]
     assert ks["inputs"]["steps"] == ks_node["widgets_values"][2]
-    assert ks["inputs"]["prompt_mode"] == ks_node["widgets_values"][-2]
-    assert ks["inputs"]["crop_padding"] == ks_node["widgets_values"][-1]  # appended last
+    assert ks["inputs"]["prompt_mode"] == ks_node["widgets_values"][-3]
+    assert ks["inputs"]["crop_padding"] == ks_node["widgets_values"][-2]  # appended
+    assert ks["inputs"]["think_every"] == ks_node["widgets_values"][-1]   # appended last
     assert "control_after_generate" not in ks["inputs"]
     assert api[str(_node(wf, "LoadImage")["id"])]["inputs"] == {"image": "example.png"}  # no "upload"
     assert not any(n["class_type"] in ("MarkdownNote", "Note") for n in api.values())
