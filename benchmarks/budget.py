@@ -7,6 +7,9 @@ thinking schedules x samplers, on the analytic cases (KL) and on the demo model 
 
 A part run alone writes budget_<part>.txt / .json (the parts are independent and may run side by side);
 --part combine then reads the parts' json files and writes the verdict and the plot as --part all would.
+--defaults-only (with --part analytic) runs only the old and the new default, to give the analytic
+verdict more samples than the grid can afford (KL below about 0.005 is at the estimator's noise at the
+grid's samples): budget_analytic_defaults.json, which combine then uses for the analytic verdict.
 
 Plans (outer steps S x thinking N; every plan at the method's default knobs otherwise):
 - grid: S in 5, 6, 8, 10, 12, 15, 20 x N in 0-6, 8, 10, uniform (N thinking steps before every step);
@@ -165,12 +168,13 @@ def analytic_row(plans, cases, emit, generator):
     return out
 
 
-def run_analytic(n, quick, emit):
+def run_analytic(n, quick, emit, plans=None):
+    """KL of every plan of the grid and the schedules (or of `plans`) on every analytic case."""
     cases = analytic_cases(n)
     g = torch.Generator().manual_seed(0)
     emit(f"== analytic cases (Euler, lanpaint_core.inpaint): KL / model calls, {n} samples ==")
     emit(f"{'plan':<34}" + "".join(f"{name[:14]:>15}" for name, *_ in cases))
-    table = analytic_row(grid_plans(quick) + schedule_plans(quick), cases, emit, g)
+    table = analytic_row(plans or grid_plans(quick) + schedule_plans(quick), cases, emit, g)
     return table
 
 
@@ -472,7 +476,12 @@ def combine(out: Path, plot_path: Path, new_default: Plan, emit):
         if path.exists():
             tables.append((part, json.loads(path.read_text())[part]))
             emit(f"{part}: {path.name}")
-    verdict(dict(tables), new_default, emit)
+    judged = dict(tables)
+    defaults = out / "budget_analytic_defaults.json"
+    if defaults.exists():
+        judged["analytic"] = json.loads(defaults.read_text())["analytic"]
+        emit(f"analytic verdict: {defaults.name}")
+    verdict(judged, new_default, emit)
     (out / "budget_verdict.txt").write_text("\n".join(emit.lines) + "\n")
     plot(tables, plot_path)
     print(f"wrote {out / 'budget_verdict.txt'} and {plot_path}")
@@ -487,6 +496,8 @@ def main(argv=None):
     ap.add_argument("--scenes", type=int, default=None, help="held-out scenes: validation (default 24)")
     ap.add_argument("--test-scenes", type=int, default=None, help="held-out scenes: test (default 48)")
     ap.add_argument("--split", choices=("validation", "test", "both"), default="both")
+    ap.add_argument("--defaults-only", action="store_true",
+                    help="analytic part: only the old and new defaults (for the verdict, at more samples)")
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results")
     ap.add_argument("--plot", type=Path, default=REPO_ROOT / "docs" / "budget.png")
     args = ap.parse_args(argv)
@@ -507,7 +518,8 @@ def main(argv=None):
     if args.part == "combine":
         return combine(args.out, args.plot, new_default, emit)
     if args.part in ("analytic", "all"):
-        tables.append(("analytic", run_analytic(n, args.quick, emit)))
+        plans = [OLD_DEFAULT, new_default] if args.defaults_only else None
+        tables.append(("analytic", run_analytic(n, args.quick, emit, plans)))
         emit()
     if args.part in ("samplers", "all"):
         tables.append(("samplers", run_samplers(n, new_default, emit)))
@@ -517,7 +529,7 @@ def main(argv=None):
                  "test": args.test_scenes or (4 if args.quick else 48)}
         tables.append(("demo", run_demo(sizes, args.split, new_default, args.quick, emit)))
     args.out.mkdir(parents=True, exist_ok=True)
-    suffix = "" if args.part == "all" else f"_{args.part}"
+    suffix = ("" if args.part == "all" else f"_{args.part}") + ("_defaults" if args.defaults_only else "")
     text_path = args.out / f"budget{suffix}.txt"
     (args.out / f"budget{suffix}.json").write_text(json.dumps({part: table for part, table in tables}, indent=1) + "\n")
     text_path.write_text("\n".join(lines) + "\n")   # the tables are safe before the verdict and the plot
