@@ -10,6 +10,9 @@ A part run alone writes budget_<part>.txt / .json (the parts are independent and
 --defaults-only (with --part analytic) runs only the old and the new default, to give the analytic
 verdict more samples than the grid can afford (KL below about 0.005 is at the estimator's noise at the
 grid's samples): budget_analytic_defaults.json, which combine then uses for the analytic verdict.
+--old-core DIR (with --part analytic) runs the old default with the lanpaint_core of another checkout
+(e.g. `git worktree add DIR v0.1.0`): the 120-call default as it was before version 0.2, for the
+verdict against what users had (budget_analytic_old_core.json; combine prints it beside the rest).
 
 Plans (outer steps S x thinking N; every plan at the method's default knobs otherwise):
 - grid: S in 5, 6, 8, 10, 12, 15, 20 x N in 0-6, 8, 10, uniform (N thinking steps before every step);
@@ -441,6 +444,8 @@ def plot(tables, path: Path):
         else:
             for case, rows in table.items():
                 panels.append((f"{case} ({'host samplers' if part == 'samplers' else 'Euler'}; KL)", rows, True))
+    if not panels:
+        return
     ncol = 4
     nrow = (len(panels) + ncol - 1) // ncol
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.4 * nrow), squeeze=False)
@@ -482,6 +487,12 @@ def combine(out: Path, plot_path: Path, new_default: Plan, emit):
         judged["analytic"] = json.loads(defaults.read_text())["analytic"]
         emit(f"analytic verdict: {defaults.name}")
     verdict(judged, new_default, emit)
+    old_core = out / "budget_analytic_old_core.json"
+    if old_core.exists() and "analytic" in judged:
+        emit(f"== the new default against the old one as it was before version 0.2 ({old_core.name}) ==")
+        for case, rows in json.loads(old_core.read_text())["analytic"].items():
+            q, q_old = judged["analytic"][case][new_default.label][0], rows[OLD_DEFAULT.label][0]
+            emit(f"analytic {case:<26} KL {q:.4f} vs {q_old:.4f}: x{q / q_old:.2f} {'ok' if q <= 2 * q_old else 'over 2x'}")
     (out / "budget_verdict.txt").write_text("\n".join(emit.lines) + "\n")
     plot(tables, plot_path)
     print(f"wrote {out / 'budget_verdict.txt'} and {plot_path}")
@@ -496,6 +507,8 @@ def main(argv=None):
     ap.add_argument("--scenes", type=int, default=None, help="held-out scenes: validation (default 24)")
     ap.add_argument("--test-scenes", type=int, default=None, help="held-out scenes: test (default 48)")
     ap.add_argument("--split", choices=("validation", "test", "both"), default="both")
+    ap.add_argument("--old-core", type=Path, default=None,
+                    help="analytic part: the old default with the lanpaint_core of this checkout")
     ap.add_argument("--defaults-only", action="store_true",
                     help="analytic part: only the old and new defaults (for the verdict, at more samples)")
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results")
@@ -518,7 +531,13 @@ def main(argv=None):
     if args.part == "combine":
         return combine(args.out, args.plot, new_default, emit)
     if args.part in ("analytic", "all"):
-        plans = [OLD_DEFAULT, new_default] if args.defaults_only else None
+        plans = [OLD_DEFAULT] if args.old_core else [OLD_DEFAULT, new_default] if args.defaults_only else None
+        if args.old_core:
+            import sys
+            assert "lanpaint_core" not in sys.modules, "lanpaint_core was imported before --old-core took effect"
+            sys.path.insert(0, str(args.old_core.resolve()))
+            import lanpaint_core
+            emit(f"lanpaint_core from {Path(lanpaint_core.__file__).parent}")
         tables.append(("analytic", run_analytic(n, args.quick, emit, plans)))
         emit()
     if args.part in ("samplers", "all"):
@@ -529,12 +548,14 @@ def main(argv=None):
                  "test": args.test_scenes or (4 if args.quick else 48)}
         tables.append(("demo", run_demo(sizes, args.split, new_default, args.quick, emit)))
     args.out.mkdir(parents=True, exist_ok=True)
-    suffix = ("" if args.part == "all" else f"_{args.part}") + ("_defaults" if args.defaults_only else "")
+    suffix = ("" if args.part == "all" else f"_{args.part}") + (
+        "_old_core" if args.old_core else "_defaults" if args.defaults_only else "")
     text_path = args.out / f"budget{suffix}.txt"
     (args.out / f"budget{suffix}.json").write_text(json.dumps({part: table for part, table in tables}, indent=1) + "\n")
     text_path.write_text("\n".join(lines) + "\n")   # the tables are safe before the verdict and the plot
     emit()
-    verdict(dict(tables), new_default, emit)
+    if not args.old_core:   # the old core's run has only the old default: combine compares it
+        verdict(dict(tables), new_default, emit)
     emit(f"(total {time.time() - t0:.0f} s)")
     text_path.write_text("\n".join(lines) + "\n")
     plot(tables, args.plot if args.part == "all" else args.plot.with_name(args.plot.stem + suffix + ".png"))
