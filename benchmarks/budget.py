@@ -10,9 +10,11 @@ A part run alone writes budget_<part>.txt / .json (the parts are independent and
 --defaults-only (with --part analytic) runs only the old and the new default, to give the analytic
 verdict more samples than the grid can afford (KL below about 0.005 is at the estimator's noise at the
 grid's samples): budget_analytic_defaults.json, which combine then uses for the analytic verdict.
---old-core DIR (with --part analytic) runs the old default with the lanpaint_core of another checkout
-(e.g. `git worktree add DIR v0.1.0`): the 120-call default as it was before version 0.2, for the
-verdict against what users had (budget_analytic_old_core.json; combine prints it beside the rest).
+--old-core DIR runs the old default with the code of another checkout (e.g. `git worktree add DIR
+v0.1.0`): with --part analytic its lanpaint_core, with --part demo its pack's LanPaint FLD KSampler
+(same scenes, noise and seed as the rest). That is the 120-call default as it was before version 0.2,
+for the verdict against what users had (budget_<part>_old_core.json; combine prints the new default
+against it).
 
 Plans (outer steps S x thinking N; every plan at the method's default knobs otherwise):
 - grid: S in 5, 6, 8, 10, 12, 15, 20 x N in 0-6, 8, 10, uniform (N thinking steps before every step);
@@ -394,6 +396,49 @@ def run_demo(sizes, split, new_default, quick, emit):
     return out
 
 
+def run_demo_old(sizes, split, old_dir: Path, emit):
+    """The old default through the LanPaint FLD KSampler of the checkout at old_dir (loaded as its own
+    package beside this one), on the same scenes, noise and seed as run_demo."""
+    import importlib.util
+    import sys
+    from devtools.measure import recording
+    from .paper_table import decode
+    env = _env()
+    name = "LanPaintOldCheckout"
+    spec = importlib.util.spec_from_file_location(name, old_dir / "__init__.py",
+                                                  submodule_search_locations=[str(old_dir)])
+    pack = importlib.util.module_from_spec(spec)
+    sys.modules[name] = pack
+    spec.loader.exec_module(pack)
+    node = pack.NODE_CLASS_MAPPINGS["LanPaintKSampler"]()
+    sets = {"validation": VALIDATION_SEED, "test": TEST_SEED}
+    out = {}
+    for split_name in [n for n in sets if split in (n, "both")]:
+        ds = demo_scenes(sizes[split_name], sets[split_name])
+        sc = ds.scenes
+        model, counter = recording(sc.model)
+        rows, calls = {}, []
+        t0 = time.perf_counter()
+        for kind, mask in sc.masks.items():
+            latent = {"samples": sc.latents.clone(), "noise_mask": mask[:, None].clone()}
+            counter.reset()
+            with torch.no_grad():
+                samples = node.sample(model, 0, OLD_DEFAULT.steps, 1.0, "euler", "simple", sc.conditioning,
+                                      sc.conditioning, latent, 1.0, OLD_DEFAULT.thinking, "Image First")[0]["samples"]
+            rows[kind] = per_scene(decode(sc, samples), sc, kind)
+            calls.append(counter.batch / sc.truth.shape[0])
+        seconds = (time.perf_counter() - t0) / (sc.truth.shape[0] * len(rows))
+        label = f"{OLD_DEFAULT.label} before 0.2"
+        r = dict(demo_summary(rows, rows, torch.Generator().manual_seed(0)), calls=sum(calls) / len(calls),
+                 seconds=seconds)
+        emit(f"== demo model, {split_name} scenes (seeds {sets[split_name]}-{sets[split_name] + sc.truth.shape[0] - 1}):"
+             f" the old default with the code of {old_dir} ==")
+        emit(f"{label:<34}{r['calls']:>7.0f}{r['mae']:>9.4f}  seam {r['seam']:.4f}  phase {r['phase']:.1f}  "
+             f"ghosts {r['ghosts']}  {seconds:.3f} s / picture")
+        out[split_name] = {label: r}
+    return out
+
+
 # ----------------------------------------------------------------------------- verdict
 def verdict(tables: dict, new_default: Plan, emit):
     """The new default against the targets; prints one line per case and returns the misses."""
@@ -493,6 +538,17 @@ def combine(out: Path, plot_path: Path, new_default: Plan, emit):
         for case, rows in json.loads(old_core.read_text())["analytic"].items():
             q, q_old = judged["analytic"][case][new_default.label][0], rows[OLD_DEFAULT.label][0]
             emit(f"analytic {case:<26} KL {q:.4f} vs {q_old:.4f}: x{q / q_old:.2f} {'ok' if q <= 2 * q_old else 'over 2x'}")
+    old_demo = out / "budget_demo_old_core.json"
+    if old_demo.exists() and "demo" in judged:
+        emit(f"== demo: the new default against the old one as it was before version 0.2 ({old_demo.name}; "
+             f"ratio of the mean MAE) ==")
+        for split, rows in json.loads(old_demo.read_text())["demo"].items():
+            if split in judged["demo"]:
+                (old_row,) = rows.values()
+                for label, r in judged["demo"][split].items():
+                    if label.startswith(new_default.label) or label == OLD_DEFAULT.label:
+                        emit(f"demo {split:<10} {label:<30} MAE {r['mae']:.4f} vs {old_row['mae']:.4f}: "
+                             f"x{r['mae'] / old_row['mae']:.3f}")
     (out / "budget_verdict.txt").write_text("\n".join(emit.lines) + "\n")
     plot(tables, plot_path)
     print(f"wrote {out / 'budget_verdict.txt'} and {plot_path}")
@@ -508,7 +564,7 @@ def main(argv=None):
     ap.add_argument("--test-scenes", type=int, default=None, help="held-out scenes: test (default 48)")
     ap.add_argument("--split", choices=("validation", "test", "both"), default="both")
     ap.add_argument("--old-core", type=Path, default=None,
-                    help="analytic part: the old default with the lanpaint_core of this checkout")
+                    help="analytic or demo part: the old default with the code of this checkout")
     ap.add_argument("--defaults-only", action="store_true",
                     help="analytic part: only the old and new defaults (for the verdict, at more samples)")
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results")
@@ -532,7 +588,7 @@ def main(argv=None):
         return combine(args.out, args.plot, new_default, emit)
     if args.part in ("analytic", "all"):
         plans = [OLD_DEFAULT] if args.old_core else [OLD_DEFAULT, new_default] if args.defaults_only else None
-        if args.old_core:
+        if args.old_core and args.part == "analytic":
             import sys
             assert "lanpaint_core" not in sys.modules, "lanpaint_core was imported before --old-core took effect"
             sys.path.insert(0, str(args.old_core.resolve()))
@@ -546,7 +602,8 @@ def main(argv=None):
     if args.part in ("demo", "all"):
         sizes = {"validation": args.scenes or (4 if args.quick else 24),
                  "test": args.test_scenes or (4 if args.quick else 48)}
-        tables.append(("demo", run_demo(sizes, args.split, new_default, args.quick, emit)))
+        tables.append(("demo", run_demo_old(sizes, args.split, args.old_core.resolve(), emit) if args.old_core
+                       else run_demo(sizes, args.split, new_default, args.quick, emit)))
     args.out.mkdir(parents=True, exist_ok=True)
     suffix = ("" if args.part == "all" else f"_{args.part}") + (
         "_old_core" if args.old_core else "_defaults" if args.defaults_only else "")
