@@ -13,6 +13,7 @@ import inspect
 
 import comfy.extra_samplers.uni_pc
 import comfy.k_diffusion.sampling
+import torch
 
 # Samplers whose function takes a noise sampler get one Brownian tree over the whole schedule, so
 # their noise stays one Brownian path across the runs (a tree built per run from the same seed
@@ -25,10 +26,39 @@ NOISE_SAMPLER_ARG = "noise_sampler"
 #   at the second step) and rescales the state. From a fresh history its first step is first order, the
 #   DDIM step, which is the Euler step: LanPaint takes a one-step run with the host's sample_euler.
 NO_ONE_STEP_RUN = (comfy.extra_samplers.uni_pc.sample_unipc, comfy.extra_samplers.uni_pc.sample_unipc_bh2)
-# - the stochastic Adams samplers return the state corrected at their last model call, one step behind
-#   where a schedule ending above 0 stops: LanPaint runs them one step further (one more model call per
-#   run) so that they return the state at the thinking step's noise level.
-ONE_STEP_BEHIND = (comfy.k_diffusion.sampling.sample_sa_solver, comfy.k_diffusion.sampling.sample_sa_solver_pece)
+# - the stochastic Adams samplers of some hosts (ComfyUI 0.3.75) return the state corrected at their last
+#   model call, one step behind where a schedule ending above 0 stops; others (0.33.0) return the
+#   prediction at the schedule's end. one_step_behind() finds out by running the host's function once on
+#   a zero denoiser (no version check); LanPaint runs the ones behind one step further (one more model
+#   call per run) so that they return the state at the thinking step's noise level.
+MAY_RUN_ONE_STEP_BEHIND = (comfy.k_diffusion.sampling.sample_sa_solver,
+                           comfy.k_diffusion.sampling.sample_sa_solver_pece)
+_one_step_behind: dict = {}
+
+
+class _ZeroDenoiser:
+    """x0 = 0 everywhere, with the run's model behind it (the samplers read its model_sampling)."""
+
+    def __init__(self, inner_model):
+        self.inner_model = inner_model
+
+    def __call__(self, x, sigma, **kwargs):
+        return torch.zeros_like(x)
+
+
+def one_step_behind(function, model_k, sigmas) -> bool:
+    """Whether the host sampler `function`, run over a schedule ending above 0, returns the state one
+    step before its end: from x = 1 a one-step run on a zero denoiser (deterministic: tau 0) moves the
+    state unless it returns its input."""
+    positive = sigmas[sigmas > 0]
+    if function not in MAY_RUN_ONE_STEP_BEHIND or len(positive) < 2:
+        return False
+    if function not in _one_step_behind:
+        x = torch.ones(1, 1, 1, 1)
+        out = function(_ZeroDenoiser(model_k.inner_model), x, positive[-2:].float().cpu(), extra_args={},
+                       disable=True, tau_func=lambda sigma: 0.0)
+        _one_step_behind[function] = bool(torch.equal(out, x))
+    return _one_step_behind[function]
 
 
 def thinking_segments(plan: list[int]) -> list[tuple[int, int]]:
@@ -48,13 +78,13 @@ def _noise_options(ksampler, x, sigmas, seed) -> dict:
     return {NOISE_SAMPLER_ARG: tree}
 
 
-def run_function(ksampler, sigmas, start: int, end: int, options: dict):
+def run_function(ksampler, model_k, sigmas, start: int, end: int, options: dict):
     """(sampler function, its schedule, its keyword options) that take ksampler's sampler from sigmas[start]
     to sigmas[end] (a copy of the schedule: some samplers write into theirs, sample_unipc)."""
     function = ksampler.sampler_function
     if end - start == 1 and function in NO_ONE_STEP_RUN:
         return comfy.k_diffusion.sampling.sample_euler, sigmas[start:end + 1].clone(), {}
-    if function in ONE_STEP_BEHIND and end < len(sigmas) - 1:
+    if end < len(sigmas) - 1 and one_step_behind(function, model_k, sigmas):
         return function, sigmas[start:end + 2].clone(), options
     return function, sigmas[start:end + 1].clone(), options
 
@@ -67,7 +97,7 @@ def sample_with_thinking(ksampler, model_k, x, sigmas, plan, extra_args, progres
     for start, end in thinking_segments(plan):
         if plan[start] > 0:
             x = model_k.think(x, sigmas[start] * ones, plan[start], extra_args, progress.thinking(start, x))
-        function, schedule, run_options = run_function(ksampler, sigmas, start, end, options)
+        function, schedule, run_options = run_function(ksampler, model_k, sigmas, start, end, options)
         x = function(model_k, x, schedule, extra_args=extra_args, callback=progress.sampler_callback(start),
                      disable=True, **run_options)
     return x
