@@ -11,10 +11,10 @@ A part run alone writes budget_<part>.txt / .json (the parts are independent and
 verdict more samples than the grid can afford (KL below about 0.005 is at the estimator's noise at the
 grid's samples): budget_analytic_defaults.json, which combine then uses for the analytic verdict.
 --old-core DIR runs the old default with the code of another checkout (e.g. `git worktree add DIR
-v0.1.0`): with --part analytic its lanpaint_core, with --part demo its pack's LanPaint FLD KSampler
-(same scenes, noise and seed as the rest). That is the 120-call default as it was before version 0.2,
-for the verdict against what users had (budget_<part>_old_core.json; combine prints the new default
-against it).
+df3b855`: version 0.1.0's sampling code): with --part analytic its lanpaint_core, with --part demo
+its pack's LanPaint FLD KSampler (same scenes, noise and seed as the rest). That is the 120-call
+default as it was before version 0.2, for the verdict against what users had
+(budget_<part>_old_core.json; combine prints the new default against it).
 
 Plans (outer steps S x thinking N; every plan at the method's default knobs otherwise):
 - grid: S in 5, 6, 8, 10, 12, 15, 20 x N in 0-6, 8, 10, uniform (N thinking steps before every step);
