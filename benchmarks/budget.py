@@ -473,9 +473,9 @@ def verdict(tables: dict, new_default: Plan, emit):
 
 
 # ----------------------------------------------------------------------------- plot and main
-def plot(tables, path: Path):
+def plot(tables, path: Path, default_label: str = ""):
     """Quality against model calls, one panel per case: the uniform grid as one line per outer-step count,
-    schedules and samplers as markers."""
+    schedules and samplers as markers, the default (default_label, with euler) as a black star."""
     from .paper_table import save_figure
     import matplotlib
     matplotlib.use("Agg")
@@ -484,7 +484,7 @@ def plot(tables, path: Path):
     for part, table in tables:
         if part == "demo":
             for split, rows in table.items():
-                panels.append((f"demo model, {split} scenes (MAE / old default)", {
+                panels.append((f"demo model, {split} scenes (MAE / 20x5's)", {
                     label: (r["ratio"], r["lo"], r["hi"], r["calls"]) for label, r in rows.items()}, False))
         else:
             for case, rows in table.items():
@@ -501,6 +501,9 @@ def plot(tables, path: Path):
             if len(head) == 1 and "x" in label:
                 s = int(label.split("x")[0])
                 by_steps.setdefault(s, []).append((calls, q))
+            elif label == default_label:
+                ax.errorbar([calls], [q], yerr=[[max(q - lo, 0)], [max(hi - q, 0)]], fmt="*", ms=9, color="black",
+                            zorder=5, label="the default")
             else:
                 ax.errorbar([calls], [q], yerr=[[max(q - lo, 0)], [max(hi - q, 0)]], fmt="s", ms=3, alpha=0.6,
                             color="grey" if "stock" not in label else "red")
@@ -513,7 +516,7 @@ def plot(tables, path: Path):
         ax.grid(True, which="both", alpha=0.2)
     for ax in axes.flat[len(panels):]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=6, title="uniform thinking (lines); grey: schedules / samplers",
+    axes.flat[0].legend(fontsize=6, title="uniform thinking (lines); grey: schedules / samplers; red: stock",
                         title_fontsize=6)
     save_figure(fig, path, dpi=90)
 
@@ -550,7 +553,7 @@ def combine(out: Path, plot_path: Path, new_default: Plan, emit):
                         emit(f"demo {split:<10} {label:<30} MAE {r['mae']:.4f} vs {old_row['mae']:.4f}: "
                              f"x{r['mae'] / old_row['mae']:.3f}")
     (out / "budget_verdict.txt").write_text("\n".join(emit.lines) + "\n")
-    plot(tables, plot_path)
+    plot(tables, plot_path, new_default.label)
     print(f"wrote {out / 'budget_verdict.txt'} and {plot_path}")
     return 0
 
@@ -615,7 +618,8 @@ def main(argv=None):
         verdict(dict(tables), new_default, emit)
     emit(f"(total {time.time() - t0:.0f} s)")
     text_path.write_text("\n".join(lines) + "\n")
-    plot(tables, args.plot if args.part == "all" else args.plot.with_name(args.plot.stem + suffix + ".png"))
+    plot(tables, args.plot if args.part == "all" else args.plot.with_name(args.plot.stem + suffix + ".png"),
+         new_default.label)
     print(f"wrote {text_path}")
     return 0
 
