@@ -310,27 +310,32 @@ def per_scene(images, sc, kind):
             "ghosts": torch.tensor([float(count_suns(img, lay) > 1) for img, lay in zip(images, sc.layouts)])}
 
 
-def run_demo_plan(ds: DemoSet, plan: Plan, pack, seed=0):
-    """Per-scene metrics of `plan` on every hole kind ("stock" when plan is None), and calls per picture."""
+def demo_rows(ds: DemoSet, sample):
+    """Per-scene metrics on every hole kind of sample(model, latent dict) -> latents (model: a recording
+    clone of the demo model), and model calls per picture."""
     from devtools.measure import recording
     from .paper_table import decode
     sc = ds.scenes
-    env = _env()
-    pos = sc.conditioning
     model, counter = recording(sc.model)
     rows, calls = {}, []
     for kind, mask in sc.masks.items():
         latent = {"samples": sc.latents.clone(), "noise_mask": mask[:, None].clone()}
         counter.reset()
         with torch.no_grad():
-            if plan is None:
-                samples = env.nodes.common_ksampler(model, seed, OLD_DEFAULT.steps, 1.0, "euler", "simple",
-                                                    pos, pos, latent)[0]["samples"]
-            else:
-                samples = lanpaint_runner(pack, plan, seed, (pos, pos), "simple")(model, latent)
+            samples = sample(model, latent)
         rows[kind] = per_scene(decode(sc, samples), sc, kind)
         calls.append(counter.batch / sc.truth.shape[0])
     return rows, sum(calls) / len(calls)
+
+
+def run_demo_plan(ds: DemoSet, plan: Plan, pack, seed=0):
+    """Per-scene metrics of `plan` on every hole kind ("stock" when plan is None), and calls per picture."""
+    env = _env()
+    pos = ds.scenes.conditioning
+    if plan is None:
+        return demo_rows(ds, lambda model, latent: env.nodes.common_ksampler(
+            model, seed, OLD_DEFAULT.steps, 1.0, "euler", "simple", pos, pos, latent)[0]["samples"])
+    return demo_rows(ds, lanpaint_runner(pack, plan, seed, (pos, pos), "simple"))
 
 
 def demo_summary(rows, ref_rows, generator):
@@ -399,38 +404,21 @@ def run_demo(sizes, split, new_default, quick, emit):
 def run_demo_old(sizes, split, old_dir: Path, emit):
     """The old default through the LanPaint FLD KSampler of the checkout at old_dir (loaded as its own
     package beside this one), on the same scenes, noise and seed as run_demo."""
-    import importlib.util
-    import sys
-    from devtools.measure import recording
-    from .paper_table import decode
-    env = _env()
-    name = "LanPaintOldCheckout"
-    spec = importlib.util.spec_from_file_location(name, old_dir / "__init__.py",
-                                                  submodule_search_locations=[str(old_dir)])
-    pack = importlib.util.module_from_spec(spec)
-    sys.modules[name] = pack
-    spec.loader.exec_module(pack)
-    node = pack.NODE_CLASS_MAPPINGS["LanPaintKSampler"]()
+    from devtools.lanpaint_pack import load_pack
+    _env()
+    node = load_pack(old_dir, "LanPaintOldCheckout").NODE_CLASS_MAPPINGS["LanPaintKSampler"]()
     sets = {"validation": VALIDATION_SEED, "test": TEST_SEED}
     out = {}
     for split_name in [n for n in sets if split in (n, "both")]:
         ds = demo_scenes(sizes[split_name], sets[split_name])
         sc = ds.scenes
-        model, counter = recording(sc.model)
-        rows, calls = {}, []
         t0 = time.perf_counter()
-        for kind, mask in sc.masks.items():
-            latent = {"samples": sc.latents.clone(), "noise_mask": mask[:, None].clone()}
-            counter.reset()
-            with torch.no_grad():
-                samples = node.sample(model, 0, OLD_DEFAULT.steps, 1.0, "euler", "simple", sc.conditioning,
-                                      sc.conditioning, latent, 1.0, OLD_DEFAULT.thinking, "Image First")[0]["samples"]
-            rows[kind] = per_scene(decode(sc, samples), sc, kind)
-            calls.append(counter.batch / sc.truth.shape[0])
+        rows, calls = demo_rows(ds, lambda model, latent: node.sample(
+            model, 0, OLD_DEFAULT.steps, 1.0, "euler", "simple", sc.conditioning, sc.conditioning, latent, 1.0,
+            OLD_DEFAULT.thinking, "Image First")[0]["samples"])
         seconds = (time.perf_counter() - t0) / (sc.truth.shape[0] * len(rows))
         label = f"{OLD_DEFAULT.label} before 0.2"
-        r = dict(demo_summary(rows, rows, torch.Generator().manual_seed(0)), calls=sum(calls) / len(calls),
-                 seconds=seconds)
+        r = dict(demo_summary(rows, rows, torch.Generator().manual_seed(0)), calls=calls, seconds=seconds)
         emit(f"== demo model, {split_name} scenes (seeds {sets[split_name]}-{sets[split_name] + sc.truth.shape[0] - 1}):"
              f" the old default with the code of {old_dir} ==")
         emit(f"{label:<34}{r['calls']:>7.0f}{r['mae']:>9.4f}  seam {r['seam']:.4f}  phase {r['phase']:.1f}  "

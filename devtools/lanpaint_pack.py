@@ -12,17 +12,19 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PACK_NAME = "LanPaint"
 
 
-def load_pack():
-    """Import this repository (after the host is importable) as package `LanPaint`; idempotent."""
-    if PACK_NAME in sys.modules:
-        return sys.modules[PACK_NAME]
-    spec = importlib.util.spec_from_file_location(PACK_NAME, REPO_ROOT / "__init__.py",
-                                                  submodule_search_locations=[str(REPO_ROOT)])
+def load_pack(root: Path = REPO_ROOT, name: str = PACK_NAME):
+    """Import the checkout at `root` (this repository by default; after the host is importable) as
+    package `name`; idempotent. Another checkout under another name loads beside this one (its
+    modules import each other relatively), e.g. an older version for a benchmark to compare."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, Path(root) / "__init__.py",
+                                                  submodule_search_locations=[str(root)])
     module = importlib.util.module_from_spec(spec)
-    sys.modules[PACK_NAME] = module
+    sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
     except BaseException:
-        del sys.modules[PACK_NAME]
+        del sys.modules[name]
         raise
     return module
