@@ -137,6 +137,9 @@ def _import_host(want_cpu: bool):
             mm.cpu_state = mm.CPUState.CPU
         import comfy.utils
         comfy.utils.set_progress_bar_enabled(False)
+        # before nodes, as main.py does: nodes.py puts comfy/ first on sys.path, where comfy/utils.py would
+        # then shadow the host's utils package (server.py, which comfy_extras/nodes_images imports, needs it)
+        importlib.import_module("utils.extra_config")
         for name in _HOST_MODULES:
             importlib.import_module(name)
     finally:
