@@ -2,7 +2,7 @@
 Display names carry the pack's DisplayName ("LanPaint FLD") to stay apart from the older LanPaint pack."""
 from .crop_stitch import LanPaintCrop, LanPaintStitch
 from .custom_sampling_nodes import ApplyLanPaint, LanPaintSampler
-from .demo_nodes import LanPaintDemoModelLoader, LanPaintDemoScene
+from .demo_nodes import LanPaintDemoClip, LanPaintDemoModelLoader, LanPaintDemoScene, LanPaintDemoVideoModelLoader
 from .ksampler_nodes import LanPaintKSampler, LanPaintKSamplerAdvanced
 from .mask_blend import LanPaintMaskBlend
 from .side_by_side import LanPaintSideBySide
@@ -20,6 +20,8 @@ NODE_CLASS_MAPPINGS = {
     "LanPaintCrop": LanPaintCrop,
     "LanPaintStitch": LanPaintStitch,
     "LanPaintSideBySide": LanPaintSideBySide,
+    "LanPaintDemoVideoModelLoader": LanPaintDemoVideoModelLoader,
+    "LanPaintDemoClip": LanPaintDemoClip,
 }
 NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintKSampler": "LanPaint FLD KSampler",
@@ -33,4 +35,6 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "LanPaintCrop": "LanPaint FLD Crop",
     "LanPaintStitch": "LanPaint FLD Stitch",
     "LanPaintSideBySide": "LanPaint FLD Side by Side",
+    "LanPaintDemoVideoModelLoader": "LanPaint FLD Demo Video Model Loader",
+    "LanPaintDemoClip": "LanPaint FLD Demo Clip",
 }

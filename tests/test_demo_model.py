@@ -1,5 +1,6 @@
 """The pack's demo model (lanpaint_demo/) on the real host: its scenes, its shipped weights, its VAE's
-round trip, seeded LanPaint inpainting on it, and the nodes that serve it."""
+round trip, seeded LanPaint inpainting on it, and the nodes that serve it and the demo video model
+(tests/test_demo_video_model.py: that model itself)."""
 import json
 
 import pytest
@@ -7,6 +8,7 @@ import torch
 
 from devtools import demo_model
 from lanpaint_demo import model as shipped
+from lanpaint_demo import video_model as shipped_video
 from lanpaint_demo import scenes
 
 HELD_OUT = scenes.HELD_OUT_SEED
@@ -149,6 +151,32 @@ def test_demo_nodes_serve_the_model_and_the_scenes(comfy):
     assert all("tooltip" in spec[1] for spec in inputs.values())
 
 
+def test_demo_video_nodes_serve_the_video_model_and_the_clips(comfy):
+    from devtools.lanpaint_pack import load_pack
+    from lanpaint_demo import clips
+    mappings = load_pack().NODE_CLASS_MAPPINGS
+    model, clip, vae = mappings["LanPaintDemoVideoModelLoader"]().load()
+    assert isinstance(model.model, comfy.model_base.WAN21) and vae.latent_dim == 3
+    images, mask = mappings["LanPaintDemoClip"]().make(HELD_OUT + 5, "stripe", 5, 48)
+    assert torch.equal(images, clips.render_clip(HELD_OUT + 5, 5, 48))
+    assert torch.equal(mask, clips.clip_masks("stripe", HELD_OUT + 5, 5, 48))
+    inputs = mappings["LanPaintDemoClip"].INPUT_TYPES()["required"]
+    assert list(inputs["hole"][0]) == list(clips.HOLE_KINDS)
+    assert all("tooltip" in spec[1] for spec in inputs.values())
+    frames = inputs["frames"][1]      # the widget's steps land on the lengths the VAE takes: 1 + 4k
+    assert list(range(frames["min"], frames["max"] + 1, frames["step"])) == \
+        shipped_video.valid_frame_counts(frames["max"])
+
+
+@pytest.mark.parametrize("frames, valid", [(8, (5, 9)), (2, (1, 5)), (0, (1, 5))])
+def test_demo_clip_refuses_a_length_the_video_vae_cannot_take(comfy, frames, valid):
+    from devtools.lanpaint_pack import load_pack
+    node = load_pack().NODE_CLASS_MAPPINGS["LanPaintDemoClip"]()
+    with pytest.raises(ValueError, match=r"LanPaint FLD Demo Clip: 'frames'.*got %d: use %d or %d$" % (frames, *valid)):
+        node.make(HELD_OUT, "moving_box", frames, 32)
+    assert node.make(HELD_OUT, "moving_box", valid[1], 32)[0].shape[0] == valid[1]
+
+
 def test_the_demo_model_samples_the_largest_scene_its_node_offers(comfy, demo):
     from devtools.host.model_calls import predict_denoised
     from devtools.lanpaint_pack import load_pack
@@ -158,6 +186,24 @@ def test_the_demo_model_samples_the_largest_scene_its_node_offers(comfy, demo):
     latent = vae.encode(demo_model.scene(HELD_OUT, size=largest))
     x0 = predict_denoised(model, latent, torch.tensor([0.5]), cond)
     assert x0.shape == latent.shape and torch.isfinite(x0).all()
+
+
+def test_the_video_model_samples_the_longest_clip_and_every_side_the_clip_node_offers(comfy):
+    """The largest clip (frames and size at their max) and a side whose latent is odd (20 px: 5 latent
+    pixels, under the transformer's 2 x 2 patches) encode and give a prediction of the latent's shape."""
+    from devtools.host.model_calls import predict_denoised
+    from devtools.lanpaint_pack import load_pack
+    from lanpaint_demo import clips
+    inputs = load_pack().NODE_CLASS_MAPPINGS["LanPaintDemoClip"].INPUT_TYPES()["required"]
+    frames, size = inputs["frames"][1], inputs["size"][1]
+    model, clip, vae = shipped_video.load()
+    (cond,) = comfy.nodes.CLIPTextEncode().encode(clip, shipped_video.PROMPT)
+    for n, side in ((frames["max"], size["max"]), (frames["default"], size["min"] + size["step"])):
+        latent = vae.encode(clips.render_clip(HELD_OUT, n, side))
+        side_latent = side // shipped_video.DOWNSCALE
+        assert latent.shape == (1, shipped_video.LATENT_CHANNELS, n, side_latent, side_latent), latent.shape
+        x0 = predict_denoised(model, latent, torch.tensor([0.5]), cond)
+        assert x0.shape == latent.shape and torch.isfinite(x0).all()
 
 
 def test_demo_workflow_samples_stock_and_lanpaint_on_the_server(comfy_server):

@@ -23,7 +23,8 @@ PACK_CODE = ["__init__.py", "nodes", "lanpaint_core", "lanpaint_demo"]
 # Node ids are saved in users' workflows: they never change.
 PUBLISHED_NODE_IDS = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
                       "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene", "LanPaintVideoMask",
-                      "LanPaintCrop", "LanPaintStitch", "LanPaintSideBySide"}
+                      "LanPaintCrop", "LanPaintStitch", "LanPaintSideBySide", "LanPaintDemoVideoModelLoader",
+                      "LanPaintDemoClip"}
 # The older LanPaint pack's public registry metadata (publisher scraed), which ours must not repeat.
 OLDER_PACK_ID = "LanPaint"
 OLDER_PACK_NODE_NAMES = {"LanPaint KSampler", "LanPaint KSampler (Advanced)", "LanPaint Mask Blend"}

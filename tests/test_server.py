@@ -17,8 +17,9 @@ torch.set_num_threads(1)
 
 LANPAINT_NODES = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
                   "LanPaintMaskBlend", "LanPaintVideoMask", "LanPaintDemoModelLoader", "LanPaintDemoScene",
-                  "LanPaintCrop", "LanPaintStitch")
-INPUTLESS_NODES = ("LanPaintDemoModelLoader",)   # loads the shipped demo model: nothing to choose
+                  "LanPaintCrop", "LanPaintStitch", "LanPaintDemoVideoModelLoader", "LanPaintDemoClip")
+# load the shipped demo models: nothing to choose
+INPUTLESS_NODES = ("LanPaintDemoModelLoader", "LanPaintDemoVideoModelLoader")
 TEST_NODES = ("LanPaintTestTinyModel", "LanPaintTestConditioning", "LanPaintTestLatent")
 RUN_TIMEOUT_S = 60
 LATENT_SEED = 5
