@@ -14,8 +14,8 @@ hole, stock, LanPaint FLD) per scene, one column per hole; prints how long each 
 machine (queued to finished, both samplers). ``--readme`` also copies side_by_side.png to
 docs/demo_trained_model.png (the README's picture).
 
-``shipped_output`` runs the workflow once as shipped and gives its own output picture (the
-template's thumbnail, devtools/make_workflows.py).
+``shipped_output`` runs a demo workflow once as shipped and gives its own output picture (the
+template's thumbnail, devtools/make_workflows.py; the middle frame of the video demo's animation).
 """
 import argparse
 import json
@@ -75,12 +75,19 @@ def run_prompt(server, prompt: dict, base: Path) -> dict:
     return saved
 
 
+def middle_frame(path: Path) -> Image.Image:
+    """A saved picture as RGB; of an animation, its middle frame."""
+    with Image.open(path) as picture:
+        picture.seek(getattr(picture, "n_frames", 1) // 2)
+        return picture.convert("RGB")
+
+
 def shipped_output(workflow: dict) -> Image.Image:
-    """The demo workflow (UI format) run once as it is, on a real server: its own output picture."""
+    """A demo workflow (UI format) run once as it is, on a real server: its own output picture (middle_frame)."""
     with tempfile.TemporaryDirectory(prefix="lanpaint-demo-") as tmp, running_server(Path(tmp)) as server:
         _, object_info = server.request("/object_info")
         saved = run_prompt(server, ui_to_api(workflow, object_info), Path(tmp))
-        return Image.open(saved["side_by_side"]).convert("RGB")
+        return middle_frame(saved["side_by_side"])
 
 
 def to_pil(image) -> Image.Image:

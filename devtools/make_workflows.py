@@ -20,7 +20,7 @@ workflow_api.host_object_info) or from a saved /object_info JSON / a running ser
 workflow must pass workflow_api.validate_workflow and layout_problems before it is written.
 ``--check`` writes nothing and fails if a file on disk differs from what would be generated.
 Thumbnails (thumbnails.py) show the workflow's own output where the pack runs it as shipped (the
-demo: one real server run, devtools/demo.shipped_output), otherwise a diagram of the graph.
+demos: one real server run each, devtools/demo.shipped_output), otherwise a diagram of the graph.
 """
 from __future__ import annotations
 
@@ -60,6 +60,9 @@ WORKFLOWS = {
     "lanpaint_demo_model": Workflow(fam.DEMO, "Demo: stock vs LanPaint", "the pack's own model, no download",
                                     kind="demo", sampler="compare", positive="", negative="",
                                     heading="LanPaint · demo: stock KSampler vs LanPaint FLD KSampler"),
+    "lanpaint_demo_video": Workflow(fam.DEMO_VIDEO, "Demo video: stock vs LanPaint", "the pack's own video model, no "
+                                    "download", kind="demo_video", sampler="compare", positive="", negative="",
+                                    heading="LanPaint · video demo: stock KSampler vs LanPaint FLD KSampler"),
     "lanpaint_sdxl_inpaint": Workflow(fam.SDXL, "SD XL inpainting", "LanPaint FLD KSampler + Mask Blend"),
     "lanpaint_sd35_inpaint": Workflow(fam.SD35, "SD 3.5 Large inpainting", "Checkpoint + Triple CLIP"),
     "lanpaint_flux_dev_inpaint": Workflow(fam.FLUX_DEV, "FLUX.1 dev inpainting", "Flux Guidance 3.5, cfg 1",
@@ -180,9 +183,10 @@ def build_all(object_info: dict, host_version: str) -> dict[str, dict]:
 
 
 def own_output(name: str, workflow: dict):
-    """The picture a workflow makes, where the pack can run it as shipped (the demo, on its own model;
-    a real server run), for its thumbnail; None for the others (their thumbnail is a diagram)."""
-    if WORKFLOWS[name].kind != "demo":
+    """The picture a workflow makes, where the pack can run it as shipped (the demos, on their own models;
+    a real server run; a clip's middle frame), for its thumbnail; None for the others (their thumbnail is
+    a diagram)."""
+    if WORKFLOWS[name].kind not in ("demo", "demo_video"):
         return None
     from devtools.demo import shipped_output
     return shipped_output(workflow)

@@ -22,7 +22,10 @@ outside the mask.
 
 The demo workflow runs in the page as shipped (the pack's demo model): its side-by-side picture
 comes back at least 256 px wide and is shown on its node, the input preview shows the hole, and no
-node covers another after the run (tests/artifacts/screenshots/lanpaint_demo_model_run.png).
+node covers another after the run (tests/artifacts/screenshots/lanpaint_demo_model_run.png). So does
+the video demo: its animated side by side (a picture per frame) comes back and is shown on its node as
+an animation, the hole travels with the clip's pan, and stock and LanPaint FLD differ
+(tests/artifacts/screenshots/lanpaint_demo_video_run.png).
 
 A negative test loads a workflow with an unknown node type and asserts all three missing-node
 signals fire, so the checks above can fail. The browser session: tests/browser_session.py.
@@ -50,6 +53,7 @@ QUEUED_WORKFLOW = "lanpaint_sdxl_detail_inpaint"  # queued from the browser and 
 QUEUE_TIMEOUT_S = 120
 PACK_MODULE = "custom_nodes.LanPaint"  # /object_info's python_module for the pack's nodes
 WIDGET_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
+HOLE_RGB_8BIT = (255, 60, 200)      # LanPaint FLD Side by Side's hole colour as saved
 
 # Registered once per page: records what the frontend itself reports as missing after each load.
 REGISTER_PROBE_JS = """() => {
@@ -478,6 +482,67 @@ def test_demo_workflow_runs_in_the_browser_and_shows_the_difference(ui):
     third = sheet.shape[1] // 3
     assert (sheet[:, third:2 * third] != sheet[:, 2 * third:3 * third]).any(), "stock and LanPaint FLD are alike"
     assert shown["previewHoleAlpha"] == 0 and shown["previewCornerAlpha"] == 255, shown
+    assert overlaps(shown["boxes"]) == [], "nodes overlap after the run: %s" % overlaps(shown["boxes"])
+    assert shot.is_file()
+
+
+# After a run: the animation as the frontend shows it and every node's box (title bar included).
+ANIMATION_AFTER_RUN_JS = """async (saveId) => {
+  const graph = window.app.graph, title = window.LiteGraph.NODE_TITLE_HEIGHT;
+  const save = graph.getNodeById(saveId) || graph.getNodeById(String(saveId));
+  window.app.canvas.setDirty(true, true);
+  window.app.canvas.draw(true, true);
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    savedWidth: save.imgs[0].naturalWidth, savedHeight: save.imgs[0].naturalHeight, animated: !!save.animatedImages,
+    boxes: graph.nodes.map((n) => [String(n.id), n.pos[0], n.pos[1] - title,
+                                    n.pos[0] + n.size[0], n.pos[1] + n.size[1]]),
+  };
+}"""
+
+
+def test_demo_video_workflow_runs_in_the_browser_and_shows_the_difference(ui):
+    """The video demo as shipped, loaded and run in the frontend as an artist would: its one output is an
+    animated side by side with a picture per frame of the clip (the clip with its hole, stock, LanPaint
+    FLD), at least 3 x 256 px wide, shown on its node as an animation; the magenta hole moves across the
+    first panel the way the clip pans; stock and LanPaint FLD differ; after the run no node covers another.
+    Screenshot: tests/artifacts/screenshots/lanpaint_demo_video_run.png."""
+    import numpy as np
+    from PIL import ImageSequence
+    from devtools.workflows import builder
+    from lanpaint_demo import clips
+    name = "lanpaint_demo_video"
+    workflow = json.loads((WORKFLOWS_DIR / (name + ".json")).read_text())   # as shipped: 20 steps
+    (save,) = [n for n in workflow["nodes"] if n["type"] == "SaveAnimatedWEBP"]
+    (clip,) = [n for n in workflow["nodes"] if n["type"] == "LanPaintDemoClip"]
+    seed, frames = clip["widgets_values"][0], clip["widgets_values"][3]
+    with ui.server.explain():
+        check_loaded(ui, workflow, name, ui.load(copy.deepcopy(workflow), "demo_video.json"))
+        entry = ui.queue()
+        assert entry["status"].get("status_str") == "success", entry["status"]
+        output = entry["outputs"][str(save["id"])]
+        (image,) = output["images"]
+        with Image.open(ui.server.base / "output" / image["subfolder"] / image["filename"]) as im:
+            sheets = [np.asarray(frame.convert("RGB")).astype(int) for frame in ImageSequence.Iterator(im)]
+        ui.page.wait_for_function("(s) => { const n = window.app.graph.getNodeById(s) || window.app.graph.getNodeById("
+                                  "String(s)); return n && n.imgs && n.imgs[0] && n.imgs[0].complete"
+                                  " && n.imgs[0].naturalWidth > 0; }", arg=save["id"])
+        shown = ui.page.evaluate(ANIMATION_AFTER_RUN_JS, save["id"])
+        shot = ui.screenshot(name + "_run")
+    assert len(sheets) == frames and output.get("animated") == [True], (len(sheets), output.get("animated"))
+    height, width = sheets[0].shape[:2]
+    assert width >= 3 * 256 and (shown["savedWidth"], shown["savedHeight"]) == (width, height), shown
+    assert shown["animated"], "the frontend does not show the output as an animation"
+    third = width // 3
+    hole_columns = []
+    for sheet in sheets:
+        magenta = (np.abs(sheet[:, :third] - np.array(HOLE_RGB_8BIT)).max(-1) <= 1).nonzero()[1]
+        assert magenta.size, "a frame without the hole"
+        hole_columns.append(magenta.mean())
+    shift = hole_columns[-1] - hole_columns[0]
+    assert shift * clips.motion(seed).pan > 0 and abs(shift) >= 2 * builder.DEMO_CLIP_SCALE, hole_columns
+    assert any((s[:, third:2 * third] != s[:, 2 * third:3 * third]).any() for s in sheets), \
+        "stock and LanPaint FLD are alike"
     assert overlaps(shown["boxes"]) == [], "nodes overlap after the run: %s" % overlaps(shown["boxes"])
     assert shot.is_file()
 

@@ -17,7 +17,8 @@ inside it (a video workflow gets a video file, and keyframes written into its Vi
 mask editor writes them); two SaveLatent nodes added to the prompt give the masked latent going into the sampler and
 the sampled one coming out: in the kept region (the mask as the host resizes it to the latent, < 0.5)
 the sampled latent is bit-exactly the host's own latent round trip of the input (computed here with
-the same tiny model), and it changed in the masked region. Validation must also catch broken
+the same tiny model), and it changed in the masked region. The demos run as shipped on the pack's own
+demo models (their thumbnails are their own output; the video demo's mask travels with its clip). Validation must also catch broken
 workflows, and agree with the server's own checks.
 """
 import copy
@@ -302,17 +303,20 @@ def test_workflow_templates_lists_and_serves_the_bundled_workflows(server):
 
 
 # ----------------------------------------------------------------------------- real runs
-def test_demo_thumbnail_is_the_demos_own_output(server, object_info, tmp_path):
-    """The demo's thumbnail shows what the shipped demo workflow makes (run here as shipped, on the
-    demo model): drawn again from this run's side-by-side picture it comes out the same, and drawn
-    from the same picture with the stock and LanPaint FLD panels swapped it does not (so the check
-    can tell the results apart)."""
-    from devtools.demo import run_prompt
-    name = "lanpaint_demo_model"
+DEMOS = [n for n in NAMES if mw.WORKFLOWS[n].kind in ("demo", "demo_video")]
+
+
+@pytest.mark.parametrize("name", per_workflow(DEMOS))
+def test_demo_thumbnail_is_the_demos_own_output(server, object_info, tmp_path, name):
+    """A demo's thumbnail shows what the shipped demo workflow makes (run here as shipped, on the
+    demo model; the video demo's middle frame): drawn again from this run's side-by-side picture it
+    comes out the same, and drawn from the same picture with the stock and LanPaint FLD panels swapped
+    it does not (so the check can tell the results apart)."""
+    from devtools.demo import middle_frame, run_prompt
     wf = mw.WORKFLOWS[name]
     with server.explain():
         saved = run_prompt(server, wa.ui_to_api(_load(name), object_info), server.base)
-    sheet = Image.open(saved["side_by_side"]).convert("RGB")
+    sheet = middle_frame(saved["side_by_side"])
     assert sheet.width >= 3 * 256, sheet.size
     third = sheet.width // 3
     swapped = sheet.copy()
@@ -328,13 +332,72 @@ def test_demo_thumbnail_is_the_demos_own_output(server, object_info, tmp_path):
         with Image.open(tmp_path / "again.jpg") as im:
             return (np.abs(shipped - np.asarray(im.convert("RGB").crop(box), dtype=float)).max(-1) > 24).mean()
     same, other = off(sheet), off(swapped)
-    print("demo thumbnail: %.4f of its picture's pixels off drawn again, %.4f with the panels swapped" % (same, other))
+    print("%s thumbnail: %.4f of its picture's pixels off drawn again, %.4f with the panels swapped"
+          % (name, same, other))
     assert same < 0.005 < 0.02 < other, (same, other)
+
+
+DEMO_VIDEO = "lanpaint_demo_video"
+
+
+def _saved_files(server, entry, node_id, key="images"):
+    """The paths of the files a node's output lists under ``key``."""
+    return [server.base / f["type"] / f["subfolder"] / f["filename"] for f in entry["outputs"][node_id][key]]
+
+
+@pytest.mark.parametrize("name", per_workflow([DEMO_VIDEO]))
+def test_demo_video_workflow_samples_stock_and_lanpaint_on_the_server(server, object_info, name):
+    """The video demo as shipped (its own model, 20 steps), with SaveLatent nodes added on the masked
+    latent and on each sampler's result: the Video Mask's pre-painted keyframes give the clip's moving
+    box (clip_masks) on every frame, up to one column where the morph rounds the other way, so the hole
+    travels; each sampler keeps the latent outside the mask (LanPaint FLD bit-exactly the host's round
+    trip where the host's resized mask is below 0.5; the stock sampler where it is 0, up to float
+    rounding: it blends in the model's latent space) and regenerates it inside, where the two differ;
+    the saved animation has one side-by-side picture per frame."""
+    from lanpaint_demo import clips, video_model
+    from PIL import ImageSequence
+    from devtools.workflows import builder
+    api = wa.ui_to_api(_load(name), object_info)
+    ids = {n["class_type"]: i for i, n in api.items()}
+    api.update(_latent_savers(LATENT_IN, api[ids["KSampler"]]["inputs"]["latent_image"], "video"))
+    for sampler in ("KSampler", "LanPaintKSampler"):
+        api.update(_latent_savers(sampler, [ids[sampler], 0], "video"))
+    with server.explain():
+        status, body = server.request("/prompt", {"prompt": api, "client_id": "lanpaint-workflow-test"})
+        assert status == 200 and not body.get("node_errors"), body
+        entry = server.wait_history(body["prompt_id"], timeout=RUN_TIMEOUT_S)
+        assert entry["status"].get("status_str") == "success", entry["status"]
+    masks = torch.stack([torch.from_numpy(np.asarray(Image.open(p).convert("L")) > 127)
+                         for p in _saved_files(server, entry, ids["LanPaintVideoMask"], "lanpaint_masks")])
+    clip = api[ids["LanPaintDemoClip"]]["inputs"]
+    boxes = clips.clip_masks(builder.DEMO_CLIP_HOLE, clip["seed"], clip["frames"], clip["size"]) > 0.5
+    assert masks.shape == boxes.shape == (video_model.FRAMES, video_model.SIZE, video_model.SIZE), masks.shape
+    assert torch.equal(masks[0], boxes[0]) and torch.equal(masks[-1], boxes[-1])
+    assert not torch.equal(masks[0], masks[-1])
+    for f in range(len(masks)):
+        assert (masks[f] ^ boxes[f]).sum() <= video_model.SIZE // 2, "frame %d: the mask is not the moving box" % f
+    (lat,) = _saved_latents(server, entry, LATENT_IN, "video")
+    (stock,) = _saved_latents(server, entry, "KSampler", "video")
+    (lanpaint,) = _saved_latents(server, entry, "LanPaintKSampler", "video")
+    kept = mc.host_roundtrip(video_model.load_model(), lat)
+    soft = load_comfy().utils.reshape_mask(masks.float()[:, None], lat.shape).expand(lat.shape)
+    hole = latent_mask(masks.float()[:, None], lat.shape).expand(lat.shape)
+    for sampler, out, keep, tolerance in (("stock", stock, soft == 0, 1e-5), ("LanPaint FLD", lanpaint, ~hole, 0)):
+        assert out.shape == lat.shape and keep.any() and (~keep).any()
+        off = (out[keep] - kept[keep]).abs().max()
+        assert off <= tolerance, "%s changed the kept latent by up to %g" % (sampler, off)
+        assert (out[hole] - lat[hole]).abs().mean() > 0.1, "the hole was not regenerated"
+    assert (stock[hole] - lanpaint[hole]).abs().mean() > 0.1, "stock and LanPaint FLD filled the hole alike"
+    (animation,) = _saved_files(server, entry, ids["SaveAnimatedWEBP"])
+    with Image.open(animation) as im:
+        sheets = [np.asarray(frame.convert("RGB")) for frame in ImageSequence.Iterator(im)]
+    assert len(sheets) == video_model.FRAMES and sheets[0].shape[1] >= 3 * 256, (len(sheets), sheets[0].shape)
 
 
 @pytest.mark.parametrize("name", per_workflow([n for n in NAMES if mw.WORKFLOWS[n].family.tiny]))
 def test_workflow_runs_on_tiny_models(server, object_info, name):
-    """(The demo workflow runs the pack's own demo model: tests/test_demo_model.py.)"""
+    """(The demo workflows run the pack's own demo models: tests/test_demo_model.py and
+    test_demo_video_workflow_samples_stock_and_lanpaint_on_the_server.)"""
     with server.explain():
         api, kind = _test_prompt(name, object_info)
         (server.base / "input").mkdir(exist_ok=True)

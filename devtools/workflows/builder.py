@@ -4,18 +4,22 @@ Every bundled workflow has the same shape, left to right: a note; the family's l
 model patches (shift, the family's own, Apply LanPaint FLD); the prompts (with Flux Guidance / a
 zeroed negative where the family samples at cfg 1); the source (an image with a mask, an image
 padded for outpainting, or a video with masks painted in LanPaint FLD Video Mask's editor, with its
-soundtrack for an audio+video model) encoded under a noise mask; the sampler (LanPaint FLD
-KSampler, LanPaint FLD Sampler + SamplerCustomAdvanced, or Apply LanPaint FLD + KSampler); then
-VAE Decode, LanPaint FLD Mask Blend (the original back outside the mask) and a save node.
+soundtrack for an audio+video model; the demos' scene or clip) encoded under a noise mask; the
+sampler (LanPaint FLD KSampler, LanPaint FLD Sampler + SamplerCustomAdvanced, or Apply LanPaint FLD +
+KSampler); then VAE Decode, LanPaint FLD Mask Blend (the original back outside the mask) and a save
+node (the demos: both samplers, side by side).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from devtools.mask_vectors import node_morph
 from devtools.workflows.catalog import WORKFLOW_CROP_PADDING, EXAMPLE_IMAGE, EXAMPLE_VIDEO, MODELS
 from devtools.workflows.families import Family
 from devtools.workflows.graph import Graph, Node
+from lanpaint_demo import clips
 
 POSITIVE_COLOR = ("#232", "#353")
 NEGATIVE_COLOR = ("#322", "#533")
@@ -30,6 +34,11 @@ DEMO_SCENE_SEED, DEMO_SIZE = 100000, 64   # the first held-out demo scene, at th
 SIDE_BY_SIDE_SCALE = 4                     # the demo's 64 px pictures -> 256 px panels
 SIDE_BY_SIDE_NODE = (830, 400)             # the demo's output node: its 800 x 294 picture at full size
 DEMO_PREVIEW_NODE = (315, 330)             # the demo's input preview: its 256 x 256 picture at full size
+# the video demo's clip: the first held-out seed (a brick wall panning about 6 px over the clip), at the
+# demo video model's length and size; its 32 px frames -> 256 px panels, the picture demo's side by side
+DEMO_CLIP_SEED, DEMO_CLIP_FRAMES, DEMO_CLIP_SIZE = 100000, 9, 32
+DEMO_CLIP_SCALE = 8
+DEMO_CLIP_HOLE = "moving_box"              # the hole the Video Mask's keyframes are taken from
 
 LANPAINT_SAMPLING = ("LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint")
 # The note's closing section: each line is written only where the graph has what it speaks of.
@@ -69,7 +78,8 @@ class Workflow:
     kind: "inpaint" (Load Image, transparent = repaint), "outpaint" (Pad for Outpainting), "detail" (Load
     Image, each region cut out at the model's native size by LanPaint FLD Crop and put back by LanPaint FLD
     Stitch), "video" (a video, masked in LanPaint FLD Video Mask's editor), "audio_video" (the same with the
-    video's soundtrack, kept, for an audio+video model) or "demo" (the pack's demo scene and hole).
+    video's soundtrack, kept, for an audio+video model), "demo" (the pack's demo scene and hole) or
+    "demo_video" (the pack's demo clip, its hole painted on two keyframes of LanPaint FLD Video Mask).
     sampler: "lanpaint" (LanPaint FLD KSampler), "custom" (LanPaint FLD Sampler + SamplerCustomAdvanced),
     "apply" (Apply LanPaint FLD + the stock KSampler) or "compare" (the stock KSampler and LanPaint FLD
     KSampler side by side). title / subtitle: the thumbnail's; heading: the note's (default "LanPaint · title");
@@ -288,6 +298,25 @@ def _detail_source(g: Graph, wf: Workflow, vae: Node) -> Source:
     return source._replace(stitch=(cut, "stitch"))
 
 
+def demo_clip_keyframes() -> str:
+    """LanPaint FLD Video Mask's keyframes for the video demo: the clip's moving box (clip_masks) painted on
+    its first and last frames, as the mask editor writes them; the node moves it with the wall in between."""
+    mk = node_morph()
+    holes = clips.clip_masks(DEMO_CLIP_HOLE, DEMO_CLIP_SEED, DEMO_CLIP_FRAMES, DEMO_CLIP_SIZE) > 0.5
+    keyframes = [{"frame": f, "mask": mk.rle_encode(holes[f])} for f in (0, DEMO_CLIP_FRAMES - 1)]
+    return json.dumps({"version": 1, "width": DEMO_CLIP_SIZE, "height": DEMO_CLIP_SIZE, "keyframes": keyframes})
+
+
+def _demo_video_source(g: Graph, wf: Workflow, vae: Node) -> Source:
+    """The held-out demo clip; its hole is LanPaint FLD Video Mask's, pre-painted (demo_clip_keyframes)."""
+    clip = g.add("LanPaintDemoClip", 1, title="Demo clip", color=LANPAINT_COLOR, control="fixed",
+                 seed=DEMO_CLIP_SEED, hole=DEMO_CLIP_HOLE, frames=DEMO_CLIP_FRAMES, size=DEMO_CLIP_SIZE)
+    mask = g.add("LanPaintVideoMask", 2, title="Video mask: a box moving with the wall", color=LANPAINT_COLOR,
+                 keyframes=demo_clip_keyframes())
+    g.link(clip, "images", mask, "images")
+    return _encode_masked(g, 2, (clip, "images"), (mask, "MASK"), vae, (clip, "images"))
+
+
 def _demo_source(g: Graph, wf: Workflow, vae: Node) -> Source:
     """The demo scene and its hole; the preview shows the hole transparent, enlarged as the output is."""
     scene = g.add("LanPaintDemoScene", 1, title="Demo scene and hole", color=LANPAINT_COLOR, control="fixed",
@@ -304,7 +333,7 @@ def _demo_source(g: Graph, wf: Workflow, vae: Node) -> Source:
 
 
 SOURCES = {"inpaint": _image_source, "outpaint": _outpaint_source, "video": _video_source, "demo": _demo_source,
-           "detail": _detail_source}
+           "demo_video": _demo_video_source, "detail": _detail_source}
 
 
 # ----------------------------------------------------------------------------- samplers
@@ -374,8 +403,8 @@ SAMPLERS = {"lanpaint": _lanpaint_ksampler, "custom": _custom_advanced, "apply":
 
 def _compare(g: Graph, col: int, wf: Workflow, model, pos, neg, source: Source, vae: Node, prefix: str):
     """The stock KSampler and LanPaint FLD KSampler on the same latent, same seed, each decoded; LanPaint
-    FLD Side by Side puts the scene with its hole and the two results in one enlarged, labelled picture,
-    saved as prefix/side_by_side."""
+    FLD Side by Side puts the scene with its hole and the two results in one enlarged, labelled picture
+    (one per frame of a clip), saved as prefix/side_by_side (an animated WEBP for a clip)."""
     decoded = {}
     for name, sampler in (("stock", _stock_ksampler), ("lanpaint", _lanpaint_ksampler)):
         (ks, out), _ = sampler(g, col, wf, model, pos, neg, source.latent)
@@ -383,13 +412,20 @@ def _compare(g: Graph, col: int, wf: Workflow, model, pos, neg, source: Source, 
         g.link(ks, out, dec, "samples")
         g.link(vae, "VAE", dec, "vae")
         decoded[name] = dec
-    both = g.add("LanPaintSideBySide", col + 1, color=LANPAINT_COLOR, scale=SIDE_BY_SIDE_SCALE)
+    video = wf.kind == "demo_video"
+    both = g.add("LanPaintSideBySide", col + 1, color=LANPAINT_COLOR,
+                 scale=DEMO_CLIP_SCALE if video else SIDE_BY_SIDE_SCALE)
     g.link(*source.original, both, "image")
     g.link(*source.mask, both, "mask")
     g.link(decoded["stock"], "IMAGE", both, "stock")
     g.link(decoded["lanpaint"], "IMAGE", both, "lanpaint")
-    save = g.add("SaveImage", col + 2, title="Side by side: the hole, stock, LanPaint FLD", node_size=SIDE_BY_SIDE_NODE,
+    shown = dict(title="Side by side: the hole, stock, LanPaint FLD", node_size=SIDE_BY_SIDE_NODE,
                  filename_prefix="%s/side_by_side" % prefix)
+    if video:
+        save = g.add("SaveAnimatedWEBP", col + 2, **shown, fps=wf.family.fps, lossless=True, quality=90,
+                     method="default")
+    else:
+        save = g.add("SaveImage", col + 2, **shown)
     g.link(both, "IMAGE", save, "images")
 
 

@@ -10,7 +10,8 @@ from devtools.lanpaint_pack import REPO_ROOT
 
 PACK_NODES = {"LanPaintKSampler", "LanPaintKSamplerAdvanced", "LanPaintSampler", "ApplyLanPaint",
               "LanPaintMaskBlend", "LanPaintDemoModelLoader", "LanPaintDemoScene", "LanPaintVideoMask",
-              "LanPaintCrop", "LanPaintStitch", "LanPaintSideBySide"}
+              "LanPaintCrop", "LanPaintStitch", "LanPaintSideBySide", "LanPaintDemoVideoModelLoader",
+              "LanPaintDemoClip"}
 _PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 PACK_CNR_ID = _PYPROJECT["project"]["name"]                 # registry id, saved with our nodes
 PACK_DISPLAY_NAME = _PYPROJECT["tool"]["comfy"]["DisplayName"]  # heads the thumbnails

@@ -176,6 +176,24 @@ hole's edge (brick courses out of phase, hill lines that do not meet, a second "
 continues it. Change the **Demo scene and hole** node's seed or hole and press Run again. The model is
 unconditional: the prompt has no effect.""",
     note="Nothing to download: the model ships with the pack.")
+DEMO_VIDEO = Family(
+    name="LanPaint FLD demo video model", tiny=None, host=OLDEST_HOST, loaders=(("LanPaintDemoVideoModelLoader", {}),),
+    steps=20, cfg=1.0, scheduler="simple", conditioning="unconditional", fps=8.0,
+    about="""The pack's own small demo video model (a Wan 2.1-class transformer and a Wan VAE trained on 32 x 32
+procedural clips of 9 frames: the demo scenes filmed by a panning camera) and a held-out clip. The
+hole is a box over the brick wall, painted in **LanPaint FLD Video Mask** on the first and the last
+frame; the frames between move it along with the wall, so the hole travels with the bricks. The same
+masked latent is sampled by the stock KSampler and by LanPaint FLD KSampler, same seed, and
+**LanPaint FLD Side by Side** shows every frame: the clip with its hole (magenta), the stock result and
+LanPaint FLD's, enlarged 8 x, saved as an animated WEBP.
+
+What to look at, in each result: flicker (the fill changing from frame to frame while the wall around
+it scrolls smoothly) and broken structure (brick courses out of phase at the hole's edge, a fill that
+stands still while the wall moves). Another clip: change the **Demo clip** node's seed and paint the
+hole again (*Open mask editor* on the video mask; run once first so it gets the frames), or link the
+Demo clip's own mask (its hole: box, moving_box, stripe, last_frames) into Set Latent Noise Mask and
+Side by Side in place of the video mask's. The model is unconditional: the prompt has no effect.""",
+    note="Nothing to download: the model ships with the pack.")
 WAN22_TI2V = Family(
     name="Wan 2.2 TI2V 5B", tiny="wan22_ti2v", host=NEWER_HOST,
     loaders=unet_clip_vae("wan2.2_ti2v_5B_fp16.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan",

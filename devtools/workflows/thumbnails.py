@@ -1,8 +1,9 @@
 """Workflow thumbnails (512x384 JPEG) drawn with PIL: the pack's name, the workflow's title and
 subtitle (each at the largest size that fits), and what the workflow really is -- the picture it
-made, where the pack can run it (the demo: its own side-by-side output), otherwise a diagram of its
-graph: the nodes the picture goes through, left to right (model loaders, prompts and the VAE / latent
-plumbing left out), with the pack's nodes that feed one of them drawn under it.
+made, where the pack can run it (the demos: their own side-by-side output, a clip's middle frame),
+otherwise a diagram of its graph: the nodes the picture goes through, left to right (model loaders,
+prompts and the VAE / latent plumbing left out), with the pack's nodes that feed one of them drawn
+under it.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ MARGIN = 18
 TITLE_SIZES = range(28, 17, -1)         # the title's font: the largest of these that fits the width
 SUBTITLE_SIZES = range(17, 11, -1)
 HEADER_H, SUBTITLE_Y = 70, 350
-SOURCES = ("LoadImage", "LoadVideo", "LanPaintDemoScene")
+SOURCES = ("LoadImage", "LoadVideo", "LanPaintDemoScene", "LanPaintDemoClip")
 MASKED_LATENT = "SetLatentNoiseMask"
 PLUMBING = ("VAEEncode", "SetLatentNoiseMask", "VAEDecode", "GetVideoComponents")
 BOX_H, ARROW_W, SIDE_GAP, LABEL_SIZE = 80, 20, 34, 15
