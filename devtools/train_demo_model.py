@@ -275,10 +275,13 @@ def save_sample_grid(path: Path, n=16, seed=0, steps=20):
     return path
 
 
-def save_weights(tensors: dict, path: Path):
+def save_weights(tensors: dict, path: Path, version: str | None = None, dtype: torch.dtype | None = None):
+    """A safetensors file stamped with the code version (the image model's unless ``version``), its
+    tensors cast to ``dtype`` when given."""
     from safetensors.torch import save_file
     from lanpaint_demo.model import VERSION, VERSION_KEY
-    save_file({k: v.contiguous() for k, v in tensors.items()}, str(path), metadata={VERSION_KEY: VERSION})
+    save_file({k: (v if dtype is None else v.to(dtype)).contiguous() for k, v in tensors.items()}, str(path),
+              metadata={VERSION_KEY: version or VERSION})
 
 
 def main(argv=None):

@@ -74,18 +74,19 @@ def build_diffusion_model(state_dict: dict | None = None):
     return model
 
 
-def read_weights(path: Path) -> dict:
-    """The tensors of a demo weight file, after checking it was written for this VERSION."""
+def read_weights(path: Path, version: str = VERSION, trainer: str = "devtools.train_demo_model") -> dict:
+    """The tensors of a demo weight file, after checking it was written for ``version`` of the code
+    (this module's VERSION; the video model passes its own and its training script)."""
     import comfy.utils
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError("LanPaint demo model weights missing: %s (reinstall the pack; developers "
-                                "train them with `python -m devtools.train_demo_model`)" % path)
+                                "train them with `python -m %s`)" % (path, trainer))
     tensors, metadata = comfy.utils.load_torch_file(str(path), safe_load=True, return_metadata=True)
     found = (metadata or {}).get(VERSION_KEY)
-    if found != VERSION:
+    if found != version:
         raise ValueError("%s holds demo model weights of version %r, this code is version %r: reinstall "
-                         "the pack or retrain (`python -m devtools.train_demo_model`)" % (path.name, found, VERSION))
+                         "the pack or retrain (`python -m %s`)" % (path.name, found, version, trainer))
     return tensors
 
 
