@@ -1,6 +1,8 @@
 """LanPaint FLD Side by Side: the picture with its hole, the stock result and the LanPaint FLD result in
 one labelled picture, enlarged without smoothing, so the difference shows at a glance (the demo
 workflow's output; any stock-against-LanPaint comparison of one latent)."""
+import logging
+
 import torch
 import torch.nn.functional as F
 
@@ -12,6 +14,7 @@ HOLE_RGB = (1.0, 60 / 255, 200 / 255)     # the video mask editor's colour for "
 BACKGROUND, INK = 0.12, 0.92
 MAX_PANEL_SIDE = 1024                     # the enlargement stops here (pictures are never shrunk)
 NAME = "LanPaint FLD Side by Side"
+log = logging.getLogger("LanPaint")
 
 
 def enlargement(height: int, width: int, scale: int) -> int:
@@ -33,6 +36,16 @@ def _same_batch(inputs: dict) -> list:
         raise ValueError(f"{NAME}: the inputs hold different numbers of pictures ({counts}); give each one picture "
                          f"or as many as the others.")
     return [t.expand(size, *t.shape[1:]) for t in inputs.values()]
+
+
+def _mask_over_frames(mask: torch.Tensor, frames: int) -> torch.Tensor:
+    """A mask of several frames for a video of another frame count, resampled in time (nearest frame)
+    with a warning, as LanPaint FLD Video Mask does; one mask, or one a frame, is returned as is."""
+    if mask.shape[0] in (1, frames):
+        return mask
+    log.warning("%s: the mask has %d frames, the video %d; resampled the mask in time.", NAME, mask.shape[0], frames)
+    nearest = ((torch.arange(frames, device=mask.device) + 0.5) * mask.shape[0] / frames).long()
+    return mask[nearest]
 
 
 def _common_size(image: torch.Tensor, mask: torch.Tensor, stock: torch.Tensor, lanpaint: torch.Tensor):
@@ -57,6 +70,7 @@ def side_by_side(image: torch.Tensor, mask: torch.Tensor, stock: torch.Tensor, l
     image, stock, lanpaint = image[..., :3], stock[..., :3], lanpaint[..., :3]
     mask = mask.reshape(-1, *mask.shape[-2:]).to(image.device, image.dtype)
     image, mask = _common_size(image, mask, stock, lanpaint)
+    mask = _mask_over_frames(mask, max(image.shape[0], stock.shape[0], lanpaint.shape[0]))
     image, mask, stock, lanpaint = _same_batch({"image": image, "mask": mask, "stock": stock, "lanpaint": lanpaint})
     panels = [with_hole(image, mask), stock.to(image), lanpaint.to(image)]
     h, w = image.shape[1:3]

@@ -82,6 +82,22 @@ def test_pictures_that_do_not_belong_together_are_refused(comfy):
     assert all(torch.equal(a, b) for a, b in zip(inputs, (image, mask, stock, lanpaint)))
 
 
+def test_a_mask_of_another_frame_count_is_resampled_in_time_with_a_warning(comfy, caplog):
+    """A video of 9 frames and a mask painted on 3: each frame gets the mask of its nearest third."""
+    image, _, stock, lanpaint = _pictures(batch=9)
+    mask = torch.zeros(3, 16, 24)
+    for i in range(3):
+        mask[i, :, 8 * i:8 * i + 8] = 1                       # a band that moves right, a third at a time
+    sbs = _module()
+    with caplog.at_level("WARNING", logger="LanPaint"):
+        sheets = node("LanPaintSideBySide").compare(image, mask, stock, lanpaint, 1)[0]
+    assert "the mask has 3 frames, the video 9; resampled the mask in time" in caplog.text
+    assert sheets.shape[0] == 9
+    for frame in range(9):
+        hole = _panels(sheets[frame:frame + 1], 16, 24, 1)[0]
+        assert torch.equal(hole, sbs.with_hole(image[frame:frame + 1], mask[frame // 3:frame // 3 + 1])[0]), frame
+
+
 def test_pixel_font_draws_every_label_character():
     font = importlib.import_module(load_pack().__name__ + ".nodes.pixel_font")
     for label in _module().LABELS:
