@@ -148,9 +148,12 @@ def train_wan(latents, steps, batch, lr, seed):
     from lanpaint_demo.video_model import build_diffusion_model
     model = build_diffusion_model()
     net = init_network(model.diffusion_model, seed + 1)
-    with torch.no_grad():                 # the output starts at zero
-        net.head.head.weight.zero_()
+    with torch.no_grad():
+        net.head.head.weight.zero_()      # the output starts at zero
         net.head.head.bias.zero_()
+        # unconditional by construction: the text embedder sees only its bias, whatever the prompt (its
+        # weight's gradient is exactly zero on the zero context it trains with, so it stays zero)
+        net.text_embedding[0].weight.zero_()
     params = list(net.parameters())
     ema = {k: v.detach().clone() for k, v in net.state_dict().items()}
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
@@ -209,13 +212,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--vae-crop-steps", type=int, default=2000)
-    parser.add_argument("--vae-full-steps", type=int, default=300)
+    parser.add_argument("--vae-crop-steps", type=int, default=1500)
+    parser.add_argument("--vae-full-steps", type=int, default=200)
     parser.add_argument("--vae-crop-batch", type=int, default=8)
     parser.add_argument("--vae-full-batch", type=int, default=4)
     parser.add_argument("--vae-crop", type=int, default=16)
     parser.add_argument("--clips", type=int, default=2500, help="clips (seeds 0..N-1) the WanModel trains on")
-    parser.add_argument("--wan-steps", type=int, default=2000)
+    parser.add_argument("--wan-steps", type=int, default=1500)
     parser.add_argument("--wan-batch", type=int, default=32)
     parser.add_argument("--wan-lr", type=float, default=1e-3)
     parser.add_argument("--samples-only", action="store_true", help="only redraw the sample strip")

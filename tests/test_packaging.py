@@ -32,7 +32,7 @@ OLDER_PACK_NODE_NAMES = {"LanPaint KSampler", "LanPaint KSampler (Advanced)", "L
 PRODUCT_TOP_LEVEL = {"__init__.py", "LICENSE", "README.md", "pyproject.toml", "nodes", "lanpaint_core",
                      "lanpaint_demo", "workflows", "web"}
 PRODUCT_FILES = {"nodes": r"[\w/]+\.py", "lanpaint_core": r"[\w/]+\.py", "workflows": r"\w+\.(json|jpg)",
-                 "lanpaint_demo": r"\w+\.py|weights/(\w+\.safetensors|training\.(json|log))", "web": r"\w+\.js"}
+                 "lanpaint_demo": r"\w+\.py|weights/(\w+\.safetensors|(video_)?training\.(json|log))", "web": r"\w+\.js"}
 # The one model the pack ships: the demo model's weights (lanpaint_demo/weights), at most this size.
 DEMO_WEIGHTS = "lanpaint_demo/weights/"
 DEMO_WEIGHTS_MAX_BYTES = 25 * 2 ** 20
