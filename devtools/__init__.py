@@ -16,4 +16,5 @@ One importable package, used from the repository root (pytest, ``python -m devto
     devtools.demo_model      - the pack's demo model as the tools use it (scene, SIZE, load, PROMPT; the
                                model, its scenes and weights ship in lanpaint_demo/)
     devtools.train_demo_model - its deterministic CPU training script
+    devtools.train_demo_video_model - the demo video model's (lanpaint_demo/video_model.py)
 """
